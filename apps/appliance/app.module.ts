@@ -1,0 +1,32 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { ApiModule } from '../../libs/api/api.module.js';
+import { apiEntities, apiMigrations } from '../../libs/api/index.js';
+import { type AppConfig, ConfigModule } from '../../libs/config/index.js';
+import { DbModule } from '../../libs/db/index.js';
+import { identityEntities, identityMigrations, IdentityModule } from '../../libs/identity/index.js';
+import { pluginEntities, pluginMigrations, PluginModule } from '../../libs/plugin/plugin.module.js';
+import { quotaEntities, quotaMigrations, QuotasModule } from '../../libs/quotas/quotas.module.js';
+
+/** The all-in-one shape: identity, the Networking API and the plug-in in one process, on one database. */
+@Module({})
+export class ApplianceModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ApplianceModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DbModule.forRoot({
+          url: config.database.url,
+          dataDir: config.data_dir,
+          logQueries: config.database.log_queries,
+          entities: [...identityEntities, ...apiEntities, ...quotaEntities, ...pluginEntities],
+          migrations: [...identityMigrations, ...apiMigrations, ...quotaMigrations, ...pluginMigrations],
+        }),
+        IdentityModule,
+        ApiModule,
+        QuotasModule,
+        PluginModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,197 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { APP_CONFIG, type AppConfig } from '../../config/index.js';
+import { Database } from '../../db/index.js';
+import type { AuthContext } from '../../identity/auth-context.js';
+import { badRequest, httpNotFound, methodNotAllowed, NeutronError, policyNotAuthorized } from '../errors/neutron-error.js';
+import { parseJsonBody, prepareRequestBody } from '../request/body-parser.js';
+import { paginationLinks, parseFields, parseListQuery } from '../request/list-params.js';
+import type { ApiObject, RequestContext, ResourceDefinition } from '../resource/resource-definition.js';
+import { renderItem } from './render.js';
+import { checkRevision, parseIfMatch } from './revision.js';
+import { type ApiRequest, type ApiResponse, AUTHORIZER, type Authorizer, QUOTA_ENFORCER, type QuotaEnforcer } from './ports.js';
+import { TagsHandler } from './tags-handler.js';
+
+/** The one generic implementation of list/show/create/update/delete for every standard resource. */
+@Injectable()
+export class ResourceEngine {
+  private readonly tags: TagsHandler;
+
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(AUTHORIZER) private readonly authz: Authorizer,
+    @Inject(QUOTA_ENFORCER) private readonly quotas: QuotaEnforcer,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.tags = new TagsHandler(db, (def, ctx, id) => this.visibleItem(def, ctx, id));
+  }
+
+  async handle(def: ResourceDefinition, req: ApiRequest, rest: string[]): Promise<ApiResponse> {
+    const [id, sub, ...more] = rest;
+    if (id === undefined) {
+      if (req.method === 'GET') return this.list(def, req);
+      if (req.method === 'POST') return this.create(def, req);
+      throw methodNotAllowed();
+    }
+    if (sub === undefined) {
+      if (req.method === 'GET') return this.show(def, req, id);
+      if (req.method === 'PUT') return this.update(def, req, id);
+      if (req.method === 'DELETE') return this.delete(def, req, id);
+      throw methodNotAllowed();
+    }
+    if (sub === 'tags' && def.taggable && more.length <= 1) return this.tags.handle(def, req, id, more[0]);
+    throw httpNotFound();
+  }
+
+  private async list(def: ResourceDefinition, req: ApiRequest): Promise<ApiResponse> {
+    const query = parseListQuery(req.query, def.attributes, {
+      taggable: !!def.taggable,
+      maxLimit: this.config.api.pagination_max_limit,
+    });
+    const items = await this.db.read((em) => def.service.list(this.context(req.auth, em, false), query));
+    const readable = items.filter((item) => this.canRead(def, req.auth, item));
+    const body: ApiObject = { [def.collection]: readable.map((item) => this.render(def, req.auth, item, query.fields)) };
+    const links = paginationLinks(req.pathUrl, req.query, items, query.limit, query.pageReverse);
+    if (links.length) body[`${def.collection}_links`] = links;
+    return { status: 200, body };
+  }
+
+  private async show(def: ResourceDefinition, req: ApiRequest, id: string): Promise<ApiResponse> {
+    const fields = parseFields(req.query);
+    const item = await this.db.read((em) => this.visibleItem(def, this.context(req.auth, em, false), id));
+    return { status: 200, body: { [def.name]: this.render(def, req.auth, item, fields) } };
+  }
+
+  private async create(def: ResourceDefinition, req: ApiRequest): Promise<ApiResponse> {
+    const body = parseJsonBody(req.rawBody);
+    const bulk = !!body && def.collection in body;
+    const items = prepareRequestBody(body, {
+      resource: def.name,
+      collection: def.collection,
+      attributes: def.attributes,
+      isCreate: true,
+      allowBulk: def.allowBulk !== false,
+      caller: { projectId: req.auth.project_id, isAdmin: req.auth.is_admin },
+    });
+    const created = await this.inTransaction(req.auth, async (ctx) => {
+      if (def.quotaResource) await this.reserveQuota(def.quotaResource, ctx, items);
+      const results: ApiObject[] = [];
+      for (const item of items) {
+        const target = { ...item, ...(def.policyTarget ? await def.policyTarget(ctx, item) : {}) };
+        this.enforce(def, `create_${def.name}`, target, req.auth, this.explicitlySet(def, item));
+        results.push(await def.service.create(ctx, item));
+      }
+      return results;
+    });
+    const rendered = created.map((item) => this.render(def, req.auth, item, []));
+    return { status: 201, body: bulk ? { [def.collection]: rendered } : { [def.name]: rendered[0] } };
+  }
+
+  private async update(def: ResourceDefinition, req: ApiRequest, id: string): Promise<ApiResponse> {
+    const revision = parseIfMatch(req.headers);
+    const [changes] = prepareRequestBody(parseJsonBody(req.rawBody), {
+      resource: def.name,
+      collection: def.collection,
+      attributes: def.attributes,
+      isCreate: false,
+      allowBulk: false,
+      caller: { projectId: req.auth.project_id, isAdmin: req.auth.is_admin },
+    });
+    const updated = await this.inTransaction(req.auth, async (ctx) => {
+      const current = await this.visibleItem(def, ctx, id);
+      checkRevision(current, revision);
+      const target = { ...current, ...changes, ...(def.policyTarget ? await def.policyTarget(ctx, current) : {}) };
+      this.enforceWrite(def, `update_${def.name}`, target, current, req.auth, Object.keys(changes));
+      return def.service.update(ctx, current, changes);
+    });
+    return { status: 200, body: { [def.name]: this.render(def, req.auth, updated, []) } };
+  }
+
+  private async delete(def: ResourceDefinition, req: ApiRequest, id: string): Promise<ApiResponse> {
+    if (req.rawBody && req.rawBody.trim() !== '') throw badRequest('Request body is not supported in DELETE.');
+    const revision = parseIfMatch(req.headers);
+    await this.inTransaction(req.auth, async (ctx) => {
+      const current = await this.visibleItem(def, ctx, id);
+      checkRevision(current, revision);
+      const target = { ...current, ...(def.policyTarget ? await def.policyTarget(ctx, current) : {}) };
+      this.enforceWrite(def, `delete_${def.name}`, target, current, req.auth, []);
+      await def.service.delete(ctx, current);
+    });
+    return { status: 204 };
+  }
+
+  /** The item if the caller may see it (DB scoping, then the get policy), else the resource's NotFound. */
+  private async visibleItem(def: ResourceDefinition, ctx: RequestContext, id: string): Promise<ApiObject> {
+    const item = await def.service.get(ctx, id);
+    if (!item || !this.canRead(def, ctx.auth, item)) throw def.notFound(id);
+    return item;
+  }
+
+  private canRead(def: ResourceDefinition, auth: AuthContext, item: ApiObject): boolean {
+    return this.authz.authorize(`get_${def.name}`, item, auth, []) === undefined;
+  }
+
+  private enforce(def: ResourceDefinition, action: string, target: ApiObject, auth: AuthContext, attrs: string[]): void {
+    const withPolicy = attrs.filter((a) => def.attributes[a]?.enforcePolicy);
+    const denied = this.authz.authorize(action, target, auth, withPolicy);
+    if (denied) throw policyNotAuthorized(denied);
+  }
+
+  /** §1.10: a failed update/delete policy is a 403 only for callers who may read the item, else a 404. */
+  private enforceWrite(
+    def: ResourceDefinition,
+    action: string,
+    target: ApiObject,
+    current: ApiObject,
+    auth: AuthContext,
+    attrs: string[],
+  ): void {
+    try {
+      this.enforce(def, action, target, auth, attrs);
+    } catch (e) {
+      if (e instanceof NeutronError && !this.canRead(def, auth, current)) throw httpNotFound();
+      throw e;
+    }
+  }
+
+  /** Neutron checks attribute policies on create only for values that differ from the attribute's default. */
+  private explicitlySet(def: ResourceDefinition, item: ApiObject): string[] {
+    return Object.keys(item).filter((attr) => {
+      const spec = def.attributes[attr];
+      return spec && !('default' in spec && JSON.stringify(spec.default) === JSON.stringify(item[attr]));
+    });
+  }
+
+  private async reserveQuota(resource: string, ctx: RequestContext, items: ApiObject[]): Promise<void> {
+    const perProject = new Map<string, number>();
+    for (const item of items) {
+      const project = String(item.project_id ?? ctx.projectId);
+      perProject.set(project, (perProject.get(project) ?? 0) + 1);
+    }
+    for (const [project, count] of perProject) await this.quotas.reserve(ctx, project, resource, count);
+  }
+
+  private render(def: ResourceDefinition, auth: AuthContext, item: ApiObject, fields: string[]): ApiObject {
+    // Any attribute with a get_<resource>:<attr> rule may be hidden, not only the enforce_policy ones.
+    const hidden = auth.is_admin ? [] : this.authz.hiddenAttributes(`get_${def.name}`, item, auth, Object.keys(item));
+    return renderItem(def.attributes, item, fields, hidden);
+  }
+
+  private async inTransaction<T>(auth: AuthContext, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
+    const after: (() => void | Promise<void>)[] = [];
+    const result = await this.db.transaction((em) => work(this.context(auth, em, true, after)));
+    for (const fn of after) await fn();
+    return result;
+  }
+
+  context(auth: AuthContext, em: EntityManager, forUpdate: boolean, after: (() => void | Promise<void>)[] = []): RequestContext {
+    return {
+      auth,
+      isAdmin: auth.is_admin,
+      projectId: auth.project_id,
+      em,
+      forUpdate,
+      afterCommit: (fn) => after.push(fn),
+    };
+  }
+}

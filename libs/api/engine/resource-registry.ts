@@ -1,0 +1,45 @@
+import { Injectable } from '@nestjs/common';
+import type { ResourceDefinition } from '../resource/resource-definition.js';
+import type { CustomHandler } from './ports.js';
+
+/** Everything mounted below /v2.0, filled by the domain modules at start. */
+@Injectable()
+export class ResourceRegistry {
+  private readonly resources = new Map<string, ResourceDefinition>();
+  private readonly handlers = new Map<string, CustomHandler>();
+  private readonly aliases = new Set<string>();
+
+  addResource(def: ResourceDefinition): void {
+    this.resources.set(def.path, def);
+  }
+
+  addHandler(handler: CustomHandler): void {
+    this.handlers.set(handler.path, handler);
+  }
+
+  /** Only what is really implemented: clients switch behaviour on this list. */
+  addExtensions(...aliases: string[]): void {
+    for (const alias of aliases) this.aliases.add(alias);
+  }
+
+  get extensions(): string[] {
+    return [...this.aliases].sort();
+  }
+
+  /** Longest registered path that prefixes the segments ('metering/metering-labels' before 'metering'). */
+  match(segments: string[]): { resource?: ResourceDefinition; handler?: CustomHandler; rest: string[] } | undefined {
+    for (let n = Math.min(segments.length, 2); n >= 1; n--) {
+      const key = segments.slice(0, n).join('/');
+      const resource = this.resources.get(key);
+      if (resource) return { resource, rest: segments.slice(n) };
+      const handler = this.handlers.get(key);
+      if (handler) return { handler, rest: segments.slice(n) };
+    }
+    return undefined;
+  }
+
+  /** Resources listed by GET /v2.0/ (Neutron lists its core resources there). */
+  coreResources(): ResourceDefinition[] {
+    return ['networks', 'subnets', 'subnetpools', 'ports'].flatMap((p) => this.resources.get(p) ?? []);
+  }
+}

@@ -1,0 +1,34 @@
+import { All, Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { httpNotFound, methodNotAllowed } from '../errors/neutron-error.js';
+import { ApiRouter } from './api-router.js';
+import { publicBaseUrl } from './base-url.js';
+
+/** Thin: every /v2.0 request goes to the generic router; the root and the fallbacks answer as Neutron does. */
+@Controller()
+export class ApiController {
+  constructor(@Inject(ApiRouter) private readonly router: ApiRouter) {}
+
+  @Get('/')
+  versions(@Req() req: FastifyRequest) {
+    return { versions: [{ id: 'v2.0', status: 'CURRENT', links: [{ rel: 'self', href: `${publicBaseUrl(req)}/v2.0/` }] }] };
+  }
+
+  @All('/')
+  rootOtherMethods(): never {
+    throw methodNotAllowed();
+  }
+
+  @All('v2.0/*')
+  async v2(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    const { status, body } = await this.router.dispatch(req);
+    reply.status(status);
+    if (body === undefined) await reply.send();
+    else await reply.type('application/json').send(JSON.stringify(body));
+  }
+
+  @All('*')
+  unknown(): never {
+    throw httpNotFound();
+  }
+}

@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import type { INestApplication, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+
+export interface HttpAppOptions {
+  bodyLimit: number;
+  log: Logger;
+  /** Renders errors raised by fastify itself (bad URL, body too large) in the API's own error format. */
+  renderError(error: unknown, req: never, reply: never): void;
+}
+
+/**
+ * A Nest application on fastify that takes bodies as raw text (so each API answers malformed JSON in its own
+ * error format), logs one structured line per request and tags every response with a request id.
+ */
+export async function createHttpApp(module: Type<unknown>, opts: HttpAppOptions): Promise<INestApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: opts.bodyLimit,
+    disableRequestLogging: true,
+    genReqId: () => `req-${randomUUID()}`,
+    frameworkErrors: (error: Error, req: unknown, reply: unknown) => opts.renderError(error, req as never, reply as never),
+    routerOptions: { maxParamLength: 1000 },
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(module, adapter as never, {
+    bodyParser: false,
+    logger: ['error', 'warn'],
+    abortOnError: false,
+  });
+  const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  fastify.setErrorHandler((error, req, reply) => opts.renderError(error, req as never, reply as never));
+  fastify.addHook('onSend', async (req, reply) => {
+    reply.header('X-Openstack-Request-Id', req.id);
+  });
+  fastify.addHook('onResponse', async (req, reply) => {
+    opts.log.info(
+      { reqId: req.id, method: req.method, path: req.url.split('?', 1)[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
+      'request',
+    );
+  });
+  return app;
+}

@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { neutronTimestamp } from '../../db/index.js';
+import type { ApiObject } from './resource-definition.js';
+
+/** Columns every standard-attribute resource row has (§1.8). */
+export interface StandardColumns {
+  id: string;
+  project_id: string;
+  description: string;
+  created_at: string;
+  updated_at: string;
+  revision_number: number;
+}
+
+export function newStandardColumns(item: ApiObject): StandardColumns {
+  const now = neutronTimestamp();
+  return {
+    id: randomUUID(),
+    project_id: String(item.project_id ?? ''),
+    description: String(item.description ?? ''),
+    created_at: now,
+    updated_at: now,
+    revision_number: 1,
+  };
+}
+
+/** An update: the changed columns plus the next revision and a fresh updated_at. */
+export function revised<T extends StandardColumns>(row: T, changes: Partial<T>): T {
+  return { ...row, ...changes, revision_number: row.revision_number + 1, updated_at: neutronTimestamp() };
+}
+
+/** Standard attributes as the API shows them. */
+export function presentStandard(row: StandardColumns, tags: string[] | undefined): ApiObject {
+  return {
+    id: row.id,
+    project_id: row.project_id,
+    tenant_id: row.project_id,
+    description: row.description,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    revision_number: row.revision_number,
+    ...(tags ? { tags } : {}),
+  };
+}

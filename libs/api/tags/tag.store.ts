@@ -1,0 +1,43 @@
+import type { EntityManager } from 'typeorm';
+import { In } from 'typeorm';
+import { TagEntity } from './tag.entity.js';
+
+/** Tags of many resources in one query: resource id → sorted tags. */
+export async function loadTags(em: EntityManager, ids: string[]): Promise<Map<string, string[]>> {
+  const byId = new Map<string, string[]>();
+  if (!ids.length) return byId;
+  const rows = await em.getRepository(TagEntity).find({ where: { resource_id: In(ids) } });
+  for (const row of rows) {
+    const list = byId.get(row.resource_id);
+    if (list) list.push(row.tag);
+    else byId.set(row.resource_id, [row.tag]);
+  }
+  for (const list of byId.values()) list.sort();
+  return byId;
+}
+
+export async function replaceTags(em: EntityManager, id: string, tags: string[]): Promise<void> {
+  const repo = em.getRepository(TagEntity);
+  await repo.delete({ resource_id: id });
+  if (tags.length) await repo.insert(tags.map((tag) => ({ resource_id: id, tag })));
+}
+
+export async function addTag(em: EntityManager, id: string, tag: string): Promise<boolean> {
+  const repo = em.getRepository(TagEntity);
+  if (await repo.existsBy({ resource_id: id, tag })) return false;
+  await repo.insert({ resource_id: id, tag });
+  return true;
+}
+
+export async function removeTag(em: EntityManager, id: string, tag: string): Promise<boolean> {
+  const result = await em.getRepository(TagEntity).delete({ resource_id: id, tag });
+  return (result.affected ?? 0) > 0;
+}
+
+export async function hasTag(em: EntityManager, id: string, tag: string): Promise<boolean> {
+  return em.getRepository(TagEntity).existsBy({ resource_id: id, tag });
+}
+
+export async function deleteAllTags(em: EntityManager, id: string): Promise<void> {
+  await em.getRepository(TagEntity).delete({ resource_id: id });
+}

@@ -1,0 +1,102 @@
+import { mkdirSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DataSource, type EntityManager, type EntitySchema, type MixedList } from 'typeorm';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+export interface DatabaseOptions {
+  url: string; // '' = SQLite file in dataDir
+  dataDir: string;
+  entities: EntitySchema[];
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function>;
+  logQueries?: boolean;
+}
+
+/**
+ * The data source plus the one way to run a unit of work on it.
+ *
+ * better-sqlite3 has a single connection: two interleaved async transactions would share it and see (or roll back)
+ * each other's writes, so on SQLite every unit of work holds a process-wide lock. PostgreSQL uses its pool and
+ * relies on constraints and row locks.
+ */
+export class Database {
+  private tail: Promise<unknown> = Promise.resolve();
+  /** Counts statements; tests use it to prove a list is O(1) queries. */
+  queryCount = 0;
+
+  constructor(
+    readonly ds: DataSource,
+    readonly dialect: Dialect,
+  ) {}
+
+  static async open(opts: DatabaseOptions): Promise<Database> {
+    const dialect: Dialect = opts.url ? 'postgres' : 'sqlite';
+    const common = {
+      entities: opts.entities,
+      migrations: opts.migrations,
+      migrationsRun: false,
+      synchronize: false,
+      logging: opts.logQueries ? ('all' as const) : false,
+    };
+    let ds: DataSource;
+    if (dialect === 'sqlite') {
+      mkdirSync(opts.dataDir, { recursive: true });
+      ds = new DataSource({
+        ...common,
+        type: 'better-sqlite3',
+        database: resolve(opts.dataDir, 'neutron.sqlite'),
+        enableWAL: true,
+        prepareDatabase: (db: { pragma(s: string): unknown }) => {
+          db.pragma('synchronous = NORMAL');
+          db.pragma('busy_timeout = 5000');
+          db.pragma('foreign_keys = ON');
+        },
+      });
+    } else {
+      ds = new DataSource({ ...common, type: 'postgres', url: opts.url, extra: { max: 10 } });
+    }
+    await ds.initialize();
+    const database = new Database(ds, dialect);
+    database.instrument();
+    await ds.runMigrations({ transaction: 'each' });
+    return database;
+  }
+
+  /** One transaction; every repository call inside must use the given manager. */
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (this.dialect === 'postgres') return this.ds.transaction(work);
+    return this.serialized(() => this.ds.transaction(work));
+  }
+
+  /** A read outside a transaction (on SQLite still serialized, so it never sees another unit's uncommitted rows). */
+  read<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    if (this.dialect === 'postgres') return work(this.ds.manager);
+    return this.serialized(() => work(this.ds.manager));
+  }
+
+  async close(): Promise<void> {
+    await this.tail.catch(() => undefined);
+    if (this.ds.isInitialized) await this.ds.destroy();
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.tail.then(work, work);
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private instrument(): void {
+    const driver = this.ds.driver as unknown as { createQueryRunner: (m: string) => { query: (...a: unknown[]) => unknown } };
+    const create = driver.createQueryRunner.bind(driver);
+    driver.createQueryRunner = (mode: string) => {
+      const runner = create(mode);
+      const query = runner.query.bind(runner);
+      runner.query = (...args: unknown[]) => {
+        this.queryCount++;
+        return query(...args);
+      };
+      return runner;
+    };
+  }
+}

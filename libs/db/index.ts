@@ -1,0 +1,3 @@
+export * from './database.js';
+export * from './db.module.js';
+export * from './timestamps.js';

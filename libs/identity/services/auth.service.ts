@@ -1,0 +1,191 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { APP_CONFIG } from '../../config/config.module.js';
+import type { AppConfig } from '../../config/config.schema.js';
+import { Database } from '../../db/database.js';
+import type { DomainRow } from '../entities/domain.entity.js';
+import type { ProjectRow } from '../entities/project.entity.js';
+import { SYSTEM_ALL } from '../entities/role-assignment.entity.js';
+import type { TokenRow } from '../entities/token.entity.js';
+import { UserEntity, type UserRow } from '../entities/user.entity.js';
+import {
+  authMethodNotSupported,
+  expectingError,
+  forbiddenAction,
+  notFound,
+  tokenInvalid,
+  unauthorized,
+} from '../keystone-error.js';
+import { AssignmentStore } from './assignment.store.js';
+import type { AuthRequest, ScopeRequest } from './auth-request.js';
+import { DomainStore } from './domain.store.js';
+import { newAuditId, newTokenId } from './ids.js';
+import { keystoneExpiry, keystoneTime, nowMicros } from './keystone-time.js';
+import { verifyPassword } from './password-hasher.js';
+import { ProjectStore } from './project.store.js';
+import { TokenService, type ValidToken } from './token.service.js';
+import { UserStore } from './user.store.js';
+
+const METHODS = ['password', 'token'];
+
+type Scope = Pick<TokenRow, 'scope_type' | 'project_id' | 'project_name' | 'domain_id' | 'domain_name' | 'roles'>;
+
+const UNSCOPED: Scope = {
+  scope_type: 'unscoped',
+  project_id: null,
+  project_name: null,
+  domain_id: null,
+  domain_name: null,
+  roles: [],
+};
+
+/** POST /v3/auth/tokens: authenticates (password and/or token methods), resolves the scope, issues the token. */
+@Injectable()
+export class AuthService {
+  private readonly lifetimeMicros: number;
+
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(TokenService) private readonly tokens: TokenService,
+    @Inject(DomainStore) private readonly domains: DomainStore,
+    @Inject(ProjectStore) private readonly projects: ProjectStore,
+    @Inject(UserStore) private readonly users: UserStore,
+    @Inject(AssignmentStore) private readonly assignments: AssignmentStore,
+  ) {
+    this.lifetimeMicros = config.identity.token_expiration_seconds * 1_000_000;
+  }
+
+  async issue(req: AuthRequest): Promise<ValidToken> {
+    for (const m of req.methods) if (!(m in req)) throw expectingError(m, 'identity');
+    if (req.methods.length === 0 || req.methods.some((m) => !METHODS.includes(m))) throw authMethodNotSupported();
+
+    const parent = req.methods.includes('token') ? await this.parentToken(req) : undefined;
+    // One read for everything the token needs; the one bcrypt compare happens outside any unit of work.
+    const { user, userDomain, scope } = await this.db.read(async (em) => {
+      const user = await this.findUser(em, req, parent);
+      const userDomain = await this.domains.lookup(em, { id: user.domain_id });
+      if (!user.enabled || !userDomain?.enabled) throw unauthorized();
+      return { user, userDomain, scope: await this.resolveScope(em, user, req.scope) };
+    });
+    if (req.password && !(await verifyPassword(req.password.password, user.password_hash))) throw unauthorized();
+
+    const issued = nowMicros();
+    const methods = parent ? [...new Set(['token', ...req.methods.filter((m) => m !== 'token'), ...parent.row.methods])] : req.methods;
+    const row: TokenRow = {
+      id: newTokenId(),
+      user_id: user.id,
+      user_name: user.name,
+      user_domain_id: userDomain.id,
+      user_domain_name: userDomain.name,
+      ...scope,
+      methods,
+      // A rescoped token keeps the chain's root audit id second and the original expiry (no extension).
+      audit_ids: parent ? [newAuditId(), parent.row.audit_ids.at(-1)!] : [newAuditId()],
+      issued_at: keystoneTime(issued),
+      expires_at: parent ? parent.row.expires_at : keystoneExpiry(issued + this.lifetimeMicros),
+      revoked: false,
+    };
+    return this.tokens.store(row);
+  }
+
+  private async parentToken(req: AuthRequest): Promise<ValidToken> {
+    const parent = await this.tokens.resolve(req.token);
+    if (!parent) {
+      // Keystone answers 404 here, not 401: the token method validates the token like GET /v3/auth/tokens.
+      const known = req.token !== undefined && (await this.tokens.find(req.token));
+      throw known ? tokenInvalid() : notFound('token', req.token ?? '');
+    }
+    if (parent.row.scope_type === 'system' && (req.scope?.kind === 'project' || req.scope?.kind === 'domain')) {
+      throw forbiddenAction('Using a system-scoped token to create a project-scoped or domain-scoped token is not allowed.');
+    }
+    return parent;
+  }
+
+  private async findUser(em: EntityManager, req: AuthRequest, parent?: ValidToken): Promise<UserRow> {
+    const p = req.password;
+    let user: UserRow | null = null;
+    if (p?.id !== undefined) {
+      user = await this.users.require(em, p.id).catch(() => null);
+    } else if (p) {
+      if (!p.domain) throw expectingError('domain', 'user');
+      const domain = await this.domains.lookup(em, p.domain);
+      if (!domain?.enabled) throw unauthorized();
+      user = await this.users.byName(em, domain.id, p.name!);
+    }
+    if (parent) {
+      if (user && user.id !== parent.row.user_id) throw unauthorized();
+      user ??= await em.findOneBy(UserEntity, { id: parent.row.user_id });
+    }
+    if (!user) throw unauthorized();
+    return user;
+  }
+
+  private async resolveScope(em: EntityManager, user: UserRow, req: ScopeRequest | undefined): Promise<Scope> {
+    // As in Keystone, a token method without a scope does not inherit the parent's scope: the default rule applies.
+    if (!req) return this.defaultScope(em, user);
+    switch (req.kind) {
+      case 'unscoped':
+        return UNSCOPED;
+      case 'system': {
+        const roles = await this.assignments.effectiveRoles(em, user.id, { type: 'system', id: SYSTEM_ALL });
+        if (roles.length === 0) throw unauthorized();
+        return { ...UNSCOPED, scope_type: 'system', roles };
+      }
+      case 'domain': {
+        const domain = await this.domains.lookup(em, req.domain);
+        if (!domain?.enabled) throw unauthorized();
+        return this.domainScope(em, user, domain);
+      }
+      case 'project': {
+        const project = await this.findProject(em, req);
+        return this.projectScope(em, user, project);
+      }
+    }
+  }
+
+  private async findProject(em: EntityManager, req: Extract<ScopeRequest, { kind: 'project' }>): Promise<ProjectRow> {
+    const ref = req.project;
+    let project: ProjectRow | null;
+    if (ref.id !== undefined) {
+      project = await this.projects.require(em, ref.id).catch(() => null);
+    } else {
+      if (!ref.domain) throw expectingError('domain', 'project');
+      const domain = await this.domains.lookup(em, ref.domain);
+      if (!domain) throw unauthorized();
+      project = await this.projects.byName(em, domain.id, ref.name!);
+    }
+    if (!project) throw unauthorized();
+    return project;
+  }
+
+  /** Keystone's default project rule: scope to it if it exists, is enabled and the user has a role there. */
+  private async defaultScope(em: EntityManager, user: UserRow): Promise<Scope> {
+    if (!user.default_project_id) return UNSCOPED;
+    const project = await this.projects.require(em, user.default_project_id).catch(() => null);
+    if (!project) return UNSCOPED;
+    return this.projectScope(em, user, project).catch(() => UNSCOPED);
+  }
+
+  private async projectScope(em: EntityManager, user: UserRow, project: ProjectRow | null): Promise<Scope> {
+    if (!project?.enabled) throw unauthorized();
+    const domain = await this.domains.lookup(em, { id: project.domain_id });
+    if (!domain?.enabled) throw unauthorized();
+    const roles = await this.assignments.effectiveRoles(em, user.id, { type: 'project', id: project.id });
+    if (roles.length === 0) throw unauthorized();
+    return {
+      scope_type: 'project',
+      project_id: project.id,
+      project_name: project.name,
+      domain_id: domain.id,
+      domain_name: domain.name,
+      roles,
+    };
+  }
+
+  private async domainScope(em: EntityManager, user: UserRow, domain: DomainRow): Promise<Scope> {
+    const roles = await this.assignments.effectiveRoles(em, user.id, { type: 'domain', id: domain.id });
+    if (roles.length === 0) throw unauthorized();
+    return { ...UNSCOPED, scope_type: 'domain', domain_id: domain.id, domain_name: domain.name, roles };
+  }
+}

@@ -1,0 +1,52 @@
+import { notFound } from '../../api/errors/neutron-error.js';
+import { type AttributeMap, projectAttributes, standardAttributes } from '../../api/resource/attribute.js';
+import type { ResourceDefinition, ResourceService } from '../../api/resource/resource-definition.js';
+import {
+  convertToBoolean,
+  convertToInt,
+  validateAvailabilityZoneHintList,
+  validateNonNegative,
+  validateString,
+  validateUuid,
+} from '../../api/validators/index.js';
+
+/** networks (neutron-lib network, external-net, net-mtu-writable, port-security, network_availability_zone). */
+export const networkAttributes: AttributeMap = {
+  id: { allowPost: false, allowPut: false, validate: [validateUuid()], isFilter: true, isSortKey: true },
+  name: { allowPost: true, allowPut: true, validate: [validateString(255)], default: '', isFilter: true, isSortKey: true },
+  subnets: { allowPost: false, allowPut: false, default: [] },
+  admin_state_up: { allowPost: true, allowPut: true, default: true, convert: convertToBoolean, isFilter: true, isSortKey: true },
+  status: { allowPost: false, allowPut: false, isFilter: true, isSortKey: true },
+  ...projectAttributes(),
+  shared: { allowPost: true, allowPut: true, default: false, convert: convertToBoolean, isFilter: true, enforcePolicy: true },
+  'router:external': {
+    allowPost: true,
+    allowPut: true,
+    default: false,
+    convert: convertToBoolean,
+    isFilter: true,
+    enforcePolicy: true,
+    column: 'router_external',
+  },
+  mtu: { allowPost: true, allowPut: true, default: 0, convert: convertToInt, validate: [validateNonNegative()], isFilter: true, isSortKey: true },
+  port_security_enabled: { allowPost: true, allowPut: true, default: true, convert: convertToBoolean, enforcePolicy: true },
+  availability_zone_hints: { allowPost: true, allowPut: false, default: [], validate: [validateAvailabilityZoneHintList()], isSortKey: false },
+  availability_zones: { allowPost: false, allowPut: false },
+  ipv4_address_scope: { allowPost: false, allowPut: false },
+  ipv6_address_scope: { allowPost: false, allowPut: false },
+  ...standardAttributes(),
+};
+
+export function networkDefinition(service: ResourceService): ResourceDefinition {
+  return {
+    name: 'network',
+    collection: 'networks',
+    path: 'networks',
+    attributes: networkAttributes,
+    service,
+    taggable: true,
+    quotaResource: 'network',
+    table: 'networks',
+    notFound: (id) => notFound('NetworkNotFound', `Network ${id} could not be found.`),
+  };
+}

@@ -1,0 +1,122 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../../config/index.js';
+import { invalidInput, notFound } from '../../api/errors/neutron-error.js';
+import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../../api/resource/resource-definition.js';
+import { newStandardColumns, presentStandard, revised } from '../../api/resource/standard-row.js';
+import { runListQuery } from '../../api/sql/list-query.js';
+import { deleteAllTags, loadTags } from '../../api/tags/tag.store.js';
+import { networkAttributes } from './network.definition.js';
+import { NetworkEntity, type NetworkRow } from './network.entity.js';
+
+@Injectable()
+export class NetworksService implements ResourceService {
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  async list(ctx: RequestContext, query: ListQuery): Promise<ApiObject[]> {
+    const qb = ctx.em.getRepository(NetworkEntity).createQueryBuilder('r');
+    if (!ctx.isAdmin) {
+      qb.where('(r.project_id = :owner OR r.shared = :yes OR r.router_external = :yes)', {
+        owner: ctx.projectId,
+        yes: this.sqlTrue(ctx),
+      });
+    }
+    const rows = await runListQuery(ctx.em, qb, query, {
+      alias: 'r',
+      attributes: networkAttributes,
+      taggable: true,
+      notFound: (id) => notFound('NetworkNotFound', `Network ${id} could not be found.`),
+    });
+    const tags = await loadTags(ctx.em, rows.map((r) => r.id));
+    return rows.map((row) => this.present(row, tags.get(row.id) ?? []));
+  }
+
+  async get(ctx: RequestContext, id: string): Promise<ApiObject | undefined> {
+    const row = await this.findRow(ctx, id);
+    if (!row) return undefined;
+    if (!ctx.isAdmin && row.project_id !== ctx.projectId && !row.shared && !row.router_external) return undefined;
+    const tags = await loadTags(ctx.em, [id]);
+    return this.present(row, tags.get(id) ?? []);
+  }
+
+  async create(ctx: RequestContext, item: ApiObject): Promise<ApiObject> {
+    const hints = item.availability_zone_hints as string[];
+    this.checkAvailabilityZones(hints);
+    const row: NetworkRow = {
+      ...newStandardColumns(item),
+      name: item.name as string,
+      admin_state_up: item.admin_state_up as boolean,
+      status: 'ACTIVE',
+      shared: item.shared as boolean,
+      router_external: item['router:external'] as boolean,
+      mtu: this.effectiveMtu(item.mtu as number),
+      port_security_enabled: item.port_security_enabled as boolean,
+      availability_zone_hints: hints,
+    };
+    await ctx.em.getRepository(NetworkEntity).insert(row);
+    return this.present(row, []);
+  }
+
+  async update(ctx: RequestContext, current: ApiObject, changes: ApiObject): Promise<ApiObject> {
+    const row = (await this.findRow(ctx, current.id as string))!;
+    const next = revised(row, {
+      ...pick(changes, ['name', 'description', 'admin_state_up', 'shared', 'port_security_enabled']),
+      ...('router:external' in changes ? { router_external: changes['router:external'] as boolean } : {}),
+      ...('mtu' in changes ? { mtu: this.effectiveMtu(changes.mtu as number) } : {}),
+    });
+    await ctx.em.getRepository(NetworkEntity).save(next);
+    return this.present(next, (current.tags as string[]) ?? []);
+  }
+
+  async delete(ctx: RequestContext, current: ApiObject): Promise<void> {
+    const id = current.id as string;
+    await ctx.em.getRepository(NetworkEntity).delete({ id });
+    await deleteAllTags(ctx.em, id);
+  }
+
+  private findRow(ctx: RequestContext, id: string): Promise<NetworkRow | null> {
+    const qb = ctx.em.getRepository(NetworkEntity).createQueryBuilder('r').where('r.id = :id', { id });
+    if (ctx.forUpdate && ctx.em.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
+    return qb.getOne();
+  }
+
+  /** 0 means "the largest the segment allows": tenant networks are VXLAN, so physnet MTU minus its overhead. */
+  private effectiveMtu(requested: number): number {
+    const max = this.config.network.global_physnet_mtu - this.config.network.default_mtu_overhead;
+    if (requested > max) throw invalidInput(`Requested MTU is too big, maximum is ${max}`);
+    return requested || max;
+  }
+
+  private checkAvailabilityZones(hints: string[]): void {
+    const known = this.config.network.availability_zones;
+    const unknown = hints.find((h) => !known.includes(h));
+    if (unknown !== undefined) {
+      throw notFound('AvailabilityZoneNotFound', `AvailabilityZone ${unknown} could not be found.`);
+    }
+  }
+
+  private sqlTrue(ctx: RequestContext): boolean | number {
+    return ctx.em.connection.options.type === 'better-sqlite3' ? 1 : true;
+  }
+
+  private present(row: NetworkRow, tags: string[]): ApiObject {
+    return {
+      ...presentStandard(row, tags),
+      name: row.name,
+      admin_state_up: row.admin_state_up,
+      status: row.status,
+      shared: row.shared,
+      'router:external': row.router_external,
+      mtu: row.mtu,
+      port_security_enabled: row.port_security_enabled,
+      availability_zone_hints: row.availability_zone_hints,
+      availability_zones: [],
+      subnets: [],
+      ipv4_address_scope: null,
+      ipv6_address_scope: null,
+    };
+  }
+}
+
+function pick(obj: ApiObject, keys: string[]): ApiObject {
+  return Object.fromEntries(keys.filter((k) => k in obj).map((k) => [k, obj[k]]));
+}

@@ -1,0 +1,31 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { ResourceRegistry } from '../api/engine/resource-registry.js';
+import { countByProject, QuotasService } from '../quotas/quotas.service.js';
+import { QuotasModule } from '../quotas/quotas.module.js';
+import { Networks1764000000200 } from './migrations/1764000000200-networks.js';
+import { networkDefinition } from './networks/network.definition.js';
+import { NetworkEntity } from './networks/network.entity.js';
+import { NetworksService } from './networks/networks.service.js';
+
+export const pluginEntities = [NetworkEntity];
+export const pluginMigrations = [Networks1764000000200];
+
+/** The ML2-like core plug-in: networks (subnets, ports, segments come with their issues). */
+@Module({
+  imports: [QuotasModule],
+  providers: [NetworksService],
+  exports: [NetworksService],
+})
+export class PluginModule implements OnModuleInit {
+  constructor(
+    @Inject(ResourceRegistry) private readonly registry: ResourceRegistry,
+    @Inject(QuotasService) private readonly quotas: QuotasService,
+    @Inject(NetworksService) private readonly networks: NetworksService,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.addResource(networkDefinition(this.networks));
+    this.quotas.registerResource('network', countByProject('networks'));
+    this.registry.addExtensions('external-net', 'net-mtu', 'net-mtu-writable', 'network_availability_zone', 'port-security');
+  }
+}

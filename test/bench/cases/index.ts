@@ -1,0 +1,16 @@
+import type { BenchCase } from '../types.js';
+import { identityCases } from './identity.js';
+import { networkCases } from './networks.js';
+
+export interface CaseOptions {
+  adminPassword: string;
+}
+
+/**
+ * Every case, in run order. A new topic (ports, subnets, DHCP, ...) is one file in this folder exporting its
+ * cases, added here; later cases see what earlier ones left (e.g. the networks), but each `prepare` makes sure
+ * of what its case needs, so `--only` works on any subset.
+ */
+export function allCases(opts: CaseOptions): BenchCase[] {
+  return [...identityCases(opts.adminPassword), ...networkCases];
+}

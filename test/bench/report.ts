@@ -1,0 +1,149 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import type { MemoryInfo, StartTiming } from './appliance.js';
+import type { CaseResult } from './runner.js';
+import { round } from './stats.js';
+import type { Target } from './types.js';
+
+export interface RestartResult {
+  shutdownMs: number;
+  gracefulShutdown: boolean;
+  /** spawn → first authenticated 200 on the data the run left behind. */
+  timing: StartTiming;
+  /** A token issued before the restart still authenticates after it. */
+  tokenSurvived: boolean;
+  networksBefore: number;
+  networksAfter: number;
+}
+
+export interface BenchReport {
+  schema: 1;
+  timestamp: string;
+  dialect: 'sqlite' | 'postgres';
+  scale: number;
+  only: string[] | null;
+  machine: { node: string; platform: string; cpus: number; cpuModel: string; memTotalMb: number; loadavg: number[] };
+  commit: string | null;
+  start: StartTiming;
+  memory: { afterStart: MemoryInfo | null; afterRun: MemoryInfo | null };
+  cases: CaseResult[];
+  restart: RestartResult | null;
+  targets: Target[];
+}
+
+export function machineInfo(): BenchReport['machine'] {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    memTotalMb: Math.round(os.totalmem() / 2 ** 20),
+    loadavg: os.loadavg().map((l) => round(l, 2)),
+  };
+}
+
+/** The checked-out commit, read from .git without running git (best effort). */
+export function readCommit(root: string): string | null {
+  try {
+    const head = readFileSync(join(root, '.git/HEAD'), 'utf8').trim();
+    if (!head.startsWith('ref: ')) return head;
+    const ref = head.slice(5);
+    const loose = join(root, '.git', ref);
+    if (existsSync(loose)) return readFileSync(loose, 'utf8').trim();
+    const packed = readFileSync(join(root, '.git/packed-refs'), 'utf8');
+    return packed.split('\n').find((l) => l.endsWith(` ${ref}`))?.split(' ')[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** The issue's targets (issue 3, part 11), with real Neutron + Keystone on this machine type for scale. */
+export function evaluateTargets(start: StartTiming, cases: CaseResult[], afterRun: MemoryInfo | null): Target[] {
+  const target = (t: Omit<Target, 'met'>): Target => ({ ...t, met: t.measured === null ? null : t.measured < t.limit });
+  const createSeq = cases.find((c) => c.id === 'network.create.seq');
+  return [
+    target({
+      id: 'network.create.seq.p50',
+      title: 'network create p50, sequential',
+      unit: 'ms',
+      limit: 2,
+      measured: createSeq && createSeq.count > 0 ? createSeq.p50Ms : null,
+      reference: '83 ms',
+    }),
+    target({ id: 'rss.after-run', title: 'appliance RSS after the run', unit: 'MB', limit: 150, measured: afterRun ? round(afterRun.rssMb, 1) : null, reference: '~1.3 GB' }),
+    target({
+      id: 'start.first-authenticated-200',
+      title: 'start to first authenticated 200',
+      unit: 'ms',
+      limit: 1000,
+      measured: round(start.firstAuthenticated200Ms, 1),
+      reference: '6.6 s',
+    }),
+  ];
+}
+
+function table(header: string[], rows: string[][], rightAligned: boolean[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (rightAligned[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const fmt = (n: number | null | undefined, digits = 2) => (n === null || n === undefined || !Number.isFinite(n) ? '-' : n.toFixed(digits));
+
+export function renderText(r: BenchReport): string {
+  const out: string[] = [];
+  out.push(
+    `neutron-appliance bench: ${r.dialect}, ${r.timestamp}, node ${r.machine.node}, ${r.machine.cpus} x ${r.machine.cpuModel}` +
+      (r.scale !== 1 ? `, scale ${r.scale}` : '') +
+      (r.commit ? `, commit ${r.commit.slice(0, 12)}` : ''),
+  );
+  out.push('');
+  out.push(
+    table(
+      ['case', 'n', 'conc', 'req/s', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'errors'],
+      r.cases.map((c) => [c.title, String(c.count), String(c.concurrency), fmt(c.rps, 0), fmt(c.p50Ms), fmt(c.p90Ms), fmt(c.p99Ms), fmt(c.maxMs), String(c.errors)]),
+      [false, true, true, true, true, true, true, true, true],
+    ),
+  );
+  for (const c of r.cases.filter((c) => c.errorSamples.length)) out.push(`  ${c.id}: ${c.errors} errors, e.g. ${c.errorSamples[0]}`);
+  out.push('');
+  const mem = (m: MemoryInfo | null) => (m ? `${fmt(m.rssMb, 1)} MB (peak ${fmt(m.peakRssMb, 1)} MB)` : '-');
+  out.push(`start: token after ${fmt(r.start.tokenMs, 0)} ms, first authenticated 200 after ${fmt(r.start.firstAuthenticated200Ms, 0)} ms`);
+  out.push(`RSS: after start ${mem(r.memory.afterStart)}, after the run ${mem(r.memory.afterRun)}`);
+  if (r.restart) {
+    const x = r.restart;
+    out.push(
+      `restart: SIGTERM shutdown ${fmt(x.shutdownMs, 0)} ms${x.gracefulShutdown ? '' : ' (NOT graceful: killed)'}, ` +
+        `first authenticated 200 after ${fmt(x.timing.firstAuthenticated200Ms, 0)} ms; networks ${x.networksBefore} -> ${x.networksAfter}; ` +
+        `token survived: ${x.tokenSurvived ? 'yes' : 'NO'}`,
+    );
+  }
+  out.push('');
+  out.push(
+    table(
+      ['target', 'limit', 'measured', 'met', 'real Neutron'],
+      r.targets.map((t) => [t.title, `< ${t.limit} ${t.unit}`, t.measured === null ? '-' : `${fmt(t.measured)} ${t.unit}`, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO', t.reference]),
+      [false, true, true, false, true],
+    ),
+  );
+  return out.join('\n');
+}
+
+/**
+ * bench-results/<timestamp>-<dialect>.json, plus latest-<dialect>.json for full runs (all cases, scale 1):
+ * the timestamped files are ignored by git, the latest-*.json are committed next to the README's figures.
+ */
+export function writeJson(dir: string, r: BenchReport): { file: string; latest: string | null } {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${r.timestamp.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}-${r.dialect}.json`);
+  writeFileSync(file, JSON.stringify(r, null, 2) + '\n');
+  let latest: string | null = null;
+  if (r.scale === 1 && r.only === null) {
+    latest = join(dir, `latest-${r.dialect}.json`);
+    copyFileSync(file, latest);
+  }
+  return { file, latest };
+}
