@@ -64,6 +64,10 @@ export function tokenInvalid(): KeystoneError {
   return new KeystoneError(404, 'Not Found', 'Failed to validate token');
 }
 
+export function noSubjectToken(): KeystoneError {
+  return new KeystoneError(404, 'Not Found', 'No token in the request');
+}
+
 export function resourceNotFound(): KeystoneError {
   return new KeystoneError(404, 'Not Found', 'The resource could not be found.');
 }

@@ -31,6 +31,7 @@ const USAGE = `usage: node dist/test/bench/main.js [options]
   --no-restart       skip the restart measurement
   --keep             keep the temporary data dir (and PostgreSQL database)
   --log-level LEVEL  the appliance's log level; default warn
+  --entry FILE       the process to start; default <repo>/dist/apps/appliance/main.js
   --list             list the cases and exit`;
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url)); // dist/test/bench → repository root
@@ -47,6 +48,7 @@ function options() {
       keep: { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'warn' },
       list: { type: 'boolean', default: false },
+      entry: { type: 'string', default: join(ROOT, 'dist/apps/appliance/main.js') },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -61,6 +63,7 @@ function options() {
     keep: values.keep,
     logLevel: values['log-level'],
     list: values.list,
+    entry: values.entry,
     help: values.help,
   };
 }
@@ -77,7 +80,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (cases.length === 0) throw new Error(`--only ${opts.only?.join(',')} matches no case (see --list)`);
-  const entry = join(ROOT, 'dist/apps/appliance/main.js');
+  const entry = opts.entry;
   if (!existsSync(entry)) throw new Error(`${entry} not found: run npm run build (npm run bench does)`);
 
   const dialect = opts.postgres ? 'postgres' : 'sqlite';

@@ -125,7 +125,7 @@ export function renderText(r: BenchReport): string {
   out.push(
     table(
       ['target', 'limit', 'measured', 'met', 'real Neutron'],
-      r.targets.map((t) => [t.title, `< ${t.limit} ${t.unit}`, t.measured === null ? '-' : `${fmt(t.measured)} ${t.unit}`, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO', t.reference]),
+      r.targets.map((t) => [t.title, `< ${t.limit} ${t.unit}`, t.measured === null ? '-' : `${fmt(t.measured, t.unit === 'ms' ? 2 : 1)} ${t.unit}`, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO', t.reference]),
       [false, true, true, false, true],
     ),
   );

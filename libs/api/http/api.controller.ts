@@ -1,4 +1,4 @@
-import { All, Controller, Get, Inject, Req, Res } from '@nestjs/common';
+import { All, Controller, Inject, Req, Res } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { httpNotFound, methodNotAllowed } from '../errors/neutron-error.js';
 import { ApiRouter } from './api-router.js';
@@ -9,14 +9,10 @@ import { publicBaseUrl } from './base-url.js';
 export class ApiController {
   constructor(@Inject(ApiRouter) private readonly router: ApiRouter) {}
 
-  @Get('/')
-  versions(@Req() req: FastifyRequest) {
-    return { versions: [{ id: 'v2.0', status: 'CURRENT', links: [{ rel: 'self', href: `${publicBaseUrl(req)}/v2.0/` }] }] };
-  }
-
   @All('/')
-  rootOtherMethods(): never {
-    throw methodNotAllowed();
+  versions(@Req() req: FastifyRequest) {
+    if (req.method !== 'GET') throw methodNotAllowed();
+    return { versions: [{ id: 'v2.0', status: 'CURRENT', links: [{ rel: 'self', href: `${publicBaseUrl(req)}/v2.0/` }] }] };
   }
 
   @All('v2.0/*')

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { INestApplication, Type } from '@nestjs/common';
+import type { DynamicModule, INestApplication, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
@@ -16,7 +16,7 @@ export interface HttpAppOptions {
  * A Nest application on fastify that takes bodies as raw text (so each API answers malformed JSON in its own
  * error format), logs one structured line per request and tags every response with a request id.
  */
-export async function createHttpApp(module: Type<unknown>, opts: HttpAppOptions): Promise<INestApplication> {
+export async function createHttpApp(module: Type<unknown> | DynamicModule, opts: HttpAppOptions): Promise<INestApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: opts.bodyLimit,
     disableRequestLogging: true,

@@ -1,5 +1,5 @@
 /** neutron-lib's list and dict validators: unique lists, fixed_ips, ip_pools, nameservers, host routes, dict key specs. */
-import { NeutronError } from '../errors/neutron-error.js';
+import { invalidInput, NeutronError } from '../errors/neutron-error.js';
 import type { Converter, Validator } from './types.js';
 import { badRequestOf, internalServerError } from './py-errors.js';
 import { isDict, isList, isNone, isStr, pyEquals, pyHashable, pyIn, pyRepr, pySetRepr, pyStr, pyTruthy } from './py-format.js';
@@ -228,8 +228,6 @@ export function validateDictOrEmpty(keySpecs?: KeySpecs | null): Validator {
 export function validateDictOrNodata(keySpecs?: KeySpecs | null): Validator {
   return (data) => (pyTruthy(data) ? dictReason(data, keySpecs) : undefined);
 }
-
-const invalidInput = (msg: string) => new NeutronError('InvalidInput', `Invalid input for operation: ${msg}.`, 400);
 
 /**
  * validate_any_key_specs_or_none (extra_dhcp_opts): None, or a list of unique dicts each matching one of the key

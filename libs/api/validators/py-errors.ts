@@ -9,7 +9,7 @@ export type PyErrorType = 'AddrFormatError' | 'ValueError' | 'TypeError' | 'Over
 export class PyError extends Error {
   constructor(
     readonly pyType: PyErrorType,
-    message = pyType,
+    message: string = pyType,
   ) {
     super(message);
   }

@@ -35,7 +35,7 @@ export const isPyInt = (v: unknown): boolean => typeof v === 'boolean' || pyType
 
 /** A Python int of a JS integral number or bigint, exactly (no 1e+21 notation). */
 export function intText(v: number | bigint): string {
-  return typeof v === 'bigint' ? v.toString() : Math.abs(v) < 1e21 ? String(v) : BigInt(v).toString();
+  return typeof v === 'bigint' || Number.isSafeInteger(v) ? String(v) : BigInt(v).toString();
 }
 
 /** Python's repr()/str() of a float (the shortest round-trip digits, Python's exponent rules). */

@@ -103,6 +103,10 @@ export class AssignmentStore {
     return (await this.directRoleIds(em, userId, { type: 'system', id: SYSTEM_ALL })).length > 0;
   }
 
+  systemRoleOf(userId: string): Promise<boolean> {
+    return this.db.read((em) => this.hasSystemRole(em, userId));
+  }
+
   /** Domains on which the user holds a role. */
   domainIdsOf(userId: string): Promise<string[]> {
     return this.db.read(async (em) => {

@@ -19,6 +19,8 @@ export interface PasswordUserRef {
 /** A POST /v3/auth/tokens body, checked as Keystone's auth schema does. */
 export interface AuthRequest {
   methods: string[];
+  /** The keys of auth.identity: each method needs its payload there. */
+  payloads: string[];
   password?: PasswordUserRef;
   token?: string;
   /** undefined = no scope given (the default project rule applies). */
@@ -48,7 +50,8 @@ export function parseAuthRequest(body: unknown): AuthRequest {
   for (const m of methods) {
     if (typeof m !== 'string') throw validationError(`Invalid input for field 'identity/methods/0': ${pyRepr(m)} is not of type 'string'`);
   }
-  const req: AuthRequest = { methods: [...new Set(methods as string[])] };
+  const payloads = Object.keys((body.auth as { identity: object }).identity);
+  const req: AuthRequest = { methods: [...new Set(methods as string[])], payloads };
 
   const password = identity.object('password');
   const user = password?.object('user');

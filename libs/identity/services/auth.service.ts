@@ -57,7 +57,7 @@ export class AuthService {
   }
 
   async issue(req: AuthRequest): Promise<ValidToken> {
-    for (const m of req.methods) if (!(m in req)) throw expectingError(m, 'identity');
+    for (const m of req.methods) if (!req.payloads.includes(m)) throw expectingError(m, 'identity');
     if (req.methods.length === 0 || req.methods.some((m) => !METHODS.includes(m))) throw authMethodNotSupported();
 
     const parent = req.methods.includes('token') ? await this.parentToken(req) : undefined;

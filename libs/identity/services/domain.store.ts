@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager, FindOptionsWhere } from 'typeorm';
+import { type EntityManager, type FindOptionsWhere, In } from 'typeorm';
 import { Database } from '../../db/database.js';
 import { DomainEntity, type DomainRow } from '../entities/domain.entity.js';
 import { ProjectEntity } from '../entities/project.entity.js';
@@ -61,6 +61,11 @@ export class DomainStore {
     if (filter.name !== undefined) where.name = filter.name;
     if (filter.enabled !== undefined) where.enabled = filter.enabled;
     return this.db.read((em) => em.find(DomainEntity, { where, order: { name: 'ASC' } }));
+  }
+
+  byIds(ids: string[]): Promise<DomainRow[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.read((em) => em.find(DomainEntity, { where: { id: In(ids) }, order: { name: 'ASC' } }));
   }
 
   async create(input: DomainInput): Promise<DomainRow> {

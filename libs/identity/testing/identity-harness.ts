@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type INestApplication, type INestApplicationContext, Module } from '@nestjs/common';
+import { Global, type INestApplication, type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigModule } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
@@ -21,7 +21,7 @@ export function testConfig(overrides: ConfigOverrides = {}): AppConfig {
   const merged = { ...base } as Record<string, unknown>;
   for (const [k, v] of Object.entries(overrides)) {
     const cur = merged[k];
-    merged[k] = typeof cur === 'object' && cur !== null ? { ...cur, ...v } : v;
+    merged[k] = typeof cur === 'object' && cur !== null ? { ...(cur as object), ...(v as object) } : v;
   }
   return merged as AppConfig;
 }
@@ -47,11 +47,12 @@ export function openDatabase(dataDir: string): Promise<Database> {
 
 /** A Nest context like the Networking API's: ConfigModule + the Database + IdentityModule (bootstrapped). */
 export async function identityContext(config: AppConfig, db: Database): Promise<INestApplicationContext> {
+  @Global()
   @Module({ providers: [{ provide: Database, useValue: db }], exports: [Database] })
   class TestDbModule {}
   @Module({ imports: [ConfigModule.forRoot(config), TestDbModule, IdentityModule] })
   class TestRootModule {}
-  const ctx = await NestFactory.createApplicationContext(TestRootModule, { logger: false });
+  const ctx = await NestFactory.createApplicationContext(TestRootModule, { logger: false, abortOnError: false });
   await ctx.init();
   return ctx;
 }

@@ -116,7 +116,12 @@ export async function startAppliance(opts: StartOptions): Promise<Appliance> {
       if (exitCode !== undefined) {
         throw new Error(`appliance (${opts.dialect}) exited with ${exitCode} before it was ready:\n${out}`);
       }
-      if (await probe(urls).catch(() => false)) return performance.now() - t0;
+      try {
+        if (await probe(urls)) return performance.now() - t0;
+      } catch (e) {
+        // Connection refused while the process boots is "not yet"; anything else is the probe's verdict.
+        if (!(e instanceof TypeError && e.message === 'fetch failed')) throw e;
+      }
       await sleep(10);
     }
     proc.kill('SIGKILL');

@@ -1,0 +1,29 @@
+/**
+ * A TypeScript port of neutron-lib 3.1.0's API validators and converters (plus the security group converters and
+ * the validators extensions register), with Neutron's exact reason and error texts. See each module.
+ */
+export type { Converter, Validator } from './types.js';
+export * from './string.validators.js';
+export * from './number.validators.js';
+export * from './network.validators.js';
+export * from './collection.validators.js';
+export * from './extension.validators.js';
+export * from './converters.js';
+export { getValidator, validatorsByName, type ValidatorFactory } from './registry.js';
+export { pyRepr, pyStr, pyFloatRepr, pyEquals, pyTruthy, pyLen, pyJsonDumps, pySetRepr } from './py-format.js';
+export { internalServerError } from './py-errors.js';
+export {
+  cidrOf,
+  formatIp,
+  formatIPv4,
+  formatIPv6,
+  formatNetwork,
+  inetPton4,
+  inetPton6,
+  type IpAddress,
+  type IpNetwork,
+  type IpVersion,
+  networkAddress,
+  lastAddress,
+  parseIpNetwork,
+} from './ip.js';

@@ -1,0 +1,100 @@
+/**
+ * The Keystone v3 stub as its own Nest application on its own FastifyAdapter (port config.identity.port), with its
+ * own routes and Keystone-style errors, independent of the Networking API app.
+ *
+ * Wiring: the identity services live in ONE place, the Networking API app, which imports `IdentityModule` (global)
+ * beside `ConfigModule.forRoot(config)` and `DbModule.forRoot(...)` with `identityEntities`/`identityMigrations` in its
+ * entity and migration lists. The API's auth guard injects `TOKEN_VALIDATOR` (= TokenService). This app reuses those
+ * very instances (handed over as `IdentityServices`, or taken from the API app's container with `app.get()`), so
+ * both ports share one token cache, one bootstrap and one Database:
+ *
+ *   const api = await NestFactory.create(ApplianceModule.forRoot(config), new FastifyAdapter());
+ *   await api.init();                                   // runs IdentityModule.onModuleInit → bootstrap
+ *   const identity = await createIdentityApp({ config, app: api, logger });   // or { identity: api.get(IdentityServices) }
+ *   await api.listen(config.api.port, config.host);
+ *   await identity.listen(config.identity.port, config.host);
+ *
+ * The returned app is initialized but not listening. Closing it does not close the shared services or the Database:
+ * the API app owns them.
+ */
+import { randomUUID } from 'node:crypto';
+import type { INestApplication, INestApplicationContext, LoggerService } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { type Logger, pino } from 'pino';
+import type { AppConfig } from '../config/config.schema.js';
+import { IdentityHttpModule } from './http/identity-http.module.js';
+import { parseKeystoneBody } from './http/keystone-body-parser.js';
+import { RouteTable } from './http/route-table.js';
+import { sendKeystoneError } from './http/send-error.js';
+import { KeystoneError, resourceNotFound, validationError } from './keystone-error.js';
+import { IdentityServices } from './services/identity-services.js';
+
+export interface IdentityAppDeps {
+  config: AppConfig;
+  /** The process's identity services (IdentityModule's instances)… */
+  identity?: IdentityServices;
+  /** …or the app whose container holds IdentityModule; its IdentityServices are used. */
+  app?: INestApplicationContext;
+  logger?: Logger;
+}
+
+export async function createIdentityApp(deps: IdentityAppDeps): Promise<INestApplication> {
+  const services = deps.identity ?? deps.app?.get(IdentityServices, { strict: false });
+  if (!services) throw new Error('createIdentityApp needs `identity` (IdentityServices) or `app` (importing IdentityModule)');
+  const log = deps.logger ?? pino({ level: 'silent' });
+  const publicUrl = services.catalog.publicUrl();
+  const bodyLimit = deps.config.api.body_limit_bytes;
+  const routes = new RouteTable();
+
+  const adapter = new FastifyAdapter({
+    bodyLimit,
+    genReqId: () => `req-${randomUUID()}`,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    // The router rejects a malformed path (bad %-encoding, invalid UTF-8) before any hook or Nest layer runs.
+    frameworkErrors: (error: Error & { statusCode?: number }, _req: FastifyRequest, reply: FastifyReply) => {
+      const status = error.statusCode ?? 400;
+      const keystone =
+        status === 404 ? resourceNotFound() : status === 400 ? validationError('Invalid URL: the path is not valid UTF-8 percent-encoding.') : new KeystoneError(status, 'Bad Request', error.message);
+      sendKeystoneError(reply, keystone, publicUrl);
+    },
+  });
+  const fastify = adapter.getInstance();
+  // Keystone parses the body itself (to answer malformed JSON with its ValidationError), so take it raw.
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, parseKeystoneBody);
+  fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
+  fastify.addHook('onRequest', (req, reply, done) => {
+    reply.header('x-openstack-request-id', req.id).header('vary', 'X-Auth-Token');
+    done();
+  });
+  fastify.addHook('onResponse', (req, reply, done) => {
+    log.info(
+      { reqId: req.id, method: req.method, path: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
+      'identity request',
+    );
+    done();
+  });
+
+  const app = await NestFactory.create(IdentityHttpModule.forRoot({ config: deps.config, services, routes, logger: log }), adapter, {
+    bodyParser: false,
+    abortOnError: false,
+    logger: nestLogger(log),
+  });
+  await services.bootstrap.ensure();
+  await app.init();
+  return app;
+}
+
+/** Nest's own messages (route mapping, lifecycle) go to pino at debug; its errors stay errors. */
+function nestLogger(log: Logger): LoggerService {
+  const child = log.child({ component: 'identity-nest' });
+  return {
+    log: (message: unknown) => child.debug(String(message)),
+    warn: (message: unknown) => child.warn(String(message)),
+    error: (message: unknown, trace?: unknown) => child.error({ trace }, String(message)),
+    debug: (message: unknown) => child.trace(String(message)),
+    verbose: (message: unknown) => child.trace(String(message)),
+  };
+}

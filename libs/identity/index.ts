@@ -1,0 +1,10 @@
+export * from './auth-context.js';
+export * from './entities/index.js';
+export * from './migrations/index.js';
+export { IdentityModule } from './identity.module.js';
+export { createIdentityApp, type IdentityAppDeps } from './identity-app.js';
+export { IdentityHttpModule } from './http/identity-http.module.js';
+export { IdentityServices } from './services/identity-services.js';
+export { TokenService, type ValidToken } from './services/token.service.js';
+export { CatalogService, publicHost } from './services/catalog.service.js';
+export { KeystoneError } from './keystone-error.js';

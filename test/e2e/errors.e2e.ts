@@ -1,0 +1,255 @@
+// Every way a user can get a request wrong, and the exact Neutron (or keystonemiddleware) answer they get back.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DIALECTS } from './support/appliance.js';
+import { cliFailure, cliFor } from './support/cli.js';
+import { type ApiClient, apiClient, expectNeutronError, expectStatus, type Json } from './support/http.js';
+import { createProjectUser, type ProjectUser } from './support/identity.js';
+import { createNetwork, uniqueName, useAppliance } from './support/suite.js';
+
+const MISSING_ID = '5b7d5f0b-2d0c-4a53-9bd4-0c2f3c1f2a11';
+const MTU_TOO_BIG = 'Invalid input for operation: Requested MTU is too big, maximum is 1450.';
+const INJECTION = "'; DROP TABLE networks; --";
+
+describe.each(DIALECTS)('API errors (%s)', (dialect) => {
+  const ctx = useAppliance(dialect);
+  let alice: ProjectUser;
+  let aliceApi: ApiClient;
+
+  beforeAll(async () => {
+    alice = await createProjectUser(ctx().app, ctx().adminToken, { project: 'demo', user: 'alice' });
+    aliceApi = apiClient(ctx().app.apiUrl, alice.token);
+  });
+
+  const namesOf = async (client: ApiClient, query: string): Promise<string[]> => {
+    const res = await client.get(`/v2.0/networks?${query}`);
+    expectStatus(res, 200);
+    return res.body.networks.map((n: Json) => n.name);
+  };
+
+  describe('request bodies', () => {
+    it('rejects an unknown attribute', async () => {
+      const res = await ctx().admin.post('/v2.0/networks', { network: { name: 'x', foo: 1 } });
+      expectNeutronError(res, 400, 'HTTPBadRequest', "Unrecognized attribute(s) 'foo'");
+    });
+
+    it('rejects a negative MTU with the non_negative validator message', async () => {
+      const res = await ctx().admin.post('/v2.0/networks', { network: { name: 'x', mtu: -1 } });
+      expectNeutronError(res, 400, 'HTTPBadRequest', "Invalid input for mtu. Reason: '-1' should be non-negative.");
+    });
+
+    it('rejects an MTU above the VXLAN maximum (API and CLI)', async () => {
+      const res = await ctx().admin.post('/v2.0/networks', { network: { name: 'x', mtu: 9000 } });
+      expectNeutronError(res, 400, 'InvalidInput', MTU_TOO_BIG);
+      const err = await cliFailure(cliFor(ctx().app).openstack(['network', 'create', '--mtu', '9000', 'too-big', '-f', 'json']));
+      expect(err.stderr).toContain('Requested MTU is too big, maximum is 1450.');
+    });
+
+    it.each(['2147483648', '9223372036854775808'])('rejects mtu %s (out of any integer column) with 400', async (mtu) => {
+      const res = await ctx().admin.post('/v2.0/networks', null, { raw: `{"network": {"name": "big-mtu", "mtu": ${mtu}}}` });
+      expectNeutronError(res, 400, 'InvalidInput', MTU_TOO_BIG);
+      expect(await namesOf(ctx().admin, 'name=big-mtu')).toEqual([]);
+    });
+
+    it('rejects malformed JSON', async () => {
+      const res = await ctx().admin.post('/v2.0/networks', null, { raw: '{"network": {"name": "x"' });
+      expectNeutronError(res, 400, 'HTTPBadRequest', 'Body contains invalid data');
+    });
+
+    it('answers JSON nested 10,000 deep with a 4xx, and keeps serving', async () => {
+      const deepArray = '['.repeat(10_000) + ']'.repeat(10_000);
+      let res = await ctx().admin.post('/v2.0/networks', null, { raw: deepArray });
+      expectNeutronError(res, 400, 'HTTPBadRequest', 'Body contains invalid data');
+
+      res = await ctx().admin.post('/v2.0/networks', null, { raw: `{"network": {"name": "deep", "foo": ${deepArray}}}` });
+      expectNeutronError(res, 400, 'HTTPBadRequest', "Unrecognized attribute(s) 'foo'");
+
+      const deepObject = '{"a": '.repeat(10_000) + '1' + '}'.repeat(10_000);
+      res = await ctx().admin.post('/v2.0/networks', null, { raw: deepObject });
+      expectNeutronError(res, 400, 'HTTPBadRequest', "Unable to find 'network' in request body");
+
+      expectStatus(await ctx().admin.get('/v2.0/networks'), 200);
+    });
+
+    it('refuses a 2 MiB body with 413', async () => {
+      const res = await ctx().admin.post('/v2.0/networks', { network: { name: 'x'.repeat(2 * 1024 * 1024) } });
+      expectNeutronError(res, 413, 'HTTPRequestEntityTooLarge', 'Request is too large.');
+      expectStatus(await ctx().admin.get('/v2.0/networks'), 200);
+    });
+
+    it('stores names with emoji and other 4-byte characters intact', async () => {
+      const name = 'net-🚀-𝄞';
+      const created = await createNetwork(ctx().admin, { name, description: 'ü-€-😀' });
+      expect(created).toMatchObject({ name, description: 'ü-€-😀' });
+
+      const shown = await ctx().admin.get(`/v2.0/networks/${created.id}`);
+      expect(shown.body.network).toMatchObject({ name, description: 'ü-€-😀' });
+      expect(await namesOf(ctx().admin, `name=${encodeURIComponent(name)}`)).toEqual([name]);
+
+      const updated = await ctx().admin.put(`/v2.0/networks/${created.id}`, { network: { name: '𝔫𝔢𝔱-🧪' } });
+      expectStatus(updated, 200);
+      expect((await ctx().admin.get(`/v2.0/networks/${created.id}`)).body.network.name).toBe('𝔫𝔢𝔱-🧪');
+    });
+
+    it('creates nothing when the second item of a bulk create fails validation', async () => {
+      const name = uniqueName('bulk-invalid');
+      const res = await ctx().admin.post('/v2.0/networks', { networks: [{ name }, { name, mtu: -1 }] });
+      expectNeutronError(res, 400, 'HTTPBadRequest', "Invalid input for mtu. Reason: '-1' should be non-negative.");
+      expect(await namesOf(ctx().admin, `name=${name}`)).toEqual([]);
+    });
+
+    it('creates nothing when the second item of a bulk create fails in the plugin', async () => {
+      const name = uniqueName('bulk-plugin');
+      const res = await ctx().admin.post('/v2.0/networks', { networks: [{ name }, { name, mtu: 9000 }] });
+      expectNeutronError(res, 400, 'InvalidInput', MTU_TOO_BIG);
+      expect(await namesOf(ctx().admin, `name=${name}`)).toEqual([]);
+    });
+  });
+
+  describe('query strings and paths', () => {
+    it('rejects an unknown filter', async () => {
+      const res = await ctx().admin.get('/v2.0/networks?foo=bar');
+      expectNeutronError(res, 400, 'HTTPBadRequest', "['foo'] is invalid attribute for filtering");
+    });
+
+    it('rejects bad sorting', async () => {
+      let res = await ctx().admin.get('/v2.0/networks?sort_key=foo&sort_dir=asc');
+      expectNeutronError(res, 400, 'HTTPBadRequest', "['foo'] is invalid attribute for sort_keys");
+      res = await ctx().admin.get('/v2.0/networks?sort_key=name&sort_dir=up');
+      expectNeutronError(res, 400, 'HTTPBadRequest', "['up'] is invalid value for sort_dirs, valid value is 'asc' and 'desc'");
+      res = await ctx().admin.get('/v2.0/networks?sort_key=name');
+      expectNeutronError(res, 400, 'HTTPBadRequest', 'The number of sort_keys and sort_dirs must be same');
+    });
+
+    it.each(['x', '-1'])('rejects limit=%s', async (limit) => {
+      const res = await ctx().admin.get(`/v2.0/networks?limit=${limit}`);
+      expectNeutronError(res, 400, 'BadRequest', `Bad limit request: Limit must be an integer 0 or greater and not '${limit}'.`);
+    });
+
+    it('answers an unknown id with 404 NetworkNotFound on show, update and delete', async () => {
+      const message = `Network ${MISSING_ID} could not be found.`;
+      expectNeutronError(await ctx().admin.get(`/v2.0/networks/${MISSING_ID}`), 404, 'NetworkNotFound', message);
+      expectNeutronError(await ctx().admin.put(`/v2.0/networks/${MISSING_ID}`, { network: { name: 'y' } }), 404, 'NetworkNotFound', message);
+      expectNeutronError(await ctx().admin.del(`/v2.0/networks/${MISSING_ID}`), 404, 'NetworkNotFound', message);
+    });
+
+    it("treats SQL in a filter value and in an id as plain text", async () => {
+      const keep = await createNetwork(ctx().admin, { name: uniqueName('survivor') });
+
+      const filtered = await ctx().admin.get(`/v2.0/networks?name=${encodeURIComponent(INJECTION)}`);
+      expectStatus(filtered, 200);
+      expect(filtered.body).toEqual({ networks: [] });
+
+      const byId = await ctx().admin.get(`/v2.0/networks/${encodeURIComponent(INJECTION)}`);
+      expectNeutronError(byId, 404, 'NetworkNotFound', `Network ${INJECTION} could not be found.`);
+      const delById = await ctx().admin.del(`/v2.0/networks/${encodeURIComponent(INJECTION)}`);
+      expectNeutronError(delById, 404, 'NetworkNotFound', `Network ${INJECTION} could not be found.`);
+
+      const named = await createNetwork(ctx().admin, { name: INJECTION });
+      expect(named.name).toBe(INJECTION);
+      const found = await ctx().admin.get(`/v2.0/networks?name=${encodeURIComponent(INJECTION)}`);
+      expect(found.body.networks.map((n: Json) => n.id)).toEqual([named.id]);
+
+      const all = await ctx().admin.get('/v2.0/networks');
+      expectStatus(all, 200);
+      expect(all.body.networks.map((n: Json) => n.id)).toContain(keep.id);
+    });
+
+    it('answers invalid UTF-8 in the path with a 4xx NeutronError', async () => {
+      const res = await ctx().admin.get('/v2.0/networks/%ff%fe');
+      expect([400, 404], res.text).toContain(res.status);
+      expect(res.body?.NeutronError?.type, res.text).toEqual(expect.any(String));
+      expect(res.body?.NeutronError?.message, res.text).toEqual(expect.any(String));
+      expectStatus(await ctx().admin.get('/v2.0/networks'), 200);
+    });
+  });
+
+  describe('revision constraints', () => {
+    it('answers an If-Match revision mismatch with 412 and leaves the network unchanged', async () => {
+      const net = await createNetwork(ctx().admin, { name: uniqueName('rev') });
+      const stale = net.revision_number - 1;
+      const res = await ctx().admin.put(`/v2.0/networks/${net.id}`, { network: { name: 'changed' } }, {
+        headers: { 'If-Match': `revision_number=${stale}` },
+      });
+      expectNeutronError(res, 412, 'RevisionNumberConstraintFailed', `Constrained to ${stale}, but current revision is ${net.revision_number}`);
+      const del = await ctx().admin.del(`/v2.0/networks/${net.id}`, { headers: { 'If-Match': `revision_number=${stale}` } });
+      expectNeutronError(del, 412, 'RevisionNumberConstraintFailed', `Constrained to ${stale}, but current revision is ${net.revision_number}`);
+      expect((await ctx().admin.get(`/v2.0/networks/${net.id}`)).body.network.name).toBe(net.name);
+
+      const ok = await ctx().admin.put(`/v2.0/networks/${net.id}`, { network: { name: 'changed' } }, {
+        headers: { 'If-Match': `revision_number=${net.revision_number}` },
+      });
+      expectStatus(ok, 200);
+      expect(ok.body.network.name).toBe('changed');
+    });
+  });
+
+  describe('authentication', () => {
+    const keystone401 = {
+      error: { code: 401, title: 'Unauthorized', message: 'The request you have made requires authentication.' },
+    };
+
+    it.each([
+      ['no token', null],
+      ['a bad token', 'gAAAAAB-not-a-real-token'],
+    ])('answers %s with 401 and the Keystone WWW-Authenticate header', async (_label, token) => {
+      const res = await ctx().admin.get('/v2.0/networks', { token });
+      expect(res.status).toBe(401);
+      expect(res.body).toEqual(keystone401);
+      const port = new URL(ctx().app.identityUrl).port;
+      expect(res.headers.get('www-authenticate')).toMatch(new RegExp(`^Keystone uri="http://127\\.0\\.0\\.1:${port}(/v3)?/?"$`));
+    });
+  });
+
+  describe('authorization and visibility', () => {
+    it("hides another project's network from alice: 404 on show, update and delete (API and CLI)", async () => {
+      const net = await createNetwork(ctx().admin, { name: uniqueName('admins-only') });
+      const message = `Network ${net.id} could not be found.`;
+      expectNeutronError(await aliceApi.get(`/v2.0/networks/${net.id}`), 404, 'NetworkNotFound', message);
+      expectNeutronError(await aliceApi.put(`/v2.0/networks/${net.id}`, { network: { name: 'mine' } }), 404, 'NetworkNotFound', message);
+      expectNeutronError(await aliceApi.del(`/v2.0/networks/${net.id}`), 404, 'NetworkNotFound', message);
+      expect((await ctx().admin.get(`/v2.0/networks/${net.id}`)).body.network.name).toBe(net.name);
+
+      const as = { user: alice.user, password: alice.password, project: alice.project };
+      const err = await cliFailure(cliFor(ctx().app).openstack(['network', 'show', net.id, '-f', 'json'], as));
+      expect(err.stderr).toContain(net.id);
+    });
+
+    it('forbids a non-admin from sharing a network (API and CLI)', async () => {
+      const res = await aliceApi.post('/v2.0/networks', { network: { name: 'shared-by-alice', shared: true } });
+      expectNeutronError(res, 403, 'PolicyNotAuthorized', '(rule:create_network and rule:create_network:shared) is disallowed by policy');
+
+      const as = { user: alice.user, password: alice.password, project: alice.project };
+      const err = await cliFailure(cliFor(ctx().app).openstack(['network', 'create', '--share', 'shared-by-alice', '-f', 'json'], as));
+      expect(err.stderr).toContain('(rule:create_network and rule:create_network:shared) is disallowed by policy');
+      expect(await namesOf(ctx().admin, 'name=shared-by-alice')).toEqual([]);
+
+      const own = await createNetwork(aliceApi, { name: uniqueName('alice-own') });
+      const upd = await aliceApi.put(`/v2.0/networks/${own.id}`, { network: { shared: true } });
+      expectNeutronError(upd, 403, 'PolicyNotAuthorized', '(rule:update_network and rule:update_network:shared) is disallowed by policy');
+    });
+
+    it('stops alice at her network quota with 409 OverQuota, checked before policy (API and CLI)', async () => {
+      const quotaPath = `/v2.0/quotas/${alice.projectId}`;
+      const mine = await aliceApi.get(`/v2.0/networks?project_id=${alice.projectId}`);
+      const limit = mine.body.networks.length + 2;
+      expectStatus(await ctx().admin.put(quotaPath, { quota: { network: limit } }), 200);
+      try {
+        await createNetwork(aliceApi, { name: uniqueName('q') });
+        await createNetwork(aliceApi, { name: uniqueName('q') });
+        const over = await aliceApi.post('/v2.0/networks', { network: { name: 'one-too-many' } });
+        expectNeutronError(over, 409, 'OverQuota', "Quota exceeded for resources: ['network'].");
+
+        // Quota is reserved before the policy check, so a forbidden request over quota still gets 409.
+        const overShared = await aliceApi.post('/v2.0/networks', { network: { name: 'one-too-many', shared: true } });
+        expectNeutronError(overShared, 409, 'OverQuota', "Quota exceeded for resources: ['network'].");
+
+        const as = { user: alice.user, password: alice.password, project: alice.project };
+        const err = await cliFailure(cliFor(ctx().app).openstack(['network', 'create', 'one-too-many', '-f', 'json'], as));
+        expect(err.stderr).toContain("Quota exceeded for resources: ['network'].");
+        expect(await namesOf(aliceApi, 'name=one-too-many')).toEqual([]);
+      } finally {
+        await ctx().admin.del(quotaPath);
+      }
+    });
+  });
+});
