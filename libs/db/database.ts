@@ -89,8 +89,12 @@ export class Database {
   private instrument(): void {
     const driver = this.ds.driver as unknown as { createQueryRunner: (m: string) => { query: (...a: unknown[]) => unknown } };
     const create = driver.createQueryRunner.bind(driver);
+    const counted = new WeakSet<object>();
     driver.createQueryRunner = (mode: string) => {
       const runner = create(mode);
+      // better-sqlite3 hands out one shared runner: wrap it once.
+      if (counted.has(runner)) return runner;
+      counted.add(runner);
       const query = runner.query.bind(runner);
       runner.query = (...args: unknown[]) => {
         this.queryCount++;

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KeystoneClient } from './testing/keystone-client.js';
 import { type RunningIdentity, startIdentity } from './testing/identity-harness.js';
@@ -279,6 +280,22 @@ describe('bad input never yields a 500 or a dropped connection', () => {
       expect([400, 404]).toContain(r.status);
       expect(r.body.error.code).toBe(r.status);
     }
+  });
+
+  it('raw invalid bytes that Node cannot parse, NUL characters → Keystone 400 body', async () => {
+    const port = Number(new URL(id.origin).port);
+    const reply = await new Promise<string>((resolve) => {
+      let out = '';
+      const socket = connect(port, '127.0.0.1', () => socket.write('GET /v3/projects/\xff\x00 HTTP/1.1\r\nHost: x\r\n\r\n'));
+      socket.on('data', (d) => (out += d.toString()));
+      socket.on('close', () => resolve(out));
+    });
+    expect(reply).toMatch(/^HTTP\/1\.1 400 /);
+    expect(JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)).error).toMatchObject({ code: 400, title: 'Bad Request' });
+
+    expect((await ks.call('GET', '/v3/users/%00', { token: adminToken })).body.error.code).toBe(400);
+    const nul = await ks.call('POST', '/v3/projects', { token: adminToken, raw: '{"project":{"name":"a\\u0000b"}}' });
+    expect(nul.body.error.code).toBe(400);
   });
 
   it('unknown routes → 404, unsupported methods → 405 with Allow', async () => {

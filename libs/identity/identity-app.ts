@@ -18,6 +18,8 @@
  * the API app owns them.
  */
 import { randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { INestApplication, INestApplicationContext, LoggerService } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -52,21 +54,29 @@ export async function createIdentityApp(deps: IdentityAppDeps): Promise<INestApp
     bodyLimit,
     genReqId: () => `req-${randomUUID()}`,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    clientErrorHandler: keystoneClientError,
     // The router rejects a malformed path (bad %-encoding, invalid UTF-8) before any hook or Nest layer runs.
     frameworkErrors: (error: Error & { statusCode?: number }, _req: FastifyRequest, reply: FastifyReply) => {
       const status = error.statusCode ?? 400;
       const keystone =
-        status === 404 ? resourceNotFound() : status === 400 ? validationError('Invalid URL: the path is not valid UTF-8 percent-encoding.') : new KeystoneError(status, 'Bad Request', error.message);
+        status === 404
+          ? resourceNotFound()
+          : status === 400
+            ? validationError('Invalid URL: the path is not valid UTF-8 percent-encoding.')
+            : new KeystoneError(status, STATUS_CODES[status] ?? 'Error', error.message);
       sendKeystoneError(reply, keystone, publicUrl);
     },
   });
   const fastify = adapter.getInstance();
+  // PostgreSQL cannot store NUL in text: refuse it at the edge rather than fail in a query.
+  const nulInUrl = validationError('Invalid input: the URL contains a NUL character.');
   // Keystone parses the body itself (to answer malformed JSON with its ValidationError), so take it raw.
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, parseKeystoneBody);
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('x-openstack-request-id', req.id).header('vary', 'X-Auth-Token');
+    if (/%00/.test(req.url)) return sendKeystoneError(reply, nulInUrl, publicUrl);
     done();
   });
   fastify.addHook('onResponse', (req, reply, done) => {
@@ -85,6 +95,21 @@ export async function createIdentityApp(deps: IdentityAppDeps): Promise<INestApp
   await services.bootstrap.ensure();
   await app.init();
   return app;
+}
+
+/** Requests Node's HTTP parser rejects (raw invalid bytes, header overflow, timeouts): still Keystone's body. */
+function keystoneClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const title = STATUS_CODES[status]!;
+  const body = JSON.stringify(new KeystoneError(status, title, status === 400 ? 'The request could not be parsed.' : title).toBody());
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Content-Type: application/json\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }
 
 /** Nest's own messages (route mapping, lifecycle) go to pino at debug; its errors stay errors. */

@@ -105,17 +105,19 @@ describe('projects, users, roles', () => {
     expect(r.body.projects[0].domain_id).toBe('default');
   });
 
-  it('refuses a duplicate name in a domain with 409 Conflict', async () => {
+  it('refuses a duplicate name in a domain with 409 Conflict and Keystone\'s texts', async () => {
     await ks.call('POST', '/v3/projects', { token: admin, body: { project: { name: 'demo', domain_id: 'default' } } });
     const r = await ks.call('POST', '/v3/projects', { token: admin, body: { project: { name: 'demo', domain_id: 'default' } } });
     expect(r.status).toBe(409);
-    expect(r.body).toEqual({
-      error: {
-        code: 409,
-        title: 'Conflict',
-        message: 'Conflict occurred attempting to store project - Duplicate entry found with name demo at domain ID default.',
-      },
-    });
+    expect(r.body.error).toMatchObject({ code: 409, title: 'Conflict' });
+    expect(r.body.error.message).toMatch(
+      /^Conflict occurred attempting to store project - it is not permitted to have two projects with either the same name or same id in the same domain: name is demo, project id [0-9a-f]{32}\.$/,
+    );
+    const other = await ks.call('POST', '/v3/projects', { token: admin, body: { project: { name: 'demo-2' } } });
+    const rename = await ks.call('PATCH', `/v3/projects/${other.body.project.id}`, { token: admin, body: { project: { name: 'demo' } } });
+    expect(rename.status).toBe(409);
+    const role = await ks.call('POST', '/v3/roles', { token: admin, body: { role: { name: 'admin' } } });
+    expect(role.body.error.message).toBe('Conflict occurred attempting to store role - Duplicate entry found with name admin.');
     await ks.call('POST', '/v3/users', { token: admin, body: { user: { name: 'dupe' } } });
     const user = await ks.call('POST', '/v3/users', { token: admin, body: { user: { name: 'dupe' } } });
     expect(user.body.error.message).toBe(

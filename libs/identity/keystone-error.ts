@@ -80,12 +80,30 @@ export function assignmentNotFound(roleId: string, actorId: string, targetId: st
   );
 }
 
-/** Conflict, with the detail keystone's handle_conflicts builds from the stored dict. */
-export function conflict(type: string, name: string, domainId?: string): KeystoneError {
-  const details = domainId
-    ? `Duplicate entry found with name ${name} at domain ID ${domainId}`
-    : `Duplicate entry found with name ${name}`;
+/** Conflict: "Conflict occurred attempting to store %(type)s - %(details)s." */
+function conflictError(type: string, details: string): KeystoneError {
   return new KeystoneError(409, 'Conflict', `Conflict occurred attempting to store ${type} - ${details}.`);
+}
+
+/** Users and roles: the detail keystone's sql.handle_conflicts builds from the stored dict. */
+export function conflict(type: 'user' | 'role', name: string, domainId?: string): KeystoneError {
+  return conflictError(
+    type,
+    domainId ? `Duplicate entry found with name ${name} at domain ID ${domainId}` : `Duplicate entry found with name ${name}`,
+  );
+}
+
+/** Projects: the resource manager rewrites the driver's conflict (resource/core.py). */
+export function projectConflict(name: string, id: string): KeystoneError {
+  return conflictError(
+    'project',
+    `it is not permitted to have two projects with either the same name or same id in the same domain: name is ${name}, project id ${id}`,
+  );
+}
+
+/** Domains are projects acting as domains in Keystone. */
+export function domainConflict(name: string): KeystoneError {
+  return conflictError('project', `it is not permitted to have two projects acting as domains with the same name: ${name}`);
 }
 
 export function methodNotAllowed(): KeystoneError {

@@ -27,7 +27,7 @@ export class QuotasHandler implements CustomHandler {
     if (id === undefined) {
       if (req.method === 'GET') return this.list(req);
       if (req.method === 'POST') throw new NeutronError('HTTPNotImplemented', 'POST requests are not supported on this resource.', 501);
-      throw methodNotAllowed();
+      throw methodNotAllowed(req.method);
     }
     if ((id === 'project' || id === 'tenant') && sub === undefined && req.method === 'GET') {
       return { status: 200, body: { [id]: { [`${id}_id`]: req.auth.project_id } } };
@@ -47,7 +47,7 @@ export class QuotasHandler implements CustomHandler {
       case 'DELETE':
         return this.remove(req, id);
       default:
-        throw methodNotAllowed();
+        throw methodNotAllowed(req.method);
     }
   }
 

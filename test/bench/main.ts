@@ -18,7 +18,16 @@ import { allCases } from './cases/index.js';
 import { listNetworkIds } from './cases/networks.js';
 import { parseJson } from './http-client.js';
 import { createTempDatabase, type TempDatabase } from './postgres.js';
-import { type BenchReport, evaluateTargets, machineInfo, readCommit, renderText, type RestartResult, writeJson } from './report.js';
+import {
+  type BenchReport,
+  evaluateTargets,
+  machineInfo,
+  readCommit,
+  renderText,
+  type RestartResult,
+  totalErrors,
+  writeJson,
+} from './report.js';
 import { type CaseResult, runCase } from './runner.js';
 import type { BenchContext } from './types.js';
 
@@ -32,7 +41,9 @@ const USAGE = `usage: node dist/test/bench/main.js [options]
   --keep             keep the temporary data dir (and PostgreSQL database)
   --log-level LEVEL  the appliance's log level; default warn
   --entry FILE       the process to start; default <repo>/dist/apps/appliance/main.js
-  --list             list the cases and exit`;
+  --list             list the cases and exit
+Exit status: 0 when every request got its expected answer (targets missed or not: the bench reports, it does not
+judge), 3 when some requests failed (results still written), 1 when the appliance could not be measured at all.`;
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url)); // dist/test/bench → repository root
 const ADMIN_PASSWORD = 'admin';
@@ -139,7 +150,7 @@ async function main(): Promise<number> {
     for (const c of cases) {
       progress(`${c.id} ...`);
       const r = await runCase(ctx, c);
-      progress(`${c.id}: ${r.count} ok, ${r.errors} errors, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.rps} req/s`);
+      progress(r.failed ? `${c.id}: did not run: ${r.failed}` : `${c.id}: ${r.count} ok, ${r.errors} errors, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${r.rps} req/s`);
       results.push(r);
     }
     const afterRun = app.memory();
@@ -164,7 +175,7 @@ async function main(): Promise<number> {
     process.stdout.write(renderText(report) + '\n');
     const written = writeJson(opts.out, report);
     process.stdout.write(`\nJSON: ${written.file}${written.latest ? ` (and ${written.latest})` : ''}\n`);
-    return 0;
+    return totalErrors(report) ? 3 : 0;
   } catch (error) {
     progress(`failed: ${error instanceof Error ? error.message : String(error)}`);
     if (app) progress(`appliance output (last lines):\n${app.outputTail()}`);

@@ -108,7 +108,11 @@ export function renderText(r: BenchReport): string {
       [false, true, true, true, true, true, true, true, true],
     ),
   );
-  for (const c of r.cases.filter((c) => c.errorSamples.length)) out.push(`  ${c.id}: ${c.errors} errors, e.g. ${c.errorSamples[0]}`);
+  for (const c of r.cases.filter((c) => c.errorSamples.length)) {
+    out.push(c.failed ? `  ${c.id}: did not run: ${c.failed}` : `  ${c.id}: ${c.errors} errors, e.g. ${c.errorSamples[0]}`);
+  }
+  const errors = totalErrors(r);
+  if (errors) out.push(`WARNING: ${errors} requests failed; the figures of those cases are not comparable.`);
   out.push('');
   const mem = (m: MemoryInfo | null) => (m ? `${fmt(m.rssMb, 1)} MB (peak ${fmt(m.peakRssMb, 1)} MB)` : '-');
   out.push(`start: token after ${fmt(r.start.tokenMs, 0)} ms, first authenticated 200 after ${fmt(r.start.firstAuthenticated200Ms, 0)} ms`);
@@ -133,7 +137,7 @@ export function renderText(r: BenchReport): string {
 }
 
 /**
- * bench-results/<timestamp>-<dialect>.json, plus latest-<dialect>.json for full runs (all cases, scale 1):
+ * bench-results/<timestamp>-<dialect>.json, plus latest-<dialect>.json for clean full runs (all cases, scale 1, no errors):
  * the timestamped files are ignored by git, the latest-*.json are committed next to the README's figures.
  */
 export function writeJson(dir: string, r: BenchReport): { file: string; latest: string | null } {
@@ -141,9 +145,13 @@ export function writeJson(dir: string, r: BenchReport): { file: string; latest: 
   const file = join(dir, `${r.timestamp.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}-${r.dialect}.json`);
   writeFileSync(file, JSON.stringify(r, null, 2) + '\n');
   let latest: string | null = null;
-  if (r.scale === 1 && r.only === null) {
+  if (r.scale === 1 && r.only === null && totalErrors(r) === 0) {
     latest = join(dir, `latest-${r.dialect}.json`);
     copyFileSync(file, latest);
   }
   return { file, latest };
+}
+
+export function totalErrors(r: BenchReport): number {
+  return r.cases.reduce((n, c) => n + c.errors, 0);
 }

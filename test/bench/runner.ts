@@ -9,6 +9,8 @@ export interface CaseResult extends LatencyStats {
   concurrency: number;
   /** The first few unexpected answers, for the report. */
   errorSamples: string[];
+  /** Set when the case could not run at all (its prepare step failed). */
+  failed?: string;
 }
 
 export function scaled(count: number, scale: number): number {
@@ -34,7 +36,12 @@ export async function call(ctx: BenchContext, spec: RequestSpec): Promise<HttpRe
 /** `count` requests over `concurrency` workers; each round trip timed on its own. */
 export async function runCase(ctx: BenchContext, c: BenchCase): Promise<CaseResult> {
   const count = scaled(c.count, ctx.scale);
-  await c.prepare?.(ctx, count);
+  try {
+    await c.prepare?.(ctx, count);
+  } catch (error) {
+    const failed = `prepare: ${(error as Error).message}`;
+    return { id: c.id, title: c.title, concurrency: c.concurrency, ...summarize([], count, 0), errorSamples: [failed], failed };
+  }
   const samples: number[] = [];
   const errorSamples: string[] = [];
   let errors = 0;

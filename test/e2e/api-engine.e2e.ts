@@ -128,14 +128,15 @@ describe.each(DIALECTS)('API engine (%s)', (dialect) => {
     });
 
     it('filters on tags with tags, tags-any, not-tags and not-tags-any', async () => {
-      const { api } = await newProject('tagger');
+      const { api, projectId } = await newProject('tagger');
       const nets: Record<string, Json> = {};
       const tagsOf: Record<string, string[]> = { A: ['red', 'blue'], B: ['red'], C: ['blue'], D: [] };
       for (const [name, tags] of Object.entries(tagsOf)) {
         nets[name] = await createNetwork(api, { name });
         expectStatus(await api.put(`/v2.0/networks/${nets[name].id}/tags`, { tags }), 200);
       }
-      const names = async (q: string) => (await list(api, q)).networks.map((n: Json) => n.name).sort();
+      // Scoped to the project: networks shared by others are visible too, and rightly match the not-* filters.
+      const names = async (q: string) => (await list(api, `${q}&project_id=${projectId}`)).networks.map((n: Json) => n.name).sort();
 
       expect(await names('?tags=red,blue')).toEqual(['A']);
       expect(await names('?tags=red&tags=blue')).toEqual(['A']);

@@ -31,13 +31,13 @@ export class ResourceEngine {
     if (id === undefined) {
       if (req.method === 'GET') return this.list(def, req);
       if (req.method === 'POST') return this.create(def, req);
-      throw methodNotAllowed();
+      throw methodNotAllowed(req.method);
     }
     if (sub === undefined) {
       if (req.method === 'GET') return this.show(def, req, id);
       if (req.method === 'PUT') return this.update(def, req, id);
       if (req.method === 'DELETE') return this.delete(def, req, id);
-      throw methodNotAllowed();
+      throw methodNotAllowed(req.method);
     }
     if (sub === 'tags' && def.taggable && more.length <= 1) return this.tags.handle(def, req, id, more[0]);
     throw httpNotFound();

@@ -65,7 +65,7 @@ export class TagsHandler {
         await deleteAllTags(em, id);
         return { status: 204 };
       default:
-        throw req.method === 'POST' ? new NeutronError('HTTPNotFound', 'The resource could not be found.', 404) : methodNotAllowed();
+        throw req.method === 'POST' ? new NeutronError('HTTPNotFound', 'The resource could not be found.', 404) : methodNotAllowed(req.method);
     }
   }
 

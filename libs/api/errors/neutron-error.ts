@@ -18,8 +18,8 @@ export const invalidInput = (errorMessage: string) =>
   new NeutronError('InvalidInput', `Invalid input for operation: ${errorMessage}.`, 400);
 export const httpNotFound = (message = 'The resource could not be found.') =>
   new NeutronError('HTTPNotFound', message, 404);
-export const methodNotAllowed = () =>
-  new NeutronError('HTTPMethodNotAllowed', 'The server could not comply with the request since it is either malformed or otherwise incorrect.', 405);
+export const methodNotAllowed = (method = 'this method') =>
+  new NeutronError('HTTPMethodNotAllowed', `The method ${method} is not allowed for this resource.`, 405);
 export const policyNotAuthorized = (message: string) => new NeutronError('PolicyNotAuthorized', message, 403);
 export const conflict = (type: string, message: string) => new NeutronError(type, message, 409);
 export const notFound = (type: string, message: string) => new NeutronError(type, message, 404);

@@ -11,7 +11,7 @@ export class ApiController {
 
   @All('/')
   versions(@Req() req: FastifyRequest) {
-    if (req.method !== 'GET') throw methodNotAllowed();
+    if (req.method !== 'GET') throw methodNotAllowed(req.method);
     return { versions: [{ id: 'v2.0', status: 'CURRENT', links: [{ rel: 'self', href: `${publicBaseUrl(req)}/v2.0/` }] }] };
   }
 

@@ -14,12 +14,12 @@ export interface HttpAppOptions {
 
 /**
  * A Nest application on fastify that takes bodies as raw text (so each API answers malformed JSON in its own
- * error format), logs one structured line per request and tags every response with a request id.
+ * error format), logs one structured line per request and tags every response with a request id. Errors raised
+ * inside fastify (body too large) reach Nest's exception filter; those before routing (bad URL) reach `renderError`.
  */
 export async function createHttpApp(module: Type<unknown> | DynamicModule, opts: HttpAppOptions): Promise<INestApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: opts.bodyLimit,
-    disableRequestLogging: true,
     genReqId: () => `req-${randomUUID()}`,
     frameworkErrors: (error: Error, req: unknown, reply: unknown) => opts.renderError(error, req as never, reply as never),
     routerOptions: { maxParamLength: 1000 },
@@ -32,7 +32,6 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, opts:
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
-  fastify.setErrorHandler((error, req, reply) => opts.renderError(error, req as never, reply as never));
   fastify.addHook('onSend', async (req, reply) => {
     reply.header('X-Openstack-Request-Id', req.id);
   });

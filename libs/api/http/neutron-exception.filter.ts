@@ -1,7 +1,7 @@
 import { type ArgumentsHost, Catch, type ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { httpNotFound, methodNotAllowed } from '../errors/neutron-error.js';
+import { httpNotFound, methodNotAllowed, NeutronError } from '../errors/neutron-error.js';
 import { renderError } from './error-renderer.js';
 
 @Catch()
@@ -10,9 +10,20 @@ export class NeutronExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
+    const req = http.getRequest<FastifyRequest>();
     let error = exception;
-    // Nest's own routing errors, should any escape the catch-all routes.
-    if (exception instanceof HttpException) error = exception.getStatus() === 405 ? methodNotAllowed() : httpNotFound();
-    renderError(error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), this.log);
+    // Nest wraps some framework errors (e.g. body too large) in its own HttpException: keep their status.
+    if (exception instanceof HttpException) error = fromStatus(exception.getStatus(), req.method);
+    renderError(error, req, http.getResponse<FastifyReply>(), this.log);
   }
+}
+
+function fromStatus(status: number, method: string): NeutronError {
+  if (status === 405) return methodNotAllowed(method);
+  if (status === 413) return new NeutronError('HTTPRequestEntityTooLarge', 'Request is too large.', 413);
+  if (status === 404) return httpNotFound();
+  if (status >= 400 && status < 500) {
+    return new NeutronError('HTTPBadRequest', 'The server could not comply with the request since it is either malformed or otherwise incorrect.', 400);
+  }
+  return new NeutronError('HTTPInternalServerError', 'Request Failed: internal server error while processing your request.', 500);
 }

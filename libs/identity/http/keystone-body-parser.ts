@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { expectingError } from '../keystone-error.js';
+import { expectingError, validationError } from '../keystone-error.js';
 import { isObject } from '../schema-check.js';
 
 /** Deeper than any Keystone body (an auth request is 6 levels); deeper input is refused before JSON.parse. */
@@ -19,6 +19,8 @@ export function parseKeystoneBody(req: FastifyRequest, body: string | Buffer, do
     return done(expectingError('application/json', 'Content-Type header'));
   }
   if (exceedsDepth(text, MAX_JSON_DEPTH)) return done(expectingError('valid JSON', 'request body'));
+  // PostgreSQL cannot store NUL in text columns.
+  if (/\\u0000/i.test(text)) return done(validationError('Invalid input: NUL characters are not allowed.'));
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -4,7 +4,7 @@ import { Database } from '../../db/database.js';
 import { DomainEntity, type DomainRow } from '../entities/domain.entity.js';
 import { ProjectEntity } from '../entities/project.entity.js';
 import { RoleAssignmentEntity } from '../entities/role-assignment.entity.js';
-import { conflict, forbiddenNotSecurity, notFound } from '../keystone-error.js';
+import { domainConflict, forbiddenNotSecurity, notFound } from '../keystone-error.js';
 import { newId } from './ids.js';
 import { TokenService } from './token.service.js';
 import { isUniqueViolation } from './unique-violation.js';
@@ -78,13 +78,13 @@ export class DomainStore {
     };
     try {
       return await this.db.transaction(async (em) => {
-        if (await em.findOneBy(DomainEntity, { name: row.name })) throw conflict('domain', row.name);
-        if (await em.findOneBy(DomainEntity, { id: row.id })) throw conflict('domain', row.name);
+        if (await em.findOneBy(DomainEntity, { name: row.name })) throw domainConflict(row.name);
+        if (await em.findOneBy(DomainEntity, { id: row.id })) throw domainConflict(row.name);
         await em.insert(DomainEntity, row);
         return row;
       });
     } catch (e) {
-      throw isUniqueViolation(e) ? conflict('domain', row.name) : e;
+      throw isUniqueViolation(e) ? domainConflict(row.name) : e;
     }
   }
 
@@ -94,7 +94,7 @@ export class DomainStore {
       .transaction(async (em) => {
         const row = await this.require(em, id);
         if (patch.name !== undefined && patch.name !== row.name) {
-          if (await em.findOneBy(DomainEntity, { name: patch.name })) throw conflict('domain', patch.name);
+          if (await em.findOneBy(DomainEntity, { name: patch.name })) throw domainConflict(patch.name);
           row.name = patch.name;
         }
         if (patch.description !== undefined) row.description = patch.description ?? '';
@@ -109,7 +109,7 @@ export class DomainStore {
         return row;
       })
       .catch((e: unknown) => {
-        throw isUniqueViolation(e) ? conflict('domain', patch.name ?? id) : e;
+        throw isUniqueViolation(e) ? domainConflict(patch.name ?? id) : e;
       });
     if (disabled) this.evictDomainTokens(id);
     return row;

@@ -5,7 +5,7 @@ import { Database } from '../../db/database.js';
 import { DomainEntity } from '../entities/domain.entity.js';
 import { ProjectEntity, type ProjectRow } from '../entities/project.entity.js';
 import { RoleAssignmentEntity } from '../entities/role-assignment.entity.js';
-import { conflict, forbiddenNotSecurity, notFound, validationError } from '../keystone-error.js';
+import { forbiddenNotSecurity, notFound, projectConflict, validationError } from '../keystone-error.js';
 import type { DomainRef } from './domain.store.js';
 import { newId } from './ids.js';
 import { TokenService } from './token.service.js';
@@ -102,12 +102,12 @@ export class ProjectStore {
             throw validationError('Cannot create project, the parent and child must be in the same domain.');
           }
         }
-        if (await this.byName(em, row.domain_id, row.name)) throw conflict('project', row.name, row.domain_id);
+        if (await this.byName(em, row.domain_id, row.name)) throw projectConflict(row.name, row.id);
         await em.insert(ProjectEntity, row);
         return row;
       });
     } catch (e) {
-      throw isUniqueViolation(e) ? conflict('project', row.name, row.domain_id) : e;
+      throw isUniqueViolation(e) ? projectConflict(row.name, row.id) : e;
     }
   }
 
@@ -117,7 +117,7 @@ export class ProjectStore {
       .transaction(async (em) => {
         const row = await this.require(em, id);
         if (patch.name !== undefined && patch.name !== row.name) {
-          if (await this.byName(em, row.domain_id, patch.name)) throw conflict('project', patch.name, row.domain_id);
+          if (await this.byName(em, row.domain_id, patch.name)) throw projectConflict(patch.name, id);
           row.name = patch.name;
         }
         if (patch.description !== undefined) row.description = patch.description ?? '';
@@ -133,7 +133,7 @@ export class ProjectStore {
         return row;
       })
       .catch((e: unknown) => {
-        throw isUniqueViolation(e) ? conflict('project', patch.name ?? id) : e;
+        throw isUniqueViolation(e) ? projectConflict(patch.name ?? '', id) : e;
       });
     if (disabled) this.tokens.evict({ projectId: id });
     return row;

@@ -27,7 +27,8 @@ export interface RevokeFilter {
   scopeType?: ScopeType;
 }
 
-const MAX_TOKEN_ID = 64;
+/** Our ids are 43 url-safe characters; anything else is not a token and costs no query. */
+const TOKEN_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const CACHE_ENTRIES = 10_000;
 /** Expired tokens stay readable this long (Keystone's allow_expired_window), then they are deleted. */
 const PURGE_AFTER_MS = 2 * 24 * 3600 * 1000;
@@ -63,7 +64,7 @@ export class TokenService implements TokenValidator {
 
   /** The token if it exists, is not revoked and has not expired; a cache hit or one primary-key read. */
   async resolve(tokenId: string | undefined): Promise<ValidToken | undefined> {
-    if (typeof tokenId !== 'string' || tokenId.length === 0 || tokenId.length > MAX_TOKEN_ID) return undefined;
+    if (typeof tokenId !== 'string' || !TOKEN_ID.test(tokenId)) return undefined;
     const now = Date.now();
     const hit = this.cache.get(tokenId);
     if (hit) return hit.expiresMs > now ? hit : undefined;
@@ -78,7 +79,7 @@ export class TokenService implements TokenValidator {
 
   /** The token even if it expired or was revoked (for allow_expired); undefined when unknown. */
   async find(tokenId: string): Promise<TokenRow | undefined> {
-    if (tokenId.length === 0 || tokenId.length > MAX_TOKEN_ID) return undefined;
+    if (!TOKEN_ID.test(tokenId)) return undefined;
     return (await this.db.read((em) => em.findOneBy(TokenEntity, { id: tokenId }))) ?? undefined;
   }
 

@@ -41,8 +41,9 @@ export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'identity-spec-'));
 }
 
-export function openDatabase(dataDir: string): Promise<Database> {
-  return Database.open({ url: '', dataDir, entities: identityEntities, migrations: identityMigrations });
+/** url '' = SQLite file in dataDir; a postgres:// URL uses that database. */
+export function openDatabase(dataDir: string, url = ''): Promise<Database> {
+  return Database.open({ url, dataDir, entities: identityEntities, migrations: identityMigrations });
 }
 
 /** A Nest context like the Networking API's: ConfigModule + the Database + IdentityModule (bootstrapped). */
@@ -68,10 +69,12 @@ export interface RunningIdentity {
 }
 
 /** Starts the identity app on a free port over a SQLite file in dataDir (a new temp dir by default). */
-export async function startIdentity(opts: { dataDir?: string; config?: ConfigOverrides } = {}): Promise<RunningIdentity> {
+export async function startIdentity(
+  opts: { dataDir?: string; databaseUrl?: string; config?: ConfigOverrides } = {},
+): Promise<RunningIdentity> {
   const dataDir = opts.dataDir ?? tempDir();
   const ownDir = opts.dataDir === undefined;
-  const db = await openDatabase(dataDir);
+  const db = await openDatabase(dataDir, opts.databaseUrl);
   // The catalog names the identity port, so it must be known before the services are built.
   const port = await freePort();
   const config = testConfig({

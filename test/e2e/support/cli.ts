@@ -1,6 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Appliance } from './appliance.js';
 import type { Json } from './http.js';
@@ -66,7 +65,9 @@ function run(file: string, args: string[], env: NodeJS.ProcessEnv, label: string
 }
 
 export function cliFor(app: Appliance): Cli {
-  const home = mkdtempSync(join(tmpdir(), 'appliance-e2e-home-'));
+  // Inside the data dir, so it goes away with the appliance.
+  const home = join(app.dataDir, 'client-home');
+  mkdirSync(home, { recursive: true });
   return {
     openstack: async (args, as = {}) => {
       const stdout = await run(OPENSTACK, args, clientEnv(app, home, as), `openstack ${args.join(' ')}`);
