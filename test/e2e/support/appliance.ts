@@ -12,7 +12,7 @@ export type Dialect = 'sqlite' | 'postgres';
 export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-const MAIN = join(REPO_ROOT, 'dist/apps/appliance/main.js');
+const MAIN = join(REPO_ROOT, 'dist/bundle/appliance.js');
 const HOST = '127.0.0.1';
 const ADMIN_PASSWORD = 'admin';
 
