@@ -5,7 +5,15 @@ import { type AppConfig, ConfigModule } from '../../libs/config/index.js';
 import { DbModule } from '../../libs/db/index.js';
 import { identityEntities, identityMigrations, IdentityModule } from '../../libs/identity/index.js';
 import { pluginEntities, pluginMigrations, PluginModule } from '../../libs/plugin/plugin.module.js';
+import { portEntities, portMigrations, PortsModule } from '../../libs/plugin/ports/ports.module.js';
+import { subnetEntities, subnetMigrations, SubnetsModule } from '../../libs/plugin/subnets/subnets.module.js';
+import { subnetPoolEntities, subnetPoolMigrations, SubnetPoolsModule } from '../../libs/plugin/subnetpools/subnetpools.module.js';
 import { quotaEntities, quotaMigrations, QuotasModule } from '../../libs/quotas/quotas.module.js';
+import {
+  securityGroupEntities,
+  securityGroupMigrations,
+  SecurityGroupsModule,
+} from '../../libs/security-groups/security-groups.module.js';
 
 /** The all-in-one shape: identity, the Networking API and the plug-in in one process, on one database. */
 @Module({})
@@ -19,13 +27,35 @@ export class ApplianceModule {
           url: config.database.url,
           dataDir: config.data_dir,
           logQueries: config.database.log_queries,
-          entities: [...identityEntities, ...apiEntities, ...quotaEntities, ...pluginEntities],
-          migrations: [...identityMigrations, ...apiMigrations, ...quotaMigrations, ...pluginMigrations],
+          entities: [
+            ...identityEntities,
+            ...apiEntities,
+            ...quotaEntities,
+            ...pluginEntities,
+            ...subnetPoolEntities,
+            ...subnetEntities,
+            ...securityGroupEntities,
+            ...portEntities,
+          ],
+          migrations: [
+            ...identityMigrations,
+            ...apiMigrations,
+            ...quotaMigrations,
+            ...pluginMigrations,
+            ...subnetPoolMigrations,
+            ...subnetMigrations,
+            ...securityGroupMigrations,
+            ...portMigrations,
+          ],
         }),
         IdentityModule,
         ApiModule,
         QuotasModule,
         PluginModule,
+        SubnetPoolsModule,
+        SubnetsModule,
+        SecurityGroupsModule,
+        PortsModule,
       ],
     };
   }
