@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { ApiModule } from '../../libs/api/api.module.js';
+import { AvailabilityZonesModule } from '../../libs/availability-zones/availability-zones.module.js';
 import { apiEntities, apiMigrations } from '../../libs/api/index.js';
 import { type AppConfig, ConfigModule } from '../../libs/config/index.js';
 import { DbModule } from '../../libs/db/index.js';
@@ -56,6 +57,7 @@ export class ApplianceModule {
         SubnetsModule,
         SecurityGroupsModule,
         PortsModule,
+        AvailabilityZonesModule,
       ],
     };
   }

@@ -1,0 +1,16 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { ResourceRegistry } from '../api/engine/resource-registry.js';
+import { AvailabilityZonesHandler } from './availability-zones.handler.js';
+
+@Module({ providers: [AvailabilityZonesHandler] })
+export class AvailabilityZonesModule implements OnModuleInit {
+  constructor(
+    @Inject(ResourceRegistry) private readonly registry: ResourceRegistry,
+    @Inject(AvailabilityZonesHandler) private readonly handler: AvailabilityZonesHandler,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.addHandler(this.handler);
+    this.registry.addExtensions('availability_zone', 'availability_zone_filter');
+  }
+}
