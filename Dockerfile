@@ -7,7 +7,7 @@
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
-# ---- build: compile TypeScript and the native better-sqlite3 module, then drop dev dependencies
+# ---- build: compile TypeScript, bundle it (rolldown), build the native better-sqlite3 module, drop dev dependencies
 FROM ${NODE_IMAGE} AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -15,7 +15,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.build.json rolldown.config.js ./
 COPY apps ./apps
 COPY libs ./libs
 COPY config ./config
@@ -43,4 +43,6 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.APPLIANCE_API_PORT || 9696) + '/healthcheck').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # The appliance handles SIGTERM itself (finishes in-flight requests, then exits).
 STOPSIGNAL SIGTERM
-CMD ["node", "dist/apps/appliance/main.js"]
+# What `npm run start:dist` runs: the rolldown bundle (starts in about half the time of the ~1,500 separate modules
+# of dist/apps/appliance/main.js, which is also in the image). better-sqlite3 and pg stay external in node_modules.
+CMD ["node", "dist/bundle/appliance.js"]

@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ApplianceProcess, freePort, type StartTiming } from './appliance.js';
@@ -40,13 +40,16 @@ const USAGE = `usage: node dist/test/bench/main.js [options]
   --no-restart       skip the restart measurement
   --keep             keep the temporary data dir (and PostgreSQL database)
   --log-level LEVEL  the appliance's log level; default warn
-  --entry FILE       the process to start; default <repo>/dist/apps/appliance/main.js
+  --entry FILE       the process to start; default: what \`npm start\` runs, dist/bundle/appliance.js
+                     (else dist/apps/appliance/main.js, the unbundled tsc output)
   --list             list the cases and exit
 Exit status: 0 when every request got its expected answer (targets missed or not: the bench reports, it does not
 judge), 3 when some requests failed (results still written), 1 when the appliance could not be measured at all.`;
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url)); // dist/test/bench → repository root
 const ADMIN_PASSWORD = 'admin';
+/** What `npm start` runs (the rolldown bundle), then the plain tsc output. */
+const DEFAULT_ENTRIES = ['dist/bundle/appliance.js', 'dist/apps/appliance/main.js'];
 
 function options() {
   const { values } = parseArgs({
@@ -59,7 +62,7 @@ function options() {
       keep: { type: 'boolean', default: false },
       'log-level': { type: 'string', default: 'warn' },
       list: { type: 'boolean', default: false },
-      entry: { type: 'string', default: join(ROOT, 'dist/apps/appliance/main.js') },
+      entry: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -74,7 +77,7 @@ function options() {
     keep: values.keep,
     logLevel: values['log-level'],
     list: values.list,
-    entry: values.entry,
+    entry: values.entry ?? DEFAULT_ENTRIES.map((p) => join(ROOT, p)).find((p) => existsSync(p)) ?? join(ROOT, DEFAULT_ENTRIES[0]),
     help: values.help,
   };
 }
@@ -130,7 +133,7 @@ async function main(): Promise<number> {
       adminPassword: ADMIN_PASSWORD,
       logLevel: opts.logLevel,
     });
-    progress(`starting the appliance (${dialect}, data dir ${dataDir}, API :${apiPort}, identity :${identityPort})`);
+    progress(`starting ${relative(ROOT, entry)} (${dialect}, data dir ${dataDir}, API :${apiPort}, identity :${identityPort})`);
     const started = await app.start();
     progress(`first authenticated 200 after ${started.timing.firstAuthenticated200Ms.toFixed(0)} ms`);
     const afterStart = app.memory();
@@ -162,6 +165,7 @@ async function main(): Promise<number> {
       schema: 1,
       timestamp: new Date().toISOString(),
       dialect,
+      entry: relative(ROOT, entry),
       scale: opts.scale,
       only: opts.only,
       machine: machineInfo(),

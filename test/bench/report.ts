@@ -21,6 +21,8 @@ export interface BenchReport {
   schema: 1;
   timestamp: string;
   dialect: 'sqlite' | 'postgres';
+  /** The script started, relative to the repository root. */
+  entry: string;
   scale: number;
   only: string[] | null;
   machine: { node: string; platform: string; cpus: number; cpuModel: string; memTotalMb: number; loadavg: number[] };
@@ -96,7 +98,7 @@ const fmt = (n: number | null | undefined, digits = 2) => (n === null || n === u
 export function renderText(r: BenchReport): string {
   const out: string[] = [];
   out.push(
-    `neutron-appliance bench: ${r.dialect}, ${r.timestamp}, node ${r.machine.node}, ${r.machine.cpus} x ${r.machine.cpuModel}` +
+    `neutron-appliance bench: ${r.entry} on ${r.dialect}, ${r.timestamp}, node ${r.machine.node}, ${r.machine.cpus} x ${r.machine.cpuModel}` +
       (r.scale !== 1 ? `, scale ${r.scale}` : '') +
       (r.commit ? `, commit ${r.commit.slice(0, 12)}` : ''),
   );

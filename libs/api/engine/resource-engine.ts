@@ -40,6 +40,14 @@ export class ResourceEngine {
       throw methodNotAllowed(req.method);
     }
     if (sub === 'tags' && def.taggable && more.length <= 1) return this.tags.handle(def, req, id, more[0]);
+    const actions = def.memberActions;
+    const action = more.length === 0 && actions && Object.hasOwn(actions, sub) ? actions[sub] : undefined;
+    if (action) {
+      if (req.method !== 'PUT') throw methodNotAllowed(req.method);
+      const body = parseJsonBody(req.rawBody);
+      const result = await this.inTransaction(req.auth, async (ctx) => action(ctx, await this.visibleItem(def, ctx, id), body));
+      return { status: 200, body: result };
+    }
     throw httpNotFound();
   }
 

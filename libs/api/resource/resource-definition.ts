@@ -74,6 +74,11 @@ export interface ResourceDefinition {
   quotaResource?: string;
   /** Table whose revision_number the tags sub-resource bumps. */
   table?: string;
+  /**
+   * `PUT /<collection>/<id>/<action>` (Neutron's member actions): raw JSON body in, raw body out (no envelope), run
+   * in one transaction on the item the caller can see. The policy hook is bypassed, as in Neutron: the action scopes.
+   */
+  memberActions?: Record<string, (ctx: RequestContext, current: ApiObject, body: ApiObject | undefined) => Promise<unknown>>;
   /** Extra keys policy rules need about the item (e.g. 'network:tenant_id' for ports and subnets). */
   policyTarget?(ctx: RequestContext, item: ApiObject): Promise<ApiObject>;
 }
