@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { Database } from '../../db/database.js';
+import { KeystoneError } from '../keystone-error.js';
 import type { DomainRow } from '../entities/domain.entity.js';
 import type { ProjectRow } from '../entities/project.entity.js';
 import { SYSTEM_ALL } from '../entities/role-assignment.entity.js';
@@ -106,7 +107,7 @@ export class AuthService {
     const p = req.password;
     let user: UserRow | null = null;
     if (p?.id !== undefined) {
-      user = await this.users.require(em, p.id).catch(() => null);
+      user = await this.users.require(em, p.id).catch(notFoundAsNull);
     } else if (p) {
       if (!p.domain) throw expectingError('domain', 'user');
       const domain = await this.domains.lookup(em, p.domain);
@@ -148,7 +149,7 @@ export class AuthService {
     const ref = req.project;
     let project: ProjectRow | null;
     if (ref.id !== undefined) {
-      project = await this.projects.require(em, ref.id).catch(() => null);
+      project = await this.projects.require(em, ref.id).catch(notFoundAsNull);
     } else {
       if (!ref.domain) throw expectingError('domain', 'project');
       const domain = await this.domains.lookup(em, ref.domain);
@@ -162,9 +163,9 @@ export class AuthService {
   /** Keystone's default project rule: scope to it if it exists, is enabled and the user has a role there. */
   private async defaultScope(em: EntityManager, user: UserRow): Promise<Scope> {
     if (!user.default_project_id) return UNSCOPED;
-    const project = await this.projects.require(em, user.default_project_id).catch(() => null);
+    const project = await this.projects.require(em, user.default_project_id).catch(notFoundAsNull);
     if (!project) return UNSCOPED;
-    return this.projectScope(em, user, project).catch(() => UNSCOPED);
+    return this.projectScope(em, user, project).catch((e: unknown) => notFoundAsNull(e) ?? UNSCOPED);
   }
 
   private async projectScope(em: EntityManager, user: UserRow, project: ProjectRow | null): Promise<Scope> {
@@ -188,4 +189,10 @@ export class AuthService {
     if (roles.length === 0) throw unauthorized();
     return { ...UNSCOPED, scope_type: 'domain', domain_id: domain.id, domain_name: domain.name, roles };
   }
+}
+
+/** A missing or unusable user/project is an authentication failure; anything else (database down) is a real error. */
+function notFoundAsNull(e: unknown): null {
+  if (e instanceof KeystoneError) return null;
+  throw e;
 }
