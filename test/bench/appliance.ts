@@ -5,6 +5,9 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpClient, describe, parseJson } from './http-client.js';
 
+/** The V8 flags `npm run start:dist` and the Dockerfile start the appliance with (a small young generation keeps RSS down). */
+const APPLIANCE_NODE_FLAGS = ['--max-semi-space-size=2'];
+
 export interface ApplianceOptions {
   /** Path of dist/apps/appliance/main.js. */
   entry: string;
@@ -69,7 +72,7 @@ export class ApplianceProcess {
     };
     delete env.APPLIANCE_CONFIG;
     const t0 = performance.now();
-    const child = spawn(process.execPath, [this.opts.entry], { cwd: this.opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...APPLIANCE_NODE_FLAGS, this.opts.entry], { cwd: this.opts.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const keep = (chunk: Buffer) => {
       this.output = (this.output + chunk.toString('utf8')).slice(-64 * 1024);

@@ -8,6 +8,9 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { createTempDatabase, type TempDatabase } from './postgres.js';
 
+/** The V8 flags `npm run start:dist` and the Dockerfile start the appliance with (a small young generation keeps RSS down). */
+const APPLIANCE_NODE_FLAGS = ['--max-semi-space-size=2'];
+
 export type Dialect = 'sqlite' | 'postgres';
 export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
 
@@ -95,7 +98,7 @@ export async function startAppliance(opts: StartOptions): Promise<Appliance> {
   const launch = async (probe: ReadyProbe): Promise<number> => {
     out = '';
     const t0 = performance.now();
-    const proc = spawn(process.execPath, [MAIN], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [...APPLIANCE_NODE_FLAGS, MAIN], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     live.add(proc);
     const append = (chunk: Buffer) => {
