@@ -74,6 +74,7 @@ export function evaluateTargets(start: StartTiming, cases: CaseResult[], afterRu
       measured: createSeq && createSeq.count > 0 ? createSeq.p50Ms : null,
       reference: '83 ms',
     }),
+    ...portTargets(cases),
     target({ id: 'rss.after-run', title: 'appliance RSS after the run', unit: 'MB', limit: 150, measured: afterRun ? round(afterRun.rssMb, 1) : null, reference: '~1.3 GB' }),
     target({
       id: 'start.first-authenticated-200',
@@ -131,7 +132,7 @@ export function renderText(r: BenchReport): string {
   out.push(
     table(
       ['target', 'limit', 'measured', 'met', 'real Neutron'],
-      r.targets.map((t) => [t.title, `< ${t.limit} ${t.unit}`, t.measured === null ? '-' : `${fmt(t.measured, t.unit === 'ms' ? 2 : 1)} ${t.unit}`, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO', t.reference]),
+      r.targets.map((t) => [t.title, `${t.comparison ?? '<'} ${t.limit} ${t.unit}`, t.measured === null ? '-' : `${fmt(t.measured, t.unit === 'ms' ? 2 : 1)} ${t.unit}`, t.met === null ? 'n/a' : t.met ? 'yes' : 'NO', t.reference]),
       [false, true, true, false, true],
     ),
   );
@@ -156,4 +157,28 @@ export function writeJson(dir: string, r: BenchReport): { file: string; latest: 
 
 export function totalErrors(r: BenchReport): number {
   return r.cases.reduce((n, c) => n + c.errors, 0);
+}
+
+/** Issue 4's port targets, with real Neutron on this machine type for scale. */
+function portTargets(cases: CaseResult[]): Target[] {
+  const byId = (id: string) => cases.find((c) => c.id === id && c.count > 0 && !c.failed);
+  const first = byId('port.create.c8.first');
+  const after = byId('port.create.c8.after10k');
+  const list = byId('port.list.first');
+  const below = (t: Omit<Target, 'met'>): Target => ({ ...t, met: t.measured === null ? null : t.measured < t.limit });
+  return [
+    { id: 'port.create.c8.rps', title: 'port create c8, ports/s', unit: '/s', limit: 1000, comparison: '>=', measured: first ? round(first.rps, 0) : null, met: first ? first.rps >= 1000 : null, reference: '5 /s' },
+    below({ id: 'port.create.c8.p99', title: 'port create c8 p99', unit: 'ms', limit: 20, measured: first ? first.p99Ms : null, reference: '-' }),
+    below({ id: 'port.list.1000.p50', title: 'list of 1,000 ports p50', unit: 'ms', limit: 25, measured: list ? list.p50Ms : null, reference: '520 ms' }),
+    {
+      id: 'port.create.after10k.vs.first',
+      title: 'port create p50 after 10,000 / first 1,000',
+      unit: 'x',
+      limit: 1.25,
+      comparison: '<=',
+      measured: first && after ? round(after.p50Ms / first.p50Ms, 2) : null,
+      met: first && after ? after.p50Ms / first.p50Ms <= 1.25 : null,
+      reference: '-',
+    },
+  ];
 }

@@ -57,6 +57,8 @@ export interface Target {
   title: string;
   unit: string;
   limit: number;
+  /** How measured compares with limit when met; default '<'. */
+  comparison?: '<' | '<=' | '>=';
   measured: number | null;
   met: boolean | null;
   /** The same figure for real Neutron + Keystone on this machine type (issue 3), for scale. */

@@ -28,6 +28,7 @@ export class ResourceEngine {
 
   async handle(def: ResourceDefinition, req: ApiRequest, rest: string[]): Promise<ApiResponse> {
     const [id, sub, ...more] = rest;
+    if (def.readOnly && req.method !== 'GET' && sub === undefined) throw methodNotAllowed(req.method);
     if (id === undefined) {
       if (req.method === 'GET') return this.list(def, req);
       if (req.method === 'POST') return this.create(def, req);
@@ -140,7 +141,8 @@ export class ResourceEngine {
   }
 
   private enforce(def: ResourceDefinition, action: string, target: ApiObject, auth: AuthContext, attrs: string[]): void {
-    const withPolicy = attrs.filter((a) => def.attributes[a]?.enforcePolicy);
+    // Neutron walks the attribute map, so its order (not the body's) shows in the PolicyNotAuthorized message.
+    const withPolicy = Object.keys(def.attributes).filter((a) => def.attributes[a].enforcePolicy && attrs.includes(a));
     const denied = this.authz.authorize(action, target, auth, withPolicy);
     if (denied) throw policyNotAuthorized(denied);
   }

@@ -109,6 +109,7 @@ export const EXTENSION_CATALOG: Record<string, { name: string; description: stri
   "router-interface-fip": { name: "Router interface FIP Extension", description: "Router interface FIP Extension", updated: "2015-11-11T10:00:00-00:00" },
   "router-service-type": { name: "Router Service Type", description: "Provides router service type", updated: "2013-01-29T00:00:00-00:00" },
   "router_availability_zone": { name: "Router Availability Zone", description: "Availability zone support for router.", updated: "2015-01-01T10:00:00-00:00" },
+  "security-group": { name: "security-group", description: "The security groups extension.", updated: "2012-10-05T10:00:00-00:00" },
   "security-groups-normalized-cidr": { name: "Normalized CIDR field for security group rules", description: "Add new field with normalized remote_ip_prefix cidr in SG rule", updated: "2020-07-28T10:00:00-00:00" },
   "security-groups-remote-address-group": { name: "Remote address group id field for security group rules", description: "Add new field of remote address group id in SG rules", updated: "2020-08-25T10:00:00-00:00" },
   "security-groups-shared-filtering": { name: "Security group filtering on the shared field", description: "Support filtering security groups on the shared field", updated: "2021-10-05T09:00:00-00:00" },

@@ -20,11 +20,22 @@ export class ApiController {
     const { status, body } = await this.router.dispatch(req);
     reply.status(status);
     if (body === undefined) await reply.send();
-    else await reply.type('application/json').send(JSON.stringify(body));
+    else await reply.type('application/json').send(toJson(body));
   }
 
   @All('*')
   unknown(): never {
     throw httpNotFound();
   }
+}
+
+/** JSON with BigInts written as exact integers (IPv6 address counts), which JSON.stringify cannot do. */
+export function toJson(body: unknown): string {
+  let hasBigInt = false;
+  const text = JSON.stringify(body, (_key, value: unknown) => {
+    if (typeof value !== 'bigint') return value;
+    hasBigInt = true;
+    return `\u0000bigint:${value}`;
+  });
+  return hasBigInt ? text.replace(/"\\u0000bigint:(\d+)"/g, '$1') : text;
 }

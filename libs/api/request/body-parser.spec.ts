@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NeutronError } from '../errors/neutron-error.js';
 import { type AttributeMap, NOT_SPECIFIED } from '../resource/attribute.js';
+import { MalformedValue } from '../validators/index.js';
 import { parseJsonBody, prepareRequestBody } from './body-parser.js';
 
 const toBool = (v: unknown) => {
@@ -82,6 +83,13 @@ describe('prepareRequestBody', () => {
     );
     expect(message(() => prepareRequestBody({ thing: { network_id: 'n', up: 'maybe' } }, opts()))).toBe(
       "400 InvalidInput: Invalid input for operation: 'maybe' cannot be converted to boolean.",
+    );
+  });
+
+  it('names the attribute where Neutron would crash on a malformed value', () => {
+    const crashing: AttributeMap = { ...attrs, cidr: { allowPost: true, allowPut: true, default: NOT_SPECIFIED, convert: () => { throw new MalformedValue(); } } };
+    expect(message(() => prepareRequestBody({ thing: { network_id: 'n', cidr: null } }, opts({ attributes: crashing })))).toBe(
+      '400 HTTPBadRequest: Invalid input for cidr. Reason: the value has the wrong type or form.',
     );
   });
 

@@ -1,5 +1,6 @@
 import { badRequest } from '../errors/neutron-error.js';
 import { type AttributeMap, NOT_SPECIFIED } from '../resource/attribute.js';
+import { MalformedValue } from '../validators/index.js';
 import type { ApiObject } from '../resource/resource-definition.js';
 
 export interface Caller {
@@ -81,10 +82,16 @@ function prepareItem(
   }
   for (const [attr, spec] of Object.entries(attributes)) {
     if (!(attr in item)) continue;
-    if (spec.convert) item[attr] = spec.convert(item[attr]);
-    for (const validate of spec.validate ?? []) {
-      const reason = validate(item[attr]);
-      if (reason) throw badRequest(`Invalid input for ${attr}. Reason: ${reason}.`);
+    try {
+      if (spec.convert) item[attr] = spec.convert(item[attr]);
+      for (const validate of spec.validate ?? []) {
+        const reason = validate(item[attr]);
+        if (reason) throw badRequest(`Invalid input for ${attr}. Reason: ${reason}.`);
+      }
+    } catch (e) {
+      // Where Neutron would crash with a 500 on a value of the wrong type, say which attribute it was.
+      if (e instanceof MalformedValue) throw badRequest(`Invalid input for ${attr}. Reason: the value has the wrong type or form.`);
+      throw e;
     }
   }
   return item;

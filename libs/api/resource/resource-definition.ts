@@ -79,6 +79,8 @@ export interface ResourceDefinition {
    * in one transaction on the item the caller can see. The policy hook is bypassed, as in Neutron: the action scopes.
    */
   memberActions?: Record<string, (ctx: RequestContext, current: ApiObject, body: ApiObject | undefined) => Promise<unknown>>;
+  /** List and show only (e.g. network-ip-availabilities): POST, PUT and DELETE answer 405. */
+  readOnly?: boolean;
   /** Extra keys policy rules need about the item (e.g. 'network:tenant_id' for ports and subnets). */
   policyTarget?(ctx: RequestContext, item: ApiObject): Promise<ApiObject>;
 }

@@ -38,6 +38,6 @@ export async function hasTag(em: EntityManager, id: string, tag: string): Promis
   return em.getRepository(TagEntity).existsBy({ resource_id: id, tag });
 }
 
-export async function deleteAllTags(em: EntityManager, id: string): Promise<void> {
-  await em.getRepository(TagEntity).delete({ resource_id: id });
+export async function deleteAllTags(em: EntityManager, ...ids: string[]): Promise<void> {
+  if (ids.length) await em.getRepository(TagEntity).delete({ resource_id: In(ids) });
 }

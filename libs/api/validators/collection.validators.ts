@@ -1,7 +1,7 @@
 /** neutron-lib's list and dict validators: unique lists, fixed_ips, ip_pools, nameservers, host routes, dict key specs. */
 import { invalidInput, NeutronError } from '../errors/neutron-error.js';
 import type { Converter, Validator } from './types.js';
-import { badRequestOf, internalServerError } from './py-errors.js';
+import { badRequestOf, malformedValue } from './py-errors.js';
 import { isDict, isList, isNone, isStr, pyEquals, pyHashable, pyIn, pyRepr, pySetRepr, pyStr, pyTruthy } from './py-format.js';
 import { ipAddressReason, routeCidrReason, subnetReason } from './network.validators.js';
 import { getValidator } from './registry.js';
@@ -264,7 +264,7 @@ export function subportsReason(data: unknown): string | undefined {
       return `Invalid subport details '${pyStr(subport)}': missing segmentation information. Must specify both segmentation_id and segmentation_type`;
     }
     // set/dict membership: unhashable values crash Python (500)
-    if (!pyHashable(segType) || !pyHashable(segId)) throw internalServerError();
+    if (!pyHashable(segType) || !pyHashable(segId)) throw malformedValue();
     const bucket = segmentations.find((s) => pyEquals(s.type, segType));
     if (bucket && pyIn(segId, bucket.ids)) {
       return `Segmentation ID '${pyStr(segId)}' for '${pyStr(portId)}' is not unique`;

@@ -65,7 +65,7 @@ describe('booleans and ints', () => {
     expect(errorOf(() => convertToInt('5.5')).message).toBe("Invalid input for operation: '5.5' is not an integer.");
     expect(errorOf(() => convertToInt(null)).message).toBe("Invalid input for operation: 'None' is not an integer.");
     expect(errorOf(() => convertToInt([1])).message).toBe("Invalid input for operation: '[1]' is not an integer.");
-    expect(errorOf(() => convertToInt(Infinity)).status).toBe(500); // OverflowError crashes Neutron
+    expect(errorOf(() => convertToInt(Infinity)).status).toBe(400); // OverflowError crashes Neutron
     expect(convertToIntIfNotNone(null)).toBeNull();
     expect(convertToIntIfNotNone(1)).toBe(1);
   });
@@ -140,7 +140,7 @@ describe('addresses', () => {
     expect(errorOf(() => convertCidrToCanonicalFormat('Dormamu/DarkSeid/Vulture')).message).toBe(
       'Invalid input for operation: Dormamu/DarkSeid/Vulture is not in a CIDR format.',
     );
-    expect(errorOf(() => convertCidrToCanonicalFormat(null)).status).toBe(500); // TypeError in netaddr
+    expect(errorOf(() => convertCidrToCanonicalFormat(null)).status).toBe(400); // TypeError in netaddr
   });
 
   it('convert_to_sanitized_mac_address', () => {
@@ -154,7 +154,7 @@ describe('addresses', () => {
     expect(convertToSanitizedMacAddress('00:11:22:33:44')).toBe('00:11:22:33:44');
     expect(convertToSanitizedMacAddress('00:11:22:33:44:')).toBe('00:11:22:33:44:');
     expect(convertToSanitizedMacAddress('123')).toBe('00:00:00:00:00:7b'); // netaddr reads decimal text
-    expect(errorOf(() => convertToSanitizedMacAddress(null)).status).toBe(500);
+    expect(errorOf(() => convertToSanitizedMacAddress(null)).status).toBe(400);
   });
 
   it('convert_to_mac_if_none', () => {
@@ -200,7 +200,7 @@ describe('security group converters', () => {
         'representations [0 to 255] are supported.',
     );
     expect(errorOf(() => convertToProtocol(256)).type).toBe('SecurityGroupRuleInvalidProtocol');
-    expect(errorOf(() => convertToProtocol([6])).status).toBe(500);
+    expect(errorOf(() => convertToProtocol([6])).status).toBe(400);
   });
 
   it('convert_ethertype_to_case_insensitive', () => {

@@ -9,7 +9,7 @@ import { invalidInput } from '../errors/neutron-error.js';
 import type { Converter } from './types.js';
 import { formatMacUnixExpanded, parseEui } from './mac.js';
 import { formatIp, formatIPv6, formatNetwork, parseIpAddress, parseIpNetwork } from './ip.js';
-import { badRequestOf, crashAs500, internalServerError, PyError } from './py-errors.js';
+import { badRequestOf, crashAsMalformed, malformedValue, PyError } from './py-errors.js';
 import { isDict, isList, isNone, isStr, pyEquals, pyFloatRepr, pyRepr, pyStr, pyStrip, pyTruthy } from './py-format.js';
 import { pyFloat, pyInt } from './py-number.js';
 import { boolFromString, isValidPort, rangeReason } from './number.validators.js';
@@ -29,7 +29,7 @@ export const convertToInt: Converter = (data) => {
     return Number(pyInt(data));
   } catch (e) {
     if (e instanceof PyError && e.pyType !== 'OverflowError') throw invalidInput(`'${pyStr(data)}' is not an integer`);
-    throw internalServerError();
+    throw malformedValue();
   }
 };
 
@@ -50,7 +50,7 @@ export const convertToPositiveFloatOrNone: Converter = (val) => {
 
 /** convert_kvp_str_to_list: 'key=value' → ['key', 'value'] (both stripped; the key must not be empty). */
 export function convertKvpStrToList(data: unknown): [string, string] {
-  if (!isStr(data)) throw internalServerError();
+  if (!isStr(data)) throw malformedValue();
   const eq = data.indexOf('=');
   if (eq >= 0) {
     const key = pyStrip(data.slice(0, eq));
@@ -63,7 +63,7 @@ export function convertKvpStrToList(data: unknown): [string, string] {
 export const convertKvpListToDict: Converter = (kvpList) => {
   if (pyEquals(kvpList, ['True'])) return {};
   const items = isList(kvpList) ? kvpList : isStr(kvpList) ? [...kvpList] : isDict(kvpList) ? Object.keys(kvpList) : undefined;
-  if (!items) throw internalServerError();
+  if (!items) throw malformedValue();
   const map = new Map<string, string[]>();
   for (const kvp of items) {
     const [key, value] = convertKvpStrToList(kvp);
@@ -105,7 +105,7 @@ export const convertCidrToCanonicalFormat: Converter = (value) => {
     return `${formatIp(net)}/${net.prefixlen}`;
   } catch (e) {
     if (e instanceof PyError && e.pyType === 'AddrFormatError') throw invalidInput(errorMessage);
-    throw internalServerError(); // TypeError (not a str) and ValueError (a second '/') crash Neutron
+    throw malformedValue(); // TypeError (not a str) and ValueError (a second '/') crash Neutron
   }
 };
 
@@ -183,9 +183,9 @@ export const convertToSanitizedMacAddress: Converter = (mac) => {
     eui = parseEui(mac);
   } catch (e) {
     if (e instanceof PyError && e.pyType === 'AddrFormatError') return mac;
-    throw internalServerError();
+    throw malformedValue();
   }
-  return crashAs500(() => formatMacUnixExpanded(eui));
+  return crashAsMalformed(() => formatMacUnixExpanded(eui));
 };
 
 // --- neutron/extensions/securitygroup.py -------------------------------------------------------------------------
@@ -222,8 +222,8 @@ export const convertToProtocol: Converter = (value) => {
   try {
     n = pyInt(value);
   } catch (e) {
-    if (!(e instanceof PyError) || e.pyType === 'OverflowError') throw internalServerError();
-    if (!isStr(value)) throw internalServerError(); // value.lower() raises AttributeError inside the except clause
+    if (!(e instanceof PyError) || e.pyType === 'OverflowError') throw malformedValue();
+    if (!isStr(value)) throw malformedValue(); // value.lower() raises AttributeError inside the except clause
     const lower = value.toLowerCase();
     if (SG_SUPPORTED_PROTOCOLS.includes(lower)) return lower;
     throw invalidProtocol(value);

@@ -4,7 +4,7 @@
  */
 import { invalidInput, NeutronError } from '../errors/neutron-error.js';
 import type { Validator } from './types.js';
-import { badRequestOf, internalServerError } from './py-errors.js';
+import { badRequestOf, malformedValue } from './py-errors.js';
 import { isDict, isList, isStr, pyEquals, pyHashable, pyJsonDumps, pyStr, pyTruthy } from './py-format.js';
 import { listOfItemsReason } from './collection.validators.js';
 import { convertToInt } from './converters.js';
@@ -36,7 +36,7 @@ export function convertAzStringToList(azString: unknown): unknown {
   try {
     return JSON.parse(String(azString));
   } catch {
-    throw internalServerError();
+    throw malformedValue();
   }
 }
 
@@ -47,7 +47,7 @@ function pyContains(haystack: unknown, needle: string): boolean {
   if (isStr(haystack)) return haystack.includes(needle);
   if (isList(haystack)) return haystack.some((x) => pyEquals(x, needle));
   if (isDict(haystack)) return needle in haystack;
-  throw internalServerError();
+  throw malformedValue();
 }
 
 /**
@@ -70,7 +70,7 @@ export function validateAllowedAddressPairs(maxAllowedAddressPair = 10): Validat
       if (!('ip_address' in pair)) throw badRequestOf('AllowedAddressPairsMissingIP', 'AllowedAddressPair must contain ip_address');
       const mac = pair.mac_address ?? null;
       const ip = pair.ip_address;
-      if (!pyHashable(mac) || !pyHashable(ip)) throw internalServerError();
+      if (!pyHashable(mac) || !pyHashable(ip)) throw malformedValue();
       if (seen.some(([m, i]) => pyEquals(m, mac) && pyEquals(i, ip))) {
         throw badRequestOf(
           'DuplicateAddressPairInRequest',
@@ -99,9 +99,9 @@ export function validateNetworkSegments(notSpecified: unknown = NETWORK_SEGMENT_
   const keys = ['provider:network_type', 'provider:physical_network', 'provider:segmentation_id'];
   return (segments) => {
     const items = isList(segments) ? segments : isDict(segments) ? Object.keys(segments) : isStr(segments) ? [...segments] : undefined;
-    if (!items) throw internalServerError();
+    if (!items) throw malformedValue();
     for (const segment of items) {
-      if (!isDict(segment)) throw internalServerError();
+      if (!isDict(segment)) throw malformedValue();
       if (!('provider:network_type' in segment)) segment['provider:network_type'] = notSpecified;
       if (!('provider:physical_network' in segment)) segment['provider:physical_network'] = notSpecified;
       const segId = segment['provider:segmentation_id'];

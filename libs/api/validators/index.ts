@@ -18,7 +18,7 @@ export * from './extension.validators.js';
 export * from './converters.js';
 export { getValidator, validatorsByName, type ValidatorFactory } from './registry.js';
 export { pyRepr, pyStr, pyFloatRepr, pyEquals, pyTruthy, pyLen, pyJsonDumps, pySetRepr } from './py-format.js';
-export { internalServerError } from './py-errors.js';
+export { MalformedValue, malformedValue } from './py-errors.js';
 export {
   cidrOf,
   formatIp,

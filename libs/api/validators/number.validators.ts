@@ -1,6 +1,6 @@
 /** neutron-lib's boolean, integer, range and port-range validators. */
 import type { Validator } from './types.js';
-import { internalServerError, PyError } from './py-errors.js';
+import { malformedValue, PyError } from './py-errors.js';
 import { intText, isNone, pyStr, pyStrip } from './py-format.js';
 import { pyFloat, pyInt, pyIntText } from './py-number.js';
 import { valuesReason } from './string.validators.js';
@@ -30,7 +30,7 @@ export function intOrUndefined(v: unknown, opts: { overflow: 'crash' | 'invalid'
   try {
     return pyInt(v);
   } catch (e) {
-    if (e instanceof PyError && e.pyType === 'OverflowError' && opts.overflow === 'crash') throw internalServerError();
+    if (e instanceof PyError && e.pyType === 'OverflowError' && opts.overflow === 'crash') throw malformedValue();
     return undefined;
   }
 }

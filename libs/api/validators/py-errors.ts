@@ -2,7 +2,8 @@ import { NeutronError } from '../errors/neutron-error.js';
 
 /**
  * The Python exception classes our ports of neutron-lib/netaddr raise internally. They never leave this folder:
- * converters and validators turn them into what Neutron would answer (a message, an InvalidInput, or a 500).
+ * converters and validators turn them into what Neutron would answer (a message, an InvalidInput) or, where Neutron
+ * crashes, a MalformedValue (400).
  */
 export type PyErrorType = 'AddrFormatError' | 'ValueError' | 'TypeError' | 'OverflowError' | 'AttributeError';
 
@@ -18,21 +19,26 @@ export class PyError extends Error {
 export const pyError = (pyType: PyErrorType, message?: string) => new PyError(pyType, message);
 
 /**
- * What Neutron answers when a converter or validator crashes with a non-Neutron Python exception (TypeError,
- * ValueError, OverflowError…): api_common maps it to a 500 with this fixed message.
+ * Where Neutron's converter or validator crashes on a value of the wrong type or form (TypeError, ValueError,
+ * OverflowError…) Neutron answers a 500. Bad input is never a 500 here: it is a 400 the body parser names the
+ * attribute in.
  */
-export const internalServerError = () =>
-  new NeutronError('HTTPInternalServerError', 'Request Failed: internal server error while processing your request.', 500);
+export class MalformedValue extends NeutronError {
+  constructor() {
+    super('HTTPBadRequest', 'Invalid input: a value has the wrong type or form.', 400);
+  }
+}
+export const malformedValue = () => new MalformedValue();
 
 /** A Neutron exception class that is a BadRequest/InvalidInput subclass (400) with its own `type`. */
 export const badRequestOf = (type: string, message: string) => new NeutronError(type, message, 400);
 
-/** Run `fn`; a PyError escaping it becomes the 500 Neutron would answer. NeutronErrors pass through. */
-export function crashAs500<T>(fn: () => T): T {
+/** Run `fn`; a PyError escaping it (where Neutron would crash) becomes a MalformedValue. NeutronErrors pass through. */
+export function crashAsMalformed<T>(fn: () => T): T {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof PyError) throw internalServerError();
+    if (e instanceof PyError) throw malformedValue();
     throw e;
   }
 }

@@ -23,10 +23,17 @@ export interface Ipam {
    * Neutron picks them, IPv6 auto-address subnets included); [] = no address. Errors as Neutron:
    * IpAddressGenerationFailure, IpAddressAlreadyAllocated/IpAddressInUse, InvalidIpForNetwork/InvalidIpForSubnet,
    * SubnetNotFound, InvalidInput…
+   * `macAddress` (the port's MAC) gives the EUI-64 address on SLAAC/DHCPv6-stateless subnets; without it those are skipped.
    */
-  allocate(ctx: RequestContext, args: { networkId: string; portId: string; deviceOwner: string; requests?: FixedIpRequest[] }): Promise<FixedIp[]>;
+  allocate(
+    ctx: RequestContext,
+    args: { networkId: string; portId: string; deviceOwner: string; requests?: FixedIpRequest[]; macAddress?: string },
+  ): Promise<FixedIp[]>;
   /** Replaces the port's addresses with `requests` (kept ones stay, removed ones are released, new ones allocated). */
-  reallocate(ctx: RequestContext, args: { networkId: string; portId: string; deviceOwner: string; current: FixedIp[]; requests: FixedIpRequest[] }): Promise<FixedIp[]>;
+  reallocate(
+    ctx: RequestContext,
+    args: { networkId: string; portId: string; deviceOwner: string; current: FixedIp[]; requests: FixedIpRequest[]; macAddress?: string },
+  ): Promise<FixedIp[]>;
   /** Frees every address of the port. */
   release(ctx: RequestContext, portId: string): Promise<void>;
   /** Addresses of many ports in one query, each list ordered as Neutron shows them. */

@@ -5,12 +5,19 @@ import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../.
 import { newStandardColumns, presentStandard, revised } from '../../api/resource/standard-row.js';
 import { runListQuery } from '../../api/sql/list-query.js';
 import { deleteAllTags, loadTags } from '../../api/tags/tag.store.js';
+import { loadSubnetIdsForNetworks } from '../subnets/subnet-ids.js';
+import { NETWORK_PORTS, type NetworkPorts } from '../ports/network-ports.js';
+import { PORT_SECURITY_GROUPS, type PortSecurityGroups } from '../../security-groups/security-groups.contract.js';
 import { networkAttributes } from './network.definition.js';
 import { NetworkEntity, type NetworkRow } from './network.entity.js';
 
 @Injectable()
 export class NetworksService implements ResourceService {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(NETWORK_PORTS) private readonly ports: NetworkPorts,
+    @Inject(PORT_SECURITY_GROUPS) private readonly securityGroups: PortSecurityGroups,
+  ) {}
 
   async list(ctx: RequestContext, query: ListQuery): Promise<ApiObject[]> {
     const qb = ctx.em.getRepository(NetworkEntity).createQueryBuilder('r');
@@ -26,21 +33,25 @@ export class NetworksService implements ResourceService {
       taggable: true,
       notFound: (id) => notFound('NetworkNotFound', `Network ${id} could not be found.`),
     });
-    const tags = await loadTags(ctx.em, rows.map((r) => r.id));
-    return rows.map((row) => this.present(row, tags.get(row.id) ?? []));
+    const ids = rows.map((r) => r.id);
+    const [tags, subnets] = await Promise.all([loadTags(ctx.em, ids), loadSubnetIdsForNetworks(ctx.em, ids)]);
+    return rows.map((row) => this.present(row, tags.get(row.id) ?? [], subnets.get(row.id) ?? []));
   }
 
   async get(ctx: RequestContext, id: string): Promise<ApiObject | undefined> {
     const row = await this.findRow(ctx, id);
     if (!row) return undefined;
     if (!ctx.isAdmin && row.project_id !== ctx.projectId && !row.shared && !row.router_external) return undefined;
-    const tags = await loadTags(ctx.em, [id]);
-    return this.present(row, tags.get(id) ?? []);
+    const [tags, subnets] = await Promise.all([loadTags(ctx.em, [id]), loadSubnetIdsForNetworks(ctx.em, [id])]);
+    return this.present(row, tags.get(id) ?? [], subnets.get(id) ?? []);
   }
 
   async create(ctx: RequestContext, item: ApiObject): Promise<ApiObject> {
     const hints = item.availability_zone_hints as string[];
     this.checkAvailabilityZones(hints);
+    // Neutron's network BEFORE_CREATE handler; never another project's default group unless admin (bug 1987410).
+    const projectId = item.project_id as string;
+    if (projectId && (projectId === ctx.projectId || ctx.isAdmin)) await this.securityGroups.ensureDefault(ctx, projectId);
     const row: NetworkRow = {
       ...newStandardColumns(item),
       name: item.name as string,
@@ -53,7 +64,7 @@ export class NetworksService implements ResourceService {
       availability_zone_hints: hints,
     };
     await ctx.em.getRepository(NetworkEntity).insert(row);
-    return this.present(row, []);
+    return this.present(row, [], []);
   }
 
   async update(ctx: RequestContext, current: ApiObject, changes: ApiObject): Promise<ApiObject> {
@@ -64,13 +75,17 @@ export class NetworksService implements ResourceService {
       ...('mtu' in changes ? { mtu: this.effectiveMtu(changes.mtu as number) } : {}),
     });
     await ctx.em.getRepository(NetworkEntity).save(next);
-    return this.present(next, (current.tags as string[]) ?? []);
+    return this.present(next, (current.tags as string[]) ?? [], (current.subnets as string[]) ?? []);
   }
 
   async delete(ctx: RequestContext, current: ApiObject): Promise<void> {
     const id = current.id as string;
+    // 409 NetworkInUse while ports other than DHCP-like ones exist; those are deleted with the network.
+    await this.ports.deleteForNetwork(ctx, id);
+    // Subnets go with the network (foreign key cascade); their tags are not rows of theirs, so they go here.
+    const subnetIds = (await loadSubnetIdsForNetworks(ctx.em, [id])).get(id) ?? [];
     await ctx.em.getRepository(NetworkEntity).delete({ id });
-    await deleteAllTags(ctx.em, id);
+    await deleteAllTags(ctx.em, id, ...subnetIds);
   }
 
   private findRow(ctx: RequestContext, id: string): Promise<NetworkRow | null> {
@@ -98,7 +113,7 @@ export class NetworksService implements ResourceService {
     return ctx.em.connection.options.type === 'better-sqlite3' ? 1 : true;
   }
 
-  private present(row: NetworkRow, tags: string[]): ApiObject {
+  private present(row: NetworkRow, tags: string[], subnets: string[]): ApiObject {
     return {
       ...presentStandard(row, tags),
       name: row.name,
@@ -110,7 +125,7 @@ export class NetworksService implements ResourceService {
       port_security_enabled: row.port_security_enabled,
       availability_zone_hints: row.availability_zone_hints,
       availability_zones: [],
-      subnets: [],
+      subnets,
       ipv4_address_scope: null,
       ipv6_address_scope: null,
     };

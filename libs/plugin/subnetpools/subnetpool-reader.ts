@@ -2,7 +2,6 @@
  * Neutron's SubnetPoolReader and _update_subnetpool_dict as pure functions: prefixes compacted, the IP version
  * inferred, prefix-length bounds defaulted and checked, with Neutron's errors in Neutron's order.
  */
-import { internalServerError } from '../../api/validators/index.js';
 import { type Cidr, compactCidrs, formatCidr, isSubset, mergeRanges, parseCidr, rangeOf, widthOf } from './prefix-set.js';
 import { emptySubnetPoolPrefixList, illegalPrefixBounds, illegalPrefixUpdate, prefixVersionMismatch } from './subnetpool.errors.js';
 
@@ -32,8 +31,7 @@ export function readSubnetPool(prefixTexts: readonly string[], bounds: BoundsInp
 
   const minPrefixlen = bounds.minPrefixlen ?? DEFAULT_MIN[ipVersion];
   const maxPrefixlen = bounds.maxPrefixlen ?? width;
-  // Neutron only fills in default_prefixlen when min_prefixlen is truthy; with min 0 it then crashes (a 500).
-  if (bounds.defaultPrefixlen === undefined && minPrefixlen === 0) throw internalServerError();
+  // Neutron crashes (a 500) when min_prefixlen is 0 and default_prefixlen is missing; we apply its documented default.
   const defaultPrefixlen = bounds.defaultPrefixlen ?? minPrefixlen;
 
   if (minPrefixlen > maxPrefixlen) throw illegalPrefixBounds('min_prefixlen', minPrefixlen, 'max_prefixlen', maxPrefixlen);

@@ -21,6 +21,8 @@ const prefixlen = {
   isSortKey: true,
 };
 
+const flag = { allowPost: true, default: false, convert: convertToBoolean, isFilter: true, isSortKey: true };
+
 /** subnetpools (neutron-lib subnetpool, plus address-scope's address_scope_id and the standard attributes). */
 export const subnetPoolAttributes: AttributeMap = {
   id: { allowPost: false, allowPut: false, validate: [validateUuid()], isFilter: true, isSortKey: true },
@@ -32,9 +34,16 @@ export const subnetPoolAttributes: AttributeMap = {
   default_prefixlen: { ...prefixlen },
   min_prefixlen: { ...prefixlen },
   max_prefixlen: { ...prefixlen },
-  is_default: { allowPost: true, allowPut: true, default: false, convert: convertToBoolean, isFilter: true, isSortKey: true, enforcePolicy: true },
-  shared: { allowPost: true, allowPut: false, default: false, convert: convertToBoolean, isFilter: true, isSortKey: true, enforcePolicy: true },
-  address_scope_id: { allowPost: true, allowPut: true, default: NOT_SPECIFIED, validate: [validateUuidOrNone()], isFilter: true, isSortKey: true },
+  is_default: { ...flag, allowPut: true, enforcePolicy: true },
+  shared: { ...flag, allowPut: false, enforcePolicy: true },
+  address_scope_id: {
+    allowPost: true,
+    allowPut: true,
+    default: NOT_SPECIFIED,
+    validate: [validateUuidOrNone()],
+    isFilter: true,
+    isSortKey: true,
+  },
   project_id: projectAttributes().project_id,
   ...standardAttributes(),
 };

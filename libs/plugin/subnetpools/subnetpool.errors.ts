@@ -44,9 +44,12 @@ export const maxPrefixAllocationError = (prefixlen: number, max: number) =>
     400,
   );
 
-/** Not a BadRequest in neutron-lib: Neutron's fault map has no entry for it, so it goes out as a 500 with its text. */
+/**
+ * Neutron's fault map has no entry for it, so Neutron answers a 500 with its text. The pool simply has no room for
+ * the request: we answer 409 (the pool's state conflicts with the request), keeping Neutron's type and message.
+ */
 export const subnetAllocationError = (reason: string) =>
-  new NeutronError('SubnetAllocationError', `Failed to allocate subnet: ${reason}.`, 500);
+  new NeutronError('SubnetAllocationError', `Failed to allocate subnet: ${reason}.`, 409);
 
 /** webob's HTTPBadRequest raised by ipam_backend_mixin as BadRequest(resource='subnets', …). */
 export const badSubnetsRequest = (msg: string) => new NeutronError('BadRequest', `Bad subnets request: ${msg}.`, 400);

@@ -1,6 +1,7 @@
 import type { BenchCase } from '../types.js';
 import { identityCases } from './identity.js';
 import { networkCases } from './networks.js';
+import { portCases } from './ports.js';
 
 export interface CaseOptions {
   adminPassword: string;
@@ -12,5 +13,5 @@ export interface CaseOptions {
  * of what its case needs, so `--only` works on any subset.
  */
 export function allCases(opts: CaseOptions): BenchCase[] {
-  return [...identityCases(opts.adminPassword), ...networkCases];
+  return [...identityCases(opts.adminPassword), ...networkCases, ...portCases];
 }

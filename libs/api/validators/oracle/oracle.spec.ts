@@ -1,3 +1,4 @@
+import { MalformedValue } from '../py-errors.js';
 /**
  * Replays oracle-cases.json.gz — answers recorded from the real neutron-lib 3.1.0 / neutron (see gen-oracle-cases.py) —
  * against our port: same reason, same converted value, same raised type and message, and a 500 where Python crashes.
@@ -157,7 +158,7 @@ function run(c: Case): Outcome {
     return 'after' in c.expect ? { ok, after: input } : { ok };
   } catch (e) {
     if (!(e instanceof NeutronError)) throw e;
-    if (e.status === 500) return { crash: true };
+    if (e instanceof MalformedValue) return { crash: true };
     return { raise: { type: e.type, message: e.message } };
   }
 }

@@ -1,0 +1,195 @@
+import { Injectable } from '@nestjs/common';
+import { In } from 'typeorm';
+import type { RequestContext } from '../../api/resource/resource-definition.js';
+import { isUniqueViolation } from '../../identity/services/unique-violation.js';
+import { PORTS_TABLE } from '../ports/ports.contract.js';
+import { NetworkEntity } from '../networks/network.entity.js';
+import { SubnetEntity } from '../subnets/subnet.entity.js';
+import { type AddressWish, planCreate, planUpdate, type PortAddressing } from './fixed-ip-plan.js';
+import { FreeRanges } from './free-ranges.store.js';
+import type { FixedIp, FixedIpRequest, Ipam } from './ipam.contract.js';
+import { IpAllocationEntity, type IpAllocationRow } from './ipam.entities.js';
+import { ipAddressAlreadyAllocated, ipAddressGenerationFailure, ROUTER_INTERFACE_OWNERS_SNAT } from './ipam.errors.js';
+import { eui64Address, formatAddress, parseAddress, subtract } from './ip-math.js';
+import { inPools, isAutoAddress, type SubnetInfo, subnetInfo } from './subnet-info.js';
+
+/**
+ * IP address management backed by two tables: `ipallocations` (one row per address, primary key (subnet_id,
+ * ip_address) so the database refuses a second holder) and `ipam_free_ranges` (the unallocated runs of each pool),
+ * so handing out the next address reads and writes a couple of rows whatever the number of allocated addresses.
+ */
+@Injectable()
+export class IpamService implements Ipam {
+  async allocate(
+    ctx: RequestContext,
+    args: { networkId: string; portId: string; deviceOwner: string; requests?: FixedIpRequest[]; macAddress?: string },
+  ): Promise<FixedIp[]> {
+    const addressing = await this.addressing(ctx, args, args.requests ?? []);
+    const wishes = planCreate(addressing, args.requests);
+    return sortFixedIps(await this.fulfil(ctx, args.networkId, args.portId, wishes));
+  }
+
+  async reallocate(
+    ctx: RequestContext,
+    args: { networkId: string; portId: string; deviceOwner: string; current: FixedIp[]; requests: FixedIpRequest[]; macAddress?: string },
+  ): Promise<FixedIp[]> {
+    const addressing = await this.addressing(ctx, args, args.requests);
+    const plan = planUpdate(addressing, args.current, args.requests);
+    const byId = new Map(addressing.subnets.map((s) => [s.id, s]));
+    for (const ip of sortFixedIps(plan.remove)) await this.deallocate(ctx, byId.get(ip.subnet_id), ip);
+    const added = await this.fulfil(ctx, args.networkId, args.portId, plan.add);
+    return sortFixedIps([...plan.keep, ...added]);
+  }
+
+  async release(ctx: RequestContext, portId: string): Promise<void> {
+    const rows = await ctx.em.getRepository(IpAllocationEntity).findBy({ port_id: portId });
+    if (!rows.length) return;
+    await ctx.em.getRepository(IpAllocationEntity).delete({ port_id: portId });
+    await this.giveBack(ctx, rows);
+  }
+
+  async loadForPorts(ctx: RequestContext, portIds: string[]): Promise<Map<string, FixedIp[]>> {
+    const result = new Map<string, FixedIp[]>(portIds.map((id) => [id, []]));
+    for (let i = 0; i < portIds.length; i += 1000) {
+      const rows = await ctx.em
+        .getRepository(IpAllocationEntity)
+        .createQueryBuilder('a')
+        .where('a.port_id IN (:...ids)', { ids: portIds.slice(i, i + 1000) })
+        .orderBy('a.ip_address', 'ASC')
+        .addOrderBy('a.subnet_id', 'ASC')
+        .getMany();
+      for (const row of rows) result.get(row.port_id)?.push({ subnet_id: row.subnet_id, ip_address: row.ip_address });
+    }
+    return result;
+  }
+
+  /** A new subnet: its pools are all free. */
+  async initSubnet(ctx: RequestContext, subnet: SubnetInfo): Promise<void> {
+    await new FreeRanges(ctx.em, subnet.id, subnet.version).reset(subnet.pools);
+  }
+
+  /** Changed pools: free = new pools minus what is allocated (addresses outside the new pools stay allocated). */
+  async resetPools(ctx: RequestContext, subnet: SubnetInfo): Promise<void> {
+    const ranges = new FreeRanges(ctx.em, subnet.id, subnet.version);
+    await ranges.reset([]);
+    const rows = await ctx.em.getRepository(IpAllocationEntity).find({ select: { ip_address: true }, where: { subnet_id: subnet.id } });
+    await ranges.reset(subtract(subnet.pools, rows.map((r) => parseAddress(r.ip_address)!.value)));
+  }
+
+  /** A new auto-address subnet gives every port of its network (router ports aside) the EUI-64 address of its MAC. */
+  async addAutoAddresses(ctx: RequestContext, subnet: SubnetInfo): Promise<string[]> {
+    if (subnet.version !== 6 || !isAutoAddress(subnet)) return [];
+    const ports: { id: string; mac_address: string }[] = await ctx.em
+      .createQueryBuilder()
+      .select(['p.id AS id', 'p.mac_address AS mac_address'])
+      .from(PORTS_TABLE, 'p')
+      .where('p.network_id = :net', { net: subnet.networkId })
+      .andWhere('p.device_owner NOT IN (:...owners)', { owners: ROUTER_INTERFACE_OWNERS_SNAT })
+      .orderBy('p.id')
+      .getRawMany();
+    for (const port of ports) await this.allocateGiven(ctx, subnet, eui64Address(subnet.net, port.mac_address), port.id);
+    return ports.map((p) => p.id);
+  }
+
+  private async addressing(
+    ctx: RequestContext,
+    args: { networkId: string; deviceOwner: string; macAddress?: string },
+    requests: FixedIpRequest[],
+  ): Promise<PortAddressing> {
+    const rows = await ctx.em
+      .getRepository(SubnetEntity)
+      .createQueryBuilder('s')
+      .where('s.network_id = :net', { net: args.networkId })
+      .orderBy('s.created_at', 'ASC')
+      .addOrderBy('s.id', 'ASC')
+      .getMany();
+    const subnets = rows.map(subnetInfo);
+    const named = [...new Set(requests.flatMap((r) => (r.subnet_id ? [r.subnet_id] : [])))].filter((id) => !subnets.some((s) => s.id === id));
+    return {
+      networkId: args.networkId,
+      deviceOwner: args.deviceOwner,
+      macAddress: args.macAddress,
+      subnets,
+      foreignSubnetIds: new Set(named.length ? await this.visibleSubnetIds(ctx, named) : []),
+    };
+  }
+
+  /** Of these subnet ids, those the caller could read (SubnetNotFound for the others, as Neutron's scoped lookup). */
+  private async visibleSubnetIds(ctx: RequestContext, ids: string[]): Promise<string[]> {
+    const qb = ctx.em
+      .getRepository(SubnetEntity)
+      .createQueryBuilder('s')
+      .select('s.id', 'id')
+      .innerJoin(NetworkEntity.options.name, 'n', 'n.id = s.network_id')
+      .where('s.id IN (:...ids)', { ids });
+    if (!ctx.isAdmin) qb.andWhere('(s.project_id = :p OR n.shared = :yes)', { p: ctx.projectId, yes: sqlBool(ctx, true) });
+    return (await qb.getRawMany<{ id: string }>()).map((r) => r.id);
+  }
+
+  private async fulfil(ctx: RequestContext, networkId: string, portId: string, wishes: AddressWish[]): Promise<FixedIp[]> {
+    const out: FixedIp[] = [];
+    for (const wish of wishes) {
+      if ('ip' in wish) {
+        out.push(await this.allocateGiven(ctx, wish.subnet, wish.ip, portId));
+        continue;
+      }
+      let got: FixedIp | undefined;
+      for (const subnet of wish.candidates) {
+        const ip = await new FreeRanges(ctx.em, subnet.id, subnet.version).takeLowest();
+        if (ip === undefined) continue;
+        got = await this.insert(ctx, subnet, ip, portId);
+        break;
+      }
+      if (!got) throw ipAddressGenerationFailure(networkId);
+      out.push(got);
+    }
+    return out;
+  }
+
+  private async allocateGiven(ctx: RequestContext, subnet: SubnetInfo, ip: bigint, portId: string): Promise<FixedIp> {
+    const text = formatAddress(ip, subnet.version);
+    const taken = await ctx.em.getRepository(IpAllocationEntity).existsBy({ subnet_id: subnet.id, ip_address: text });
+    if (taken) throw ipAddressAlreadyAllocated(text, subnet.id);
+    // Not in a free range = outside the pools (allowed, e.g. a router's gateway address) or just taken by a
+    // concurrent request, which the primary key then reports.
+    await new FreeRanges(ctx.em, subnet.id, subnet.version).take(ip);
+    return this.insert(ctx, subnet, ip, portId);
+  }
+
+  private async insert(ctx: RequestContext, subnet: SubnetInfo, ip: bigint, portId: string): Promise<FixedIp> {
+    const row: IpAllocationRow = { subnet_id: subnet.id, ip_address: formatAddress(ip, subnet.version), port_id: portId, network_id: subnet.networkId };
+    try {
+      await ctx.em.getRepository(IpAllocationEntity).insert(row);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw ipAddressAlreadyAllocated(row.ip_address, subnet.id);
+      throw e;
+    }
+    return { subnet_id: row.subnet_id, ip_address: row.ip_address };
+  }
+
+  private async deallocate(ctx: RequestContext, subnet: SubnetInfo | undefined, ip: FixedIp): Promise<void> {
+    await ctx.em.getRepository(IpAllocationEntity).delete({ subnet_id: ip.subnet_id, ip_address: ip.ip_address });
+    const value = parseAddress(ip.ip_address)?.value;
+    if (subnet && value !== undefined && inPools(subnet, value)) await new FreeRanges(ctx.em, subnet.id, subnet.version).give(value);
+  }
+
+  private async giveBack(ctx: RequestContext, rows: IpAllocationRow[]): Promise<void> {
+    const subnets = await ctx.em.getRepository(SubnetEntity).findBy({ id: In([...new Set(rows.map((r) => r.subnet_id))]) });
+    const byId = new Map(subnets.map((s) => [s.id, subnetInfo(s)]));
+    for (const row of sortFixedIps(rows)) {
+      const subnet = byId.get(row.subnet_id);
+      const value = parseAddress(row.ip_address)?.value;
+      if (subnet && value !== undefined && inPools(subnet, value)) await new FreeRanges(ctx.em, subnet.id, subnet.version).give(value);
+    }
+  }
+}
+
+/** Neutron orders a port's fixed_ips by (ip_address, subnet_id) as text. */
+function sortFixedIps<T extends FixedIp>(ips: T[]): T[] {
+  const key = (ip: FixedIp) => `${ip.ip_address}\u0000${ip.subnet_id}`;
+  return [...ips].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+export function sqlBool(ctx: RequestContext, value: boolean): boolean | number {
+  return ctx.em.connection.options.type === 'better-sqlite3' ? (value ? 1 : 0) : value;
+}

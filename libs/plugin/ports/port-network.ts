@@ -1,0 +1,60 @@
+import { NeutronError, notFound } from '../../api/errors/neutron-error.js';
+import type { ApiObject, RequestContext } from '../../api/resource/resource-definition.js';
+import { NetworkEntity } from '../networks/network.entity.js';
+
+/** What ports need to know about their network. */
+export interface PortNetwork {
+  id: string;
+  project_id: string;
+  shared: boolean;
+  router_external: boolean;
+  port_security_enabled: boolean;
+}
+
+export const networkNotFound = (id: string) => notFound('NetworkNotFound', `Network ${id} could not be found.`);
+
+/** Admins and the advsvc role see every port and skip the network ownership check (Neutron's context.is_advsvc). */
+export function seesAllPorts(ctx: RequestContext): boolean {
+  return ctx.isAdmin || ctx.auth.roles.includes('advsvc');
+}
+
+/**
+ * Reads networks for port requests, once per request: the policy target, the ownership check and the create all
+ * ask for the same network. Inside a write on PostgreSQL the row is share-locked, so a concurrent network delete
+ * (which locks it for update) either sees the new port or makes the create answer NetworkNotFound.
+ */
+export class PortNetworks {
+  private readonly cache = new WeakMap<RequestContext, Map<string, PortNetwork | null>>();
+
+  async find(ctx: RequestContext, id: string): Promise<PortNetwork | undefined> {
+    let perRequest = this.cache.get(ctx);
+    if (!perRequest) this.cache.set(ctx, (perRequest = new Map()));
+    if (!perRequest.has(id)) {
+      const qb = ctx.em
+        .getRepository(NetworkEntity)
+        .createQueryBuilder('n')
+        .select(['n.id', 'n.project_id', 'n.shared', 'n.router_external', 'n.port_security_enabled'])
+        .where('n.id = :id', { id });
+      if (ctx.forUpdate && ctx.em.connection.options.type === 'postgres') qb.setLock('pessimistic_read');
+      perRequest.set(id, await qb.getOne());
+    }
+    return perRequest.get(id) ?? undefined;
+  }
+
+  /** network:tenant_id and network:shared for the network_owner and shared policy rules. */
+  policyKeys(net: PortNetwork | undefined): ApiObject {
+    return net ? { 'network:tenant_id': net.project_id, 'network:shared': net.shared } : {};
+  }
+
+  /**
+   * Neutron's ownership hook for POST (pecan_wsgi/hooks/ownership_validation.py): another project's network is
+   * NetworkNotFound when invisible, and 403 when visible but not shared (an external network).
+   */
+  checkCreate(ctx: RequestContext, networkId: string, net: PortNetwork | undefined, projectId: string): void {
+    if (seesAllPorts(ctx)) return;
+    const visible = net && (net.project_id === ctx.projectId || net.shared || net.router_external);
+    if (!visible) throw networkNotFound(networkId);
+    if (net.shared || net.project_id === projectId) return;
+    throw new NeutronError('HTTPForbidden', `Tenant ${projectId} not allowed to create port on this network`, 403);
+  }
+}
