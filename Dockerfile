@@ -45,4 +45,4 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 \
 STOPSIGNAL SIGTERM
 # What `npm run start:dist` runs: the rolldown bundle (starts in about half the time of the ~1,500 separate modules
 # of dist/apps/appliance/main.js, which is also in the image). better-sqlite3 and pg stay external in node_modules.
-CMD ["node", "--max-semi-space-size=2", "dist/bundle/appliance.js"]
+CMD ["node", "--max-semi-space-size=2", "--max-old-space-size=128", "dist/bundle/appliance.js"]

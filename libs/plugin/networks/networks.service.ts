@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
 import { invalidInput, notFound } from '../../api/errors/neutron-error.js';
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../../api/resource/resource-definition.js';
-import { newStandardColumns, presentStandard, revised } from '../../api/resource/standard-row.js';
+import { newStandardColumns, revised } from '../../api/resource/standard-row.js';
 import { runListQuery } from '../../api/sql/list-query.js';
 import { deleteAllTags, loadTags } from '../../api/tags/tag.store.js';
 import { loadSubnetIdsForNetworks } from '../subnets/subnet-ids.js';
@@ -114,8 +114,16 @@ export class NetworksService implements ResourceService {
   }
 
   private present(row: NetworkRow, tags: string[], subnets: string[]): ApiObject {
+    // One literal, no spread: this runs for every network of a list.
     return {
-      ...presentStandard(row, tags),
+      id: row.id,
+      project_id: row.project_id,
+      tenant_id: row.project_id,
+      description: row.description,
+      created_at: row.created_at,
+      updated_at: row.updated_at,
+      revision_number: row.revision_number,
+      tags,
       name: row.name,
       admin_state_up: row.admin_state_up,
       status: row.status,

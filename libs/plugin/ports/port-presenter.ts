@@ -1,6 +1,5 @@
 import { In } from 'typeorm';
 import type { ApiObject, RequestContext } from '../../api/resource/resource-definition.js';
-import { presentStandard } from '../../api/resource/standard-row.js';
 import { loadTags } from '../../api/tags/tag.store.js';
 import type { PortSecurityGroups } from '../../security-groups/security-groups.contract.js';
 import type { FixedIp, Ipam } from '../ipam/ipam.contract.js';
@@ -22,8 +21,16 @@ export interface PortExtras {
 }
 
 export function presentPort(row: PortRow, x: PortExtras): ApiObject {
-  return {
-    ...presentStandard(row, x.tags),
+  // Built as one literal (no spread): this runs for every port of a list.
+  const port: ApiObject = {
+    id: row.id,
+    project_id: row.project_id,
+    tenant_id: row.project_id,
+    description: row.description,
+    created_at: row.created_at,
+    updated_at: row.updated_at,
+    revision_number: row.revision_number,
+    tags: x.tags,
     name: row.name,
     network_id: row.network_id,
     mac_address: row.mac_address,
@@ -41,8 +48,9 @@ export function presentPort(row: PortRow, x: PortExtras): ApiObject {
     'binding:profile': row.binding_profile,
     'binding:vif_type': row.binding_vif_type,
     'binding:vif_details': row.binding_vif_details,
-    ...(x.networkOwner !== undefined ? { 'network:tenant_id': x.networkOwner } : {}),
   };
+  if (x.networkOwner !== undefined) port['network:tenant_id'] = x.networkOwner;
+  return port;
 }
 
 /**
