@@ -1,3 +1,4 @@
 export * from './database.js';
 export * from './db.module.js';
 export * from './timestamps.js';
+export * from './any-of.js';

@@ -1,5 +1,5 @@
+import { anyOf } from '../db/index.js';
 import { Inject, Injectable } from '@nestjs/common';
-import { In } from 'typeorm';
 import type { ListQuery, RequestContext } from '../api/resource/resource-definition.js';
 import { newStandardColumns } from '../api/resource/standard-row.js';
 import { QuotasService } from '../quotas/quotas.service.js';
@@ -92,7 +92,7 @@ export class PortSecurityGroupsService implements PortSecurityGroups {
     if (!portIds.length) return byPort;
     const rows = await ctx.em
       .getRepository(PortBindingEntity)
-      .find({ where: { port_id: In(portIds) }, order: { port_id: 'ASC', security_group_id: 'ASC' } });
+      .find({ where: { port_id: anyOf(ctx.em, portIds) }, order: { port_id: 'ASC', security_group_id: 'ASC' } });
     for (const row of rows) {
       const list = byPort.get(row.port_id);
       if (list) list.push(row.security_group_id);

@@ -1,4 +1,5 @@
-import { type EntityManager, In } from 'typeorm';
+import { anyOf } from '../db/index.js';
+import { type EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import type { ApiObject } from '../api/resource/resource-definition.js';
 import { newStandardColumns, presentStandard } from '../api/resource/standard-row.js';
@@ -47,7 +48,7 @@ export async function loadRulesForGroups(em: EntityManager, groupIds: string[]):
   // Bound parameters per statement are limited (SQLite 32766, PostgreSQL 65535): huge admin lists go in slices.
   for (let i = 0; i < groupIds.length; i += IN_CHUNK) {
     const rows = await em.getRepository(SecurityGroupRuleEntity).find({
-      where: { security_group_id: In(groupIds.slice(i, i + IN_CHUNK)) },
+      where: { security_group_id: anyOf(em, groupIds.slice(i, i + IN_CHUNK)) },
       order: { created_at: 'ASC', id: 'ASC' },
     });
     addRows(byGroup, rows);

@@ -1,3 +1,4 @@
+import { anyOf } from '../../db/index.js';
 import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
 import { TagEntity } from './tag.entity.js';
@@ -6,7 +7,7 @@ import { TagEntity } from './tag.entity.js';
 export async function loadTags(em: EntityManager, ids: string[]): Promise<Map<string, string[]>> {
   const byId = new Map<string, string[]>();
   if (!ids.length) return byId;
-  const rows = await em.getRepository(TagEntity).find({ where: { resource_id: In(ids) } });
+  const rows = await em.getRepository(TagEntity).find({ where: { resource_id: anyOf(em, ids) } });
   for (const row of rows) {
     const list = byId.get(row.resource_id);
     if (list) list.push(row.tag);

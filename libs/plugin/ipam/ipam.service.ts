@@ -1,3 +1,4 @@
+import { anyOfSql } from '../../db/index.js';
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import type { RequestContext } from '../../api/resource/resource-definition.js';
@@ -54,7 +55,7 @@ export class IpamService implements Ipam {
       const rows = await ctx.em
         .getRepository(IpAllocationEntity)
         .createQueryBuilder('a')
-        .where('a.port_id IN (:...ids)', { ids: portIds.slice(i, i + 1000) })
+        .where(...anyOfSql(ctx.em, 'a.port_id', portIds.slice(i, i + 1000)))
         .orderBy('a.ip_address', 'ASC')
         .addOrderBy('a.subnet_id', 'ASC')
         .getMany();

@@ -1,5 +1,5 @@
+import { anyOf } from '../../db/index.js';
 import type { EntityManager } from 'typeorm';
-import { In } from 'typeorm';
 import { AllowedAddressPairEntity, ExtraDhcpOptEntity } from './port.entity.js';
 import type { AddressPair, DhcpOpt } from './port-rules.js';
 
@@ -26,7 +26,7 @@ function groupBy<R extends { port_id: string; position: number }, V>(rows: R[], 
 
 export function loadAddressPairs(em: EntityManager, portIds: string[]): Promise<Map<string, AddressPair[]>> {
   return loadInChunks(portIds, async (ids) =>
-    groupBy(await em.getRepository(AllowedAddressPairEntity).findBy({ port_id: In(ids) }), (r) => ({
+    groupBy(await em.getRepository(AllowedAddressPairEntity).findBy({ port_id: anyOf(em, ids) }), (r) => ({
       ip_address: r.ip_address,
       mac_address: r.mac_address,
     })),
@@ -41,7 +41,7 @@ export async function replaceAddressPairs(em: EntityManager, portId: string, pai
 
 export function loadDhcpOpts(em: EntityManager, portIds: string[]): Promise<Map<string, DhcpOpt[]>> {
   return loadInChunks(portIds, async (ids) =>
-    groupBy(await em.getRepository(ExtraDhcpOptEntity).findBy({ port_id: In(ids) }), (r) => ({
+    groupBy(await em.getRepository(ExtraDhcpOptEntity).findBy({ port_id: anyOf(em, ids) }), (r) => ({
       opt_name: r.opt_name,
       opt_value: r.opt_value,
       ip_version: r.ip_version,

@@ -1,4 +1,4 @@
-import { In } from 'typeorm';
+import { anyOf } from '../../db/index.js';
 import type { ApiObject, RequestContext } from '../../api/resource/resource-definition.js';
 import { loadTags } from '../../api/tags/tag.store.js';
 import type { PortSecurityGroups } from '../../security-groups/security-groups.contract.js';
@@ -90,7 +90,7 @@ async function networkOwners(ctx: RequestContext, rows: PortRow[]): Promise<Map<
   if (seesAllPorts(ctx)) return new Map();
   const networkIds = [...new Set(rows.filter((r) => r.project_id !== ctx.projectId).map((r) => r.network_id))];
   return loadInChunks(networkIds, async (ids) => {
-    const nets = await ctx.em.getRepository(NetworkEntity).find({ select: { id: true, project_id: true }, where: { id: In(ids) } });
+    const nets = await ctx.em.getRepository(NetworkEntity).find({ select: { id: true, project_id: true }, where: { id: anyOf(ctx.em, ids) } });
     return new Map(nets.map((n) => [n.id, n.project_id]));
   });
 }

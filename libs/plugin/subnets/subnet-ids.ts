@@ -1,3 +1,4 @@
+import { anyOfSql } from '../../db/index.js';
 import type { EntityManager } from 'typeorm';
 import { SubnetEntity } from './subnet.entity.js';
 
@@ -9,7 +10,7 @@ export async function loadSubnetIdsForNetworks(em: EntityManager, networkIds: st
       .getRepository(SubnetEntity)
       .createQueryBuilder('s')
       .select(['s.id', 's.network_id'])
-      .where('s.network_id IN (:...ids)', { ids: networkIds.slice(i, i + 1000) })
+      .where(...anyOfSql(em, 's.network_id', networkIds.slice(i, i + 1000)))
       .orderBy('s.created_at', 'ASC')
       .addOrderBy('s.id', 'ASC')
       .getMany();
