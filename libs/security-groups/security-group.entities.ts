@@ -1,3 +1,4 @@
+import { standardEntityColumns } from '../api/resource/standard-row.js';
 import { EntitySchema } from 'typeorm';
 import type { StandardColumns } from '../api/resource/standard-row.js';
 import { PORT_SECURITY_GROUP_BINDINGS_TABLE } from './security-groups.contract.js';
@@ -36,20 +37,11 @@ export interface PortBindingRow {
   security_group_id: string;
 }
 
-const standard = {
-  id: { type: 'varchar', length: 36, primary: true },
-  project_id: { type: 'varchar', length: 255 },
-  description: { type: 'varchar', length: 255 },
-  created_at: { type: 'varchar', length: 20 },
-  updated_at: { type: 'varchar', length: 20 },
-  revision_number: { type: 'integer' },
-} as const;
-
 export const SecurityGroupEntity = new EntitySchema<SecurityGroupRow>({
   name: 'SecurityGroup',
   tableName: SECURITY_GROUPS_TABLE,
   columns: {
-    ...standard,
+    ...standardEntityColumns,
     name: { type: 'varchar', length: 255 },
     stateful: { type: 'boolean' },
   },
@@ -59,7 +51,7 @@ export const SecurityGroupRuleEntity = new EntitySchema<SecurityGroupRuleRow>({
   name: 'SecurityGroupRule',
   tableName: SECURITY_GROUP_RULES_TABLE,
   columns: {
-    ...standard,
+    ...standardEntityColumns,
     security_group_id: { type: 'varchar', length: 36 },
     remote_group_id: { type: 'varchar', length: 36, nullable: true },
     direction: { type: 'varchar', length: 16 },

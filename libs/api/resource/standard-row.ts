@@ -42,3 +42,13 @@ export function presentStandard(row: StandardColumns, tags: string[] | undefined
     ...(tags ? { tags } : {}),
   };
 }
+
+/** The standard columns in an EntitySchema (`columns: { ...standardEntityColumns, name: … }`). */
+export const standardEntityColumns = {
+  id: { type: 'varchar', length: 36, primary: true },
+  project_id: { type: 'varchar', length: 255 },
+  description: { type: 'varchar', length: 255 },
+  created_at: { type: 'varchar', length: 20 },
+  updated_at: { type: 'varchar', length: 20 },
+  revision_number: { type: 'integer' },
+} as const;

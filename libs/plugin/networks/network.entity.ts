@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import type { StandardColumns } from '../../api/resource/standard-row.js';
+import { type StandardColumns, standardEntityColumns } from '../../api/resource/standard-row.js';
 
 export interface NetworkRow extends StandardColumns {
   name: string;
@@ -16,10 +16,8 @@ export const NetworkEntity = new EntitySchema<NetworkRow>({
   name: 'Network',
   tableName: 'networks',
   columns: {
-    id: { type: 'varchar', length: 36, primary: true },
-    project_id: { type: 'varchar', length: 255 },
+    ...standardEntityColumns,
     name: { type: 'varchar', length: 255 },
-    description: { type: 'varchar', length: 255 },
     admin_state_up: { type: 'boolean' },
     status: { type: 'varchar', length: 16 },
     shared: { type: 'boolean' },
@@ -27,8 +25,5 @@ export const NetworkEntity = new EntitySchema<NetworkRow>({
     mtu: { type: 'integer' },
     port_security_enabled: { type: 'boolean' },
     availability_zone_hints: { type: 'simple-json' },
-    created_at: { type: 'varchar', length: 20 },
-    updated_at: { type: 'varchar', length: 20 },
-    revision_number: { type: 'integer' },
   },
 });

@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import type { StandardColumns } from '../../api/resource/standard-row.js';
+import { type StandardColumns, standardEntityColumns } from '../../api/resource/standard-row.js';
 import { PORTS_TABLE } from './ports.contract.js';
 
 export const ALLOWED_ADDRESS_PAIRS_TABLE = 'allowedaddresspairs';
@@ -26,10 +26,8 @@ export const PortEntity = new EntitySchema<PortRow>({
   name: 'Port',
   tableName: PORTS_TABLE,
   columns: {
-    id: { type: 'varchar', length: 36, primary: true },
-    project_id: { type: 'varchar', length: 255 },
+    ...standardEntityColumns,
     name: { type: 'varchar', length: 255 },
-    description: { type: 'varchar', length: 255 },
     network_id: { type: 'varchar', length: 36 },
     mac_address: { type: 'varchar', length: 32 },
     admin_state_up: { type: 'boolean' },
@@ -42,9 +40,6 @@ export const PortEntity = new EntitySchema<PortRow>({
     binding_profile: { type: 'simple-json' },
     binding_vif_type: { type: 'varchar', length: 64 },
     binding_vif_details: { type: 'simple-json' },
-    created_at: { type: 'varchar', length: 20 },
-    updated_at: { type: 'varchar', length: 20 },
-    revision_number: { type: 'integer' },
   },
 });
 

@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import type { StandardColumns } from '../../api/resource/standard-row.js';
+import { type StandardColumns, standardEntityColumns } from '../../api/resource/standard-row.js';
 
 export interface SubnetPoolRow extends StandardColumns {
   name: string;
@@ -21,10 +21,8 @@ export const SubnetPoolEntity = new EntitySchema<SubnetPoolRow>({
   name: 'SubnetPool',
   tableName: 'subnetpools',
   columns: {
-    id: { type: 'varchar', length: 36, primary: true },
-    project_id: { type: 'varchar', length: 255 },
+    ...standardEntityColumns,
     name: { type: 'varchar', length: 255 },
-    description: { type: 'varchar', length: 255 },
     ip_version: { type: 'integer' },
     prefixes: { type: 'simple-json' },
     min_prefixlen: { type: 'integer' },
@@ -35,8 +33,5 @@ export const SubnetPoolEntity = new EntitySchema<SubnetPoolRow>({
     is_default: { type: 'boolean' },
     default_for_version: { type: 'integer', nullable: true },
     address_scope_id: { type: 'varchar', length: 36, nullable: true },
-    created_at: { type: 'varchar', length: 20 },
-    updated_at: { type: 'varchar', length: 20 },
-    revision_number: { type: 'integer' },
   },
 });

@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import type { StandardColumns } from '../../api/resource/standard-row.js';
+import { type StandardColumns, standardEntityColumns } from '../../api/resource/standard-row.js';
 import { SUBNETS_TABLE } from '../subnetpools/subnetpools.contract.js';
 
 export interface PoolText {
@@ -32,10 +32,8 @@ export const SubnetEntity = new EntitySchema<SubnetRow>({
   name: 'Subnet',
   tableName: SUBNETS_TABLE,
   columns: {
-    id: { type: 'varchar', length: 36, primary: true },
-    project_id: { type: 'varchar', length: 255 },
+    ...standardEntityColumns,
     name: { type: 'varchar', length: 255 },
-    description: { type: 'varchar', length: 255 },
     network_id: { type: 'varchar', length: 36 },
     ip_version: { type: 'integer' },
     cidr: { type: 'varchar', length: 64 },
@@ -47,8 +45,5 @@ export const SubnetEntity = new EntitySchema<SubnetRow>({
     allocation_pools: { type: 'simple-json' },
     dns_nameservers: { type: 'simple-json' },
     host_routes: { type: 'simple-json' },
-    created_at: { type: 'varchar', length: 20 },
-    updated_at: { type: 'varchar', length: 20 },
-    revision_number: { type: 'integer' },
   },
 });
