@@ -136,6 +136,19 @@ describe.each(DIALECTS)('ports (%s)', (dialect) => {
       for (const r of results.filter((res) => res.status !== 201)) expectNeutronError(r, 409, 'MacAddressInUse', message);
     });
 
+    it('checks the network’s ownership before the quota, as Neutron does (404/403 before 409)', async () => {
+      expectStatus(await admin().put(`/v2.0/quotas/${alice.projectId}`, { quota: { port: 0 } }), 200);
+      try {
+        const hidden = await aliceApi.post('/v2.0/ports', { port: { network_id: s.net1.id } });
+        expectNeutronError(hidden, 404, 'NetworkNotFound', `Network ${s.net1.id} could not be found.`);
+        const own = await createNetwork(aliceApi, { name: 'alice-quota-order' });
+        const over = await aliceApi.post('/v2.0/ports', { port: { network_id: own.id } });
+        expectNeutronError(over, 409, 'OverQuota', "Quota exceeded for resources: ['port'].");
+      } finally {
+        expectStatus(await admin().del(`/v2.0/quotas/${alice.projectId}`), 204);
+      }
+    });
+
     it('another project’s private network is not found, an external one is forbidden, a shared one is fine', async () => {
       const res = await aliceApi.post('/v2.0/ports', { port: { network_id: s.net1.id } });
       expectNeutronError(res, 404, 'NetworkNotFound', `Network ${s.net1.id} could not be found.`);

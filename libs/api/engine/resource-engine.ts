@@ -83,11 +83,13 @@ export class ResourceEngine {
       caller: { projectId: req.auth.project_id, isAdmin: req.auth.is_admin },
     });
     const created = await this.inTransaction(req.auth, async (ctx) => {
+      // Neutron's order: the parent network's ownership (policyTarget: 404/403) → quota (409) → policy (403).
+      const targets: ApiObject[] = [];
+      for (const item of items) targets.push({ ...item, ...(def.policyTarget ? await def.policyTarget(ctx, item) : {}) });
       if (def.quotaResource) await this.reserveQuota(def.quotaResource, ctx, items);
       const results: ApiObject[] = [];
-      for (const item of items) {
-        const target = { ...item, ...(def.policyTarget ? await def.policyTarget(ctx, item) : {}) };
-        this.enforce(def, `create_${def.name}`, target, req.auth, this.explicitlySet(def, item));
+      for (const [i, item] of items.entries()) {
+        this.enforce(def, `create_${def.name}`, targets[i], req.auth, this.explicitlySet(def, item));
         results.push(await def.service.create(ctx, item));
       }
       return results;
