@@ -70,7 +70,7 @@ export class SecurityGroupsService implements ResourceService {
     }
     if (row.name === 'default' && 'name' in changes) throw cannotUpdateDefault();
     const next = revised(row, pick(changes, ['name', 'description', 'stateful']));
-    await ctx.em.getRepository(SecurityGroupEntity).save(next);
+    await ctx.em.getRepository(SecurityGroupEntity).update({ id: next.id }, next);
     return this.present(next, current.tags as string[], current.security_group_rules as ApiObject[]);
   }
 

@@ -23,7 +23,11 @@ export class ResourceEngine {
     @Inject(QUOTA_ENFORCER) private readonly quotas: QuotaEnforcer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.tags = new TagsHandler(db, (def, ctx, id) => this.visibleItem(def, ctx, id));
+    this.tags = new TagsHandler(
+      db,
+      (def, ctx, id) => this.visibleItem(def, ctx, id),
+      (auth, em, forUpdate) => this.context(auth, em, forUpdate),
+    );
   }
 
   async handle(def: ResourceDefinition, req: ApiRequest, rest: string[]): Promise<ApiResponse> {

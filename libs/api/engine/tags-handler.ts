@@ -1,4 +1,6 @@
+import type { EntityManager } from 'typeorm';
 import type { Database } from '../../db/index.js';
+import type { AuthContext } from '../../identity/auth-context.js';
 import { neutronTimestamp } from '../../db/index.js';
 import { invalidInput, methodNotAllowed, NeutronError, policyNotAuthorized } from '../errors/neutron-error.js';
 import { parseJsonBody } from '../request/body-parser.js';
@@ -10,12 +12,14 @@ import type { ApiRequest, ApiResponse } from './ports.js';
 const MAX_TAG_LEN = 255;
 
 type VisibleItem = (def: ResourceDefinition, ctx: RequestContext, id: string) => Promise<ApiObject>;
+type ContextFactory = (auth: AuthContext, em: EntityManager, forUpdate: boolean) => RequestContext;
 
 /** The `/<collection>/{id}/tags[/{tag}]` sub-resource of every taggable resource (§2.17). */
 export class TagsHandler {
   constructor(
     private readonly db: Database,
     private readonly visibleItem: VisibleItem,
+    private readonly context: ContextFactory,
   ) {}
 
   async handle(def: ResourceDefinition, req: ApiRequest, id: string, tag: string | undefined): Promise<ApiResponse> {
@@ -26,14 +30,7 @@ export class TagsHandler {
     const write = req.method !== 'GET';
     const run = write ? this.db.transaction.bind(this.db) : this.db.read.bind(this.db);
     return run(async (em) => {
-      const ctx: RequestContext = {
-        auth: req.auth,
-        isAdmin: req.auth.is_admin,
-        projectId: req.auth.project_id,
-        em,
-        forUpdate: write,
-        afterCommit: () => undefined,
-      };
+      const ctx = this.context(req.auth, em, write);
       const parent = await this.visibleItem(def, ctx, id);
       if (write) this.checkOwner(def, req, parent);
       const response = await this.operate(req, ctx, id, tag);

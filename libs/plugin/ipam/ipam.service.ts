@@ -1,4 +1,4 @@
-import { anyOfSql } from '../../db/index.js';
+import { anyOfSql, sqlBool } from '../../db/index.js';
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import type { RequestContext } from '../../api/resource/resource-definition.js';
@@ -123,7 +123,7 @@ export class IpamService implements Ipam {
       .select('s.id', 'id')
       .innerJoin(NetworkEntity.options.name, 'n', 'n.id = s.network_id')
       .where('s.id IN (:...ids)', { ids });
-    if (!ctx.isAdmin) qb.andWhere('(s.project_id = :p OR n.shared = :yes)', { p: ctx.projectId, yes: sqlBool(ctx, true) });
+    if (!ctx.isAdmin) qb.andWhere('(s.project_id = :p OR n.shared = :yes)', { p: ctx.projectId, yes: sqlBool(ctx.em, true) });
     return (await qb.getRawMany<{ id: string }>()).map((r) => r.id);
   }
 
@@ -189,8 +189,4 @@ export class IpamService implements Ipam {
 function sortFixedIps<T extends FixedIp>(ips: T[]): T[] {
   const key = (ip: FixedIp) => `${ip.ip_address}\u0000${ip.subnet_id}`;
   return [...ips].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-}
-
-export function sqlBool(ctx: RequestContext, value: boolean): boolean | number {
-  return ctx.em.connection.options.type === 'better-sqlite3' ? (value ? 1 : 0) : value;
 }

@@ -1,3 +1,4 @@
+import { sqlBool } from '../../db/index.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
 import { invalidInput, notFound } from '../../api/errors/neutron-error.js';
@@ -24,7 +25,7 @@ export class NetworksService implements ResourceService {
     if (!ctx.isAdmin) {
       qb.where('(r.project_id = :owner OR r.shared = :yes OR r.router_external = :yes)', {
         owner: ctx.projectId,
-        yes: this.sqlTrue(ctx),
+        yes: sqlBool(ctx.em, true),
       });
     }
     const rows = await runListQuery(ctx.em, qb, query, {
@@ -74,7 +75,7 @@ export class NetworksService implements ResourceService {
       ...('router:external' in changes ? { router_external: changes['router:external'] as boolean } : {}),
       ...('mtu' in changes ? { mtu: this.effectiveMtu(changes.mtu as number) } : {}),
     });
-    await ctx.em.getRepository(NetworkEntity).save(next);
+    await ctx.em.getRepository(NetworkEntity).update({ id: next.id }, next);
     return this.present(next, (current.tags as string[]) ?? [], (current.subnets as string[]) ?? []);
   }
 
@@ -107,10 +108,6 @@ export class NetworksService implements ResourceService {
     if (unknown !== undefined) {
       throw notFound('AvailabilityZoneNotFound', `AvailabilityZone ${unknown} could not be found.`);
     }
-  }
-
-  private sqlTrue(ctx: RequestContext): boolean | number {
-    return ctx.em.connection.options.type === 'better-sqlite3' ? 1 : true;
   }
 
   private present(row: NetworkRow, tags: string[], subnets: string[]): ApiObject {

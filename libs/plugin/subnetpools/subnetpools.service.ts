@@ -1,3 +1,4 @@
+import { sqlBool } from '../../db/index.js';
 import { Injectable } from '@nestjs/common';
 import { NeutronError } from '../../api/errors/neutron-error.js';
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../../api/resource/resource-definition.js';
@@ -27,7 +28,7 @@ export class SubnetPoolsService implements ResourceService, SubnetPoolActions {
   async list(ctx: RequestContext, query: ListQuery): Promise<ApiObject[]> {
     const qb = ctx.em.getRepository(SubnetPoolEntity).createQueryBuilder('r');
     if (!ctx.isAdmin) {
-      qb.where('(r.project_id = :owner OR r.shared = :yes)', { owner: ctx.projectId, yes: sqlTrue(ctx) });
+      qb.where('(r.project_id = :owner OR r.shared = :yes)', { owner: ctx.projectId, yes: sqlBool(ctx.em, true) });
     }
     const rows = await runListQuery(ctx.em, qb, query, {
       alias: 'r',
@@ -134,7 +135,7 @@ export class SubnetPoolsService implements ResourceService, SubnetPoolActions {
       is_default: isDefault,
       default_for_version: isDefault ? pool.ipVersion : null,
     });
-    await this.write(ctx, () => ctx.em.getRepository(SubnetPoolEntity).save(next));
+    await this.write(ctx, () => ctx.em.getRepository(SubnetPoolEntity).update({ id: next.id }, next));
     return next;
   }
 
@@ -191,8 +192,4 @@ function operationPrefixes(body: ApiObject | undefined): string[] {
     }
   }
   return prefixes as string[];
-}
-
-function sqlTrue(ctx: RequestContext): boolean | number {
-  return ctx.em.connection.options.type === 'better-sqlite3' ? 1 : true;
 }

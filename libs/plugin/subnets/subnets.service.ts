@@ -1,3 +1,4 @@
+import { sqlBool } from '../../db/index.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { bumpRevision } from '../../api/engine/tags-handler.js';
@@ -7,7 +8,7 @@ import { newStandardColumns, presentStandard, revised } from '../../api/resource
 import { runListQuery } from '../../api/sql/list-query.js';
 import { deleteAllTags, loadTags } from '../../api/tags/tag.store.js';
 import { formatIp, type IpVersion, parseIpNetwork } from '../../api/validators/ip.js';
-import { IpamService, sqlBool } from '../ipam/ipam.service.js';
+import { IpamService } from '../ipam/ipam.service.js';
 import { cidrBounds, formatAddress, parseAddress } from '../ipam/ip-math.js';
 import { subnetInfo } from '../ipam/subnet-info.js';
 import { NetworkEntity, type NetworkRow } from '../networks/network.entity.js';
@@ -36,7 +37,7 @@ export class SubnetsService implements ResourceService {
 
   async list(ctx: RequestContext, query: ListQuery): Promise<ApiObject[]> {
     const qb = ctx.em.getRepository(SubnetEntity).createQueryBuilder('s').innerJoin(NetworkEntity.options.name, 'n', 'n.id = s.network_id');
-    if (!ctx.isAdmin) qb.where('(s.project_id = :owner OR n.shared = :yes)', { owner: ctx.projectId, yes: sqlBool(ctx, true) });
+    if (!ctx.isAdmin) qb.where('(s.project_id = :owner OR n.shared = :yes)', { owner: ctx.projectId, yes: sqlBool(ctx.em, true) });
     const rows = await runListQuery(ctx.em, qb, query, {
       alias: 's',
       attributes: subnetAttributes,
@@ -45,7 +46,7 @@ export class SubnetsService implements ResourceService {
       customFilters: {
         shared: (q, values, param) => {
           const p = param();
-          q.andWhere(`n.shared IN (:...${p})`, { [p]: values.map((v) => sqlBool(ctx, v as boolean)) });
+          q.andWhere(`n.shared IN (:...${p})`, { [p]: values.map((v) => sqlBool(ctx.em, v as boolean)) });
         },
       },
     });
@@ -157,7 +158,7 @@ export class SubnetsService implements ResourceService {
       ...(changes.host_routes !== undefined ? { host_routes: canonicalRoutes(changes.host_routes as HostRoute[]) } : {}),
       ...(givenPools ? { allocation_pools: pools.map((p) => ({ start: formatAddress(p.first, version), end: formatAddress(p.last, version) })) } : {}),
     });
-    await ctx.em.getRepository(SubnetEntity).save(next);
+    await ctx.em.getRepository(SubnetEntity).update({ id: next.id }, next);
     if (givenPools && JSON.stringify(next.allocation_pools) !== JSON.stringify(row.allocation_pools)) await this.ipam.resetPools(ctx, subnetInfo(next));
     await bumpRevision(ctx, 'networks', row.network_id);
     return present(next, (current.tags as string[]) ?? [], current.shared as boolean);
