@@ -43,6 +43,61 @@ export const configSchema = z
       })
       .strict(),
     quotas: z.record(z.string(), quota),
+    ml2: z
+      .object({
+        type_drivers: z.array(z.enum(['flat', 'vlan', 'vxlan', 'geneve'])).min(1),
+        tenant_network_types: z.array(z.enum(['flat', 'vlan', 'vxlan', 'geneve'])),
+        mechanism_drivers: z.array(z.string().min(1)),
+        // '*' allows any physnet; [] forbids flat networks (Neutron's ml2_type_flat.flat_networks).
+        flat_networks: z.array(z.string().min(1)),
+        // 'physnet' (provider only) or 'physnet:min:max' (tenant ranges), Neutron's ml2_type_vlan.network_vlan_ranges.
+        network_vlan_ranges: z.array(z.string().regex(/^[^:]+(:\d+:\d+)?$/, "must be 'physnet' or 'physnet:min:max'")),
+        vni_ranges: z.array(z.string().regex(/^\d+:\d+$/, "must be 'min:max'")),
+        geneve_vni_ranges: z.array(z.string().regex(/^\d+:\d+$/, "must be 'min:max'")),
+      })
+      .strict(),
+    agents: z
+      .object({
+        host: z.string(), // this node's agent host name; empty = the machine's hostname
+        report_interval: z.number().positive(), // seconds between report_state heartbeats
+        agent_down_time: z.number().positive(), // seconds without a heartbeat before an agent is not alive
+        enable_new_agents: z.boolean(),
+        dhcp_agents_per_network: z.number().int().min(1),
+        l2: z
+          .object({
+            enabled: z.boolean(),
+            // extra simulated hosts, each with its own L2 agent (a compute host to bind ports on)
+            extra_hosts: z.array(z.string().min(1)),
+            physical_interface_mappings: z.record(z.string(), z.string()),
+            tunnel_types: z.array(z.enum(['vxlan', 'geneve'])),
+          })
+          .strict(),
+        dhcp: z.object({ enabled: z.boolean() }).strict(),
+      })
+      .strict(),
+    bus: z
+      .object({
+        transport: z.enum(['in-process', 'redis']),
+        redis_url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL'),
+        rpc_timeout_ms: z.number().int().min(1),
+      })
+      .strict(),
+    nova: z
+      .object({
+        url: z.string(), // e.g. http://127.0.0.1:8774; empty = no notifications
+        send_events_interval: z.number().min(0), // seconds a batch collects events
+        username: z.string().min(1), // service user created in the Identity stub
+        password: z.string().min(1),
+        project: z.string().min(1),
+      })
+      .strict(),
+    dataplane: z
+      .object({
+        driver: z.enum(['simulated', 'linux']),
+        host_namespace: z.string(), // linux: namespace the appliance owns its devices in; '' = the root namespace
+        dhcp_port: port, // simulated: loopback UDP port the DHCP server answers on (0 = any free port)
+      })
+      .strict(),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) })
       .strict(),

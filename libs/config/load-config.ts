@@ -15,6 +15,12 @@ export const NAMED_ENV: Record<string, { key: string; type: 'string' | 'number' 
   APPLIANCE_ADMIN_PASSWORD: { key: 'identity.admin_password', type: 'string' },
   APPLIANCE_LOG_LEVEL: { key: 'log.level', type: 'string' },
   APPLIANCE_POLICY_FILE: { key: 'policy.file', type: 'string' },
+  APPLIANCE_AGENT_HOST: { key: 'agents.host', type: 'string' },
+  APPLIANCE_BUS_TRANSPORT: { key: 'bus.transport', type: 'string' },
+  APPLIANCE_REDIS_URL: { key: 'bus.redis_url', type: 'string' },
+  APPLIANCE_NOVA_URL: { key: 'nova.url', type: 'string' },
+  APPLIANCE_DATAPLANE_DRIVER: { key: 'dataplane.driver', type: 'string' },
+  APPLIANCE_HOST_NAMESPACE: { key: 'dataplane.host_namespace', type: 'string' },
 };
 const GENERIC_PREFIX = 'APPLIANCE__';
 
