@@ -41,3 +41,9 @@ export interface CustomHandler {
   path: string;
   handle(req: ApiRequest, rest: string[]): Promise<ApiResponse>;
 }
+
+/**
+ * A sub-resource of a standard resource's item (`/ports/{id}/bindings/…`): gets the parent id and the path after the
+ * sub-resource name. It checks the parent's visibility itself.
+ */
+export type SubResourceHandler = (req: ApiRequest, parentId: string, rest: string[]) => Promise<ApiResponse>;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ResourceDefinition } from '../resource/resource-definition.js';
-import type { CustomHandler } from './ports.js';
+import type { CustomHandler, SubResourceHandler } from './ports.js';
 
 /** Everything mounted below /v2.0, filled by the domain modules at start. */
 @Injectable()
@@ -8,6 +8,7 @@ export class ResourceRegistry {
   private readonly resources = new Map<string, ResourceDefinition>();
   private readonly handlers = new Map<string, CustomHandler>();
   private readonly aliases = new Set<string>();
+  private readonly subResources = new Map<string, SubResourceHandler>();
 
   addResource(def: ResourceDefinition): void {
     this.resources.set(def.path, def);
@@ -15,6 +16,15 @@ export class ResourceRegistry {
 
   addHandler(handler: CustomHandler): void {
     this.handlers.set(handler.path, handler);
+  }
+
+  /** `/<parent>/{id}/<name>[/…]`, e.g. ('ports', 'bindings') or ('agents', 'dhcp-networks'). */
+  addSubResource(parentPath: string, name: string, handler: SubResourceHandler): void {
+    this.subResources.set(`${parentPath}/${name}`, handler);
+  }
+
+  subResource(parentPath: string, name: string): SubResourceHandler | undefined {
+    return this.subResources.get(`${parentPath}/${name}`);
   }
 
   /** Only what is really implemented: clients switch behaviour on this list. */
