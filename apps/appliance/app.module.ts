@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { agentEntities, agentMigrations, AgentsApiModule } from '../../libs/agents-api/agents-api.module.js';
 import { ApiModule } from '../../libs/api/api.module.js';
 import { AvailabilityZonesModule } from '../../libs/availability-zones/availability-zones.module.js';
 import { apiEntities, apiMigrations } from '../../libs/api/index.js';
@@ -37,6 +38,7 @@ export class ApplianceModule {
             ...subnetEntities,
             ...securityGroupEntities,
             ...portEntities,
+            ...agentEntities,
           ],
           migrations: [
             ...identityMigrations,
@@ -47,6 +49,7 @@ export class ApplianceModule {
             ...subnetMigrations,
             ...securityGroupMigrations,
             ...portMigrations,
+            ...agentMigrations,
           ],
         }),
         IdentityModule,
@@ -58,6 +61,7 @@ export class ApplianceModule {
         SecurityGroupsModule,
         PortsModule,
         AvailabilityZonesModule,
+        AgentsApiModule,
       ],
     };
   }
