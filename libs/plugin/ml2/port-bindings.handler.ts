@@ -1,0 +1,247 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
+import type { ApiRequest, ApiResponse } from '../../api/engine/ports.js';
+import { badRequest, conflict, methodNotAllowed, notFound, policyNotAuthorized } from '../../api/errors/neutron-error.js';
+import { isObject, parseJsonBody } from '../../api/request/body-parser.js';
+import { neutronTimestamp, Database } from '../../db/index.js';
+import { PortEntity, type PortRow } from '../ports/port.entity.js';
+import { portNotFound } from '../ports/port.definition.js';
+import { L2AgentNotifier } from './l2-agent-notifier.js';
+import { BindingLevelEntity, InactiveBindingEntity, type InactiveBindingRow } from './ml2.entities.js';
+import { PortBinder } from './port-binder.js';
+import { type AfterCommit, PortStatusService } from './port-status.service.js';
+
+interface BindingView {
+  host: string;
+  vif_type: string;
+  vif_details: Record<string, unknown>;
+  vnic_type: string;
+  profile: Record<string, unknown>;
+  status: 'ACTIVE' | 'INACTIVE';
+}
+
+const VNIC_TYPES = ['normal', 'direct', 'macvtap', 'baremetal', 'direct-physical', 'virtio-forwarder', 'smart-nic', 'vdpa', 'accelerator-direct', 'accelerator-direct-physical', 'remote-managed'];
+
+const bindingNotFound = (portId: string, host: string) =>
+  notFound('PortBindingNotFound', `Binding for port ${portId} for host ${host} could not be found.`);
+const bindingError = (portId: string, host: string) =>
+  // Neutron answers 500 here; a host nobody can bind on is the caller's problem, so 409 with Neutron's type and text.
+  conflict('PortBindingError', `Binding for port ${portId} on host ${host} could not be created or updated.`);
+
+/**
+ * `binding-extended` (§2.5): a port's bindings, one ACTIVE (the port's own `binding:*`) and any INACTIVE ones Nova
+ * creates on a live-migration target, then activates. Admin only.
+ */
+@Injectable()
+export class PortBindingsHandler {
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(PortBinder) private readonly binder: PortBinder,
+    @Inject(PortStatusService) private readonly status: PortStatusService,
+    @Inject(L2AgentNotifier) private readonly agents: L2AgentNotifier,
+  ) {}
+
+  async handle(req: ApiRequest, portId: string, rest: string[]): Promise<ApiResponse> {
+    const [host, action, ...extra] = rest;
+    if (extra.length || (action !== undefined && action !== 'activate')) throw notFound('HTTPNotFound', 'The resource could not be found.');
+    const verb = `${req.method} ${host === undefined ? 'collection' : action ? 'activate' : 'item'}`;
+    const policy: Record<string, string> = {
+      'GET collection': 'get_port_binding',
+      'POST collection': 'create_port_binding',
+      'PUT item': 'update_port_binding',
+      'DELETE item': 'delete_port_binding',
+      'PUT activate': 'activate',
+    };
+    const rule = policy[verb];
+    if (!rule) throw methodNotAllowed(req.method);
+    if (!req.auth.is_admin) throw policyNotAuthorized(`(rule:${rule}) is disallowed by policy`);
+    switch (verb) {
+      case 'GET collection':
+        return { status: 200, body: { bindings: await this.db.read((em) => this.list(em, portId)) } };
+      case 'POST collection':
+        return { status: 201, body: { binding: await this.unitOfWork((em, after) => this.create(em, portId, req, after)) } };
+      case 'PUT item':
+        return { status: 200, body: { binding: await this.unitOfWork((em, after) => this.update(em, portId, host, req, after)) } };
+      case 'PUT activate':
+        return { status: 200, body: { binding: await this.unitOfWork((em, after) => this.activate(em, portId, host, after)) } };
+      default:
+        await this.unitOfWork((em, after) => this.remove(em, portId, host, after));
+        return { status: 204 };
+    }
+  }
+
+  private async list(em: EntityManager, portId: string): Promise<BindingView[]> {
+    const port = await this.port(em, portId);
+    const inactive = await em.getRepository(InactiveBindingEntity).findBy({ port_id: portId });
+    return [...(port.binding_host_id ? [activeView(port)] : []), ...inactive.map(inactiveView)];
+  }
+
+  private async create(em: EntityManager, portId: string, req: ApiRequest, after: AfterCommit): Promise<BindingView> {
+    const port = await this.port(em, portId);
+    requireCompute(port);
+    const attrs = bindingBody(req, true);
+    const host = attrs.host as string;
+    const exists = port.binding_host_id === host || (await em.getRepository(InactiveBindingEntity).existsBy({ port_id: portId, host }));
+    if (exists) throw conflict('PortBindingAlreadyExists', `Binding for port ${portId} on host ${host} already exists.`);
+    const row: InactiveBindingRow = {
+      port_id: portId,
+      host,
+      vnic_type: (attrs.vnic_type as string | undefined) ?? 'normal',
+      profile: (attrs.profile as Record<string, unknown> | undefined) ?? {},
+      vif_type: 'unbound',
+      vif_details: {},
+    };
+    if (!port.binding_host_id) {
+      // No active binding yet: this one becomes the port's own (Neutron's is_active_binding).
+      await this.rebindActive(em, port, { binding_host_id: host, binding_vnic_type: row.vnic_type, binding_profile: row.profile }, after);
+      return activeView(port);
+    }
+    await this.bindInactive(em, port, row);
+    return inactiveView(row);
+  }
+
+  private async update(em: EntityManager, portId: string, host: string, req: ApiRequest, after: AfterCommit): Promise<BindingView> {
+    const port = await this.port(em, portId);
+    const attrs = bindingBody(req, false);
+    if (port.binding_host_id === host) {
+      await this.rebindActive(
+        em,
+        port,
+        {
+          binding_vnic_type: (attrs.vnic_type as string | undefined) ?? port.binding_vnic_type,
+          binding_profile: (attrs.profile as Record<string, unknown> | undefined) ?? port.binding_profile,
+        },
+        after,
+      );
+      return activeView(port);
+    }
+    const row = await em.getRepository(InactiveBindingEntity).findOneBy({ port_id: portId, host });
+    if (!row) throw bindingNotFound(portId, host);
+    if (attrs.vnic_type !== undefined) row.vnic_type = attrs.vnic_type as string;
+    if (attrs.profile !== undefined) row.profile = attrs.profile as Record<string, unknown>;
+    await em.getRepository(BindingLevelEntity).delete({ port_id: portId, host });
+    await this.bindInactive(em, port, row);
+    return inactiveView(row);
+  }
+
+  /** The INACTIVE binding on `host` becomes the port's; the old active one is kept INACTIVE (Nova deletes it). */
+  private async activate(em: EntityManager, portId: string, host: string, after: AfterCommit): Promise<BindingView> {
+    const port = await this.port(em, portId);
+    requireCompute(port);
+    if (port.binding_host_id === host) throw conflict('PortBindingAlreadyActive', `Binding for port ${portId} on host ${host} is already active.`);
+    const repo = em.getRepository(InactiveBindingEntity);
+    const target = await repo.findOneBy({ port_id: portId, host });
+    if (!target) throw bindingNotFound(portId, host);
+    await repo.delete({ port_id: portId, host });
+    if (port.binding_host_id) {
+      await repo.save({
+        port_id: portId,
+        host: port.binding_host_id,
+        vnic_type: port.binding_vnic_type,
+        profile: port.binding_profile,
+        vif_type: port.binding_vif_type,
+        vif_details: port.binding_vif_details,
+      });
+    }
+    await em.getRepository(BindingLevelEntity).delete({ port_id: portId, host });
+    await this.rebindActive(em, port, { binding_host_id: host, binding_vnic_type: target.vnic_type, binding_profile: target.profile }, after, true);
+    return activeView(port);
+  }
+
+  private async remove(em: EntityManager, portId: string, host: string, after: AfterCommit): Promise<void> {
+    const port = await this.port(em, portId);
+    if (port.binding_host_id === host) {
+      await this.rebindActive(em, port, { binding_host_id: '', binding_profile: {} }, after);
+      return;
+    }
+    const result = await em.getRepository(InactiveBindingEntity).delete({ port_id: portId, host });
+    if (!result.affected) throw bindingNotFound(portId, host);
+    await em.getRepository(BindingLevelEntity).delete({ port_id: portId, host });
+  }
+
+  /** Rebinds the port's active binding with `changes` (the port goes DOWN) and tells the agents after commit. */
+  private async rebindActive(
+    em: EntityManager,
+    port: PortRow,
+    changes: Partial<PortRow>,
+    after: AfterCommit,
+    keepOldLevels = false,
+  ): Promise<void> {
+    if (!keepOldLevels && port.binding_host_id) await em.getRepository(BindingLevelEntity).delete({ port_id: port.id, host: port.binding_host_id });
+    const next = { ...port, ...changes };
+    const binding = await this.binder.bind(em, next);
+    if (next.binding_host_id && binding.vif_type === 'binding_failed') throw bindingError(port.id, next.binding_host_id);
+    const columns = { ...changes, binding_vif_type: binding.vif_type, binding_vif_details: binding.vif_details, updated_at: neutronTimestamp() };
+    await em.getRepository(PortEntity).update({ id: port.id }, { ...columns, revision_number: port.revision_number + 1 } as QueryDeepPartialEntity<PortRow>);
+    Object.assign(port, columns, { revision_number: port.revision_number + 1 });
+    if (binding.levels.length) await em.getRepository(BindingLevelEntity).save(binding.levels);
+    await this.status.setStatus(em, port, 'DOWN', after);
+    after(() => this.agents.portUpdate(port));
+  }
+
+  private async bindInactive(em: EntityManager, port: PortRow, row: InactiveBindingRow): Promise<void> {
+    const binding = await this.binder.bind(em, { ...port, binding_host_id: row.host, binding_vnic_type: row.vnic_type, binding_profile: row.profile });
+    if (binding.vif_type === 'binding_failed') throw bindingError(port.id, row.host);
+    row.vif_type = binding.vif_type;
+    row.vif_details = binding.vif_details;
+    await em.getRepository(InactiveBindingEntity).save(row);
+    await em.getRepository(BindingLevelEntity).save(binding.levels);
+  }
+
+  private async port(em: EntityManager, portId: string): Promise<PortRow> {
+    const port = await em.getRepository(PortEntity).findOneBy({ id: portId });
+    if (!port) throw portNotFound(portId);
+    return port;
+  }
+
+  private async unitOfWork<T>(work: (em: EntityManager, after: AfterCommit) => Promise<T>): Promise<T> {
+    const after: (() => void | Promise<void>)[] = [];
+    const result = await this.db.transaction((em) => work(em, (fn) => after.push(fn)));
+    for (const fn of after) await fn();
+    return result;
+  }
+}
+
+function requireCompute(port: PortRow): void {
+  if (!port.device_owner.startsWith('compute:')) throw badRequest(`Invalid port ${port.id}. Operation only valid on compute ports`);
+}
+
+function bindingBody(req: ApiRequest, create: boolean): Record<string, unknown> {
+  const body = parseJsonBody(req.rawBody);
+  const attrs = body?.binding;
+  if (!isObject(attrs)) throw badRequest("Resource body required with key 'binding'");
+  for (const key of Object.keys(attrs)) {
+    if (!['host', 'vnic_type', 'profile'].includes(key) || (key === 'host' && !create)) {
+      throw badRequest(`Attribute '${key}' not allowed in POST`.replace('POST', create ? 'POST' : 'PUT'));
+    }
+  }
+  if (create && (typeof attrs.host !== 'string' || !attrs.host)) throw badRequest("Failed to parse request. Required attribute 'host' not specified");
+  if (attrs.vnic_type !== undefined && !VNIC_TYPES.includes(attrs.vnic_type as string)) {
+    throw badRequest(`Invalid input for vnic_type. Reason: ${String(attrs.vnic_type)} is not in valid_values.`);
+  }
+  if (attrs.profile !== undefined && attrs.profile !== null && !isObject(attrs.profile)) {
+    throw badRequest(`Invalid input for profile. Reason: '${String(attrs.profile)}' is not a dictionary.`);
+  }
+  if (attrs.profile === null) attrs.profile = {};
+  return attrs;
+}
+
+const activeView = (port: PortRow): BindingView => ({
+  host: port.binding_host_id,
+  vif_type: port.binding_vif_type,
+  vif_details: port.binding_vif_details,
+  vnic_type: port.binding_vnic_type,
+  profile: port.binding_profile,
+  status: 'ACTIVE',
+});
+
+const inactiveView = (row: InactiveBindingRow): BindingView => ({
+  host: row.host,
+  vif_type: row.vif_type,
+  vif_details: row.vif_details,
+  vnic_type: row.vnic_type,
+  profile: row.profile,
+  status: 'INACTIVE',
+});
+

@@ -1,0 +1,141 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { anyOf, Database } from '../../../db/index.js';
+import { BUS, type Bus, type Subscription } from '../../../bus/bus.contract.js';
+import {
+  type BoundDevicesRequest,
+  type DeviceDetails,
+  type DeviceDownResult,
+  type DevicesDetailsRequest,
+  type DeviceStatusRequest,
+  PLUGIN_TOPIC,
+  tapDevice,
+} from '../../../agents/rpc.contract.js';
+import { NetworkEntity } from '../../networks/network.entity.js';
+import { PortEntity } from '../../ports/port.entity.js';
+import { NETWORK_SEGMENTS, type NetworkSegments } from '../../segments/segments.contract.js';
+import { internalContext } from '../../../api/resource/internal-context.js';
+import { IPAM, type Ipam } from '../../ipam/ipam.contract.js';
+import { BindingLevelEntity } from '../ml2.entities.js';
+import { type AfterCommit, PortStatusService, UNPLUGGED_VIF_TYPES } from '../port-status.service.js';
+import { L2_AGENT_ENTITY } from '../provisioning-blocks.js';
+import { portsForDevices } from './device-ports.js';
+
+/** The server half of the L2 agent conversation (neutron/plugins/ml2/rpc.py RpcCallbacks), on PLUGIN_TOPIC. */
+@Injectable()
+export class L2AgentRpcService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('L2AgentRpc');
+  private subscription?: Subscription;
+
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(BUS) private readonly bus: Bus,
+    @Inject(NETWORK_SEGMENTS) private readonly segments: NetworkSegments,
+    @Inject(PortStatusService) private readonly status: PortStatusService,
+    @Inject(IPAM) private readonly ipam: Ipam,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscription = await this.bus.subscribe(PLUGIN_TOPIC, {
+      get_devices_details_list: (p) => this.getDevicesDetails(p as DevicesDetailsRequest),
+      update_device_up: (p) => this.updateDeviceUp(p as DeviceStatusRequest),
+      update_device_down: (p) => this.updateDeviceDown(p as DeviceStatusRequest),
+      get_bound_devices: (p) => this.getBoundDevices(p as BoundDevicesRequest),
+    });
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.subscription?.close();
+  }
+
+  /** Details of each device; a known, bound device asked for by its host goes BUILD (DOWN if disabled). */
+  getDevicesDetails(req: DevicesDetailsRequest): Promise<DeviceDetails[]> {
+    return this.unitOfWork(async (em, afterCommit) => {
+      const ports = await portsForDevices(em, req.devices, req.host);
+      const bound = [...ports.values()].filter((p) => !UNPLUGGED_VIF_TYPES.includes(p.binding_vif_type));
+      const networkIds = [...new Set(bound.map((p) => p.network_id))];
+      const [segments, networks, levels, fixedIps] = await Promise.all([
+        this.segments.forNetworks(em, networkIds),
+        networkIds.length ? em.getRepository(NetworkEntity).findBy({ id: anyOf(em, networkIds) }) : [],
+        bound.length ? em.getRepository(BindingLevelEntity).findBy({ port_id: anyOf(em, bound.map((p) => p.id)) }) : [],
+        this.ipam.loadForPorts(internalContext(em, afterCommit), bound.map((p) => p.id)),
+      ]);
+      const mtu = new Map(networks.map((n) => [n.id, n.mtu]));
+      const hostOf = new Map(bound.map((p) => [p.id, p.binding_host_id]));
+      const segmentOf = new Map(levels.filter((l) => hostOf.get(l.port_id) === l.host).map((l) => [l.port_id, l.segment_id]));
+      const out: DeviceDetails[] = [];
+      for (const device of req.devices) {
+        const port = ports.get(device);
+        const segment = port && (segments.get(port.network_id) ?? []).find((s) => s.id === segmentOf.get(port.id));
+        if (!port || !segment || UNPLUGGED_VIF_TYPES.includes(port.binding_vif_type)) {
+          out.push({ device });
+          continue;
+        }
+        if (port.binding_host_id !== req.host && port.device_owner.startsWith('compute:')) {
+          out.push({ device }); // no active binding on this host (a migration target)
+          continue;
+        }
+        out.push({
+          device,
+          port_id: port.id,
+          network_id: port.network_id,
+          mac_address: port.mac_address,
+          admin_state_up: port.admin_state_up,
+          network_type: segment.network_type,
+          segmentation_id: segment.segmentation_id,
+          physical_network: segment.physical_network,
+          mtu: mtu.get(port.network_id),
+          fixed_ips: fixedIps.get(port.id) ?? [],
+          device_owner: port.device_owner,
+        });
+        if (!req.host || req.host === port.binding_host_id) {
+          await this.status.setStatus(em, port, port.admin_state_up ? 'BUILD' : 'DOWN', afterCommit);
+        }
+      }
+      return out;
+    });
+  }
+
+  /** The agent wired the device: clear the L2 provisioning block (the port goes ACTIVE when nothing else blocks). */
+  updateDeviceUp(req: DeviceStatusRequest): Promise<void> {
+    return this.unitOfWork(async (em, afterCommit) => {
+      const port = (await portsForDevices(em, [req.device], req.host)).get(req.device);
+      if (!port) return;
+      if (req.host && port.binding_host_id !== req.host) {
+        this.logger.debug(`Device ${req.device} up on ${req.host}, but the port is bound to ${port.binding_host_id}`);
+        return;
+      }
+      await this.status.provisioningComplete(em, port, L2_AGENT_ENTITY, afterCommit);
+    });
+  }
+
+  updateDeviceDown(req: DeviceStatusRequest): Promise<DeviceDownResult> {
+    return this.unitOfWork(async (em, afterCommit) => {
+      const port = (await portsForDevices(em, [req.device], req.host)).get(req.device);
+      if (!port) return { device: req.device, exists: false };
+      if (req.host && port.binding_host_id !== req.host) return { device: req.device, exists: true };
+      await this.status.setStatus(em, port, 'DOWN', afterCommit);
+      return { device: req.device, exists: true };
+    });
+  }
+
+  /** A (re)starting agent's inventory: the devices of every port bound to its host. */
+  getBoundDevices(req: BoundDevicesRequest): Promise<string[]> {
+    return this.db.read(async (em) => {
+      const rows = await em
+        .getRepository(PortEntity)
+        .createQueryBuilder('p')
+        .select(['p.id', 'p.binding_vif_type'])
+        .where('p.binding_host_id = :host', { host: req.host })
+        .getMany();
+      return rows.filter((p) => !UNPLUGGED_VIF_TYPES.includes(p.binding_vif_type)).map((p) => tapDevice(p.id));
+    });
+  }
+
+  private async unitOfWork<T>(work: (em: EntityManager, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
+    const after: (() => void | Promise<void>)[] = [];
+    const result = await this.db.transaction((em) => work(em, (fn) => after.push(fn)));
+    for (const fn of after) await fn();
+    return result;
+  }
+}
