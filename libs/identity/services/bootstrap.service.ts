@@ -4,7 +4,7 @@ import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { Database } from '../../db/database.js';
 import { DomainEntity } from '../entities/domain.entity.js';
-import { ProjectEntity } from '../entities/project.entity.js';
+import { ProjectEntity, type ProjectRow } from '../entities/project.entity.js';
 import { RoleAssignmentEntity, type RoleAssignmentRow, SYSTEM_ALL } from '../entities/role-assignment.entity.js';
 import { RoleEntity, type RoleRow } from '../entities/role.entity.js';
 import { UserEntity, type UserRow } from '../entities/user.entity.js';
@@ -17,9 +17,19 @@ import { isUniqueViolation } from './unique-violation.js';
 const ADMIN = 'admin';
 const BOOTSTRAP_ROLES = ['admin', 'member', 'reader'];
 
+interface BootstrapUser {
+  name: string;
+  password: string;
+  /** The project the user is admin in (created when missing). */
+  project: string;
+  /** Also admin on the system scope. */
+  system: boolean;
+}
+
 /**
  * keystone-manage bootstrap, run at every start: idempotent, one unit of work. Creates what is missing and resets
- * the admin password when the configured one no longer matches (which, as in Keystone, revokes admin's tokens).
+ * a bootstrapped user's password when the configured one no longer matches (which, as in Keystone, revokes that
+ * user's tokens).
  */
 @Injectable()
 export class BootstrapService {
@@ -41,22 +51,41 @@ export class BootstrapService {
   }
 
   private async run(): Promise<void> {
-    const password = this.config.identity.admin_password;
-    const existing = await this.db.read((em) => em.findOneBy(UserEntity, { domain_id: DEFAULT_DOMAIN_ID, name: ADMIN }));
-    // Only hash when needed: a compare is one bcrypt round, a hash plus a write would be paid at every start.
-    const stale = !existing || !(await verifyPassword(password, existing.password_hash));
-    const hash = stale ? await hashPassword(password) : undefined;
+    const wanted = this.wantedUsers();
+    const hashes = new Map<string, string | undefined>();
+    const existing = new Map<string, UserRow>();
+    for (const { name, password } of wanted) {
+      const user = await this.db.read((em) => em.findOneBy(UserEntity, { domain_id: DEFAULT_DOMAIN_ID, name }));
+      if (user) existing.set(name, user);
+      // Only hash when needed: a compare is one bcrypt round, a hash plus a write would be paid at every start.
+      const stale = !user || !(await verifyPassword(password, user.password_hash));
+      hashes.set(name, stale ? await hashPassword(password) : undefined);
+    }
     try {
-      await this.db.transaction((em) => this.apply(em, hash));
+      await this.db.transaction((em) => this.apply(em, wanted, hashes));
     } catch (e) {
       // Another replica bootstrapped at the same moment: its rows are ours too, so run again to settle.
       if (!isUniqueViolation(e)) throw e;
-      await this.db.transaction((em) => this.apply(em, hash));
+      await this.db.transaction((em) => this.apply(em, wanted, hashes));
     }
-    if (existing && hash) this.tokens.evict({ userId: existing.id });
+    for (const [name, user] of existing) if (hashes.get(name)) this.tokens.evict({ userId: user.id });
   }
 
-  private async apply(em: EntityManager, hash: string | undefined): Promise<void> {
+  /**
+   * admin in project admin, and, when Nova is to be notified, the notifier's service user (Neutron's [nova] user,
+   * an admin in the `service` project). Without nova.url nobody needs that account, so no appliance carries an
+   * admin whose password is a well-known default.
+   */
+  private wantedUsers(): BootstrapUser[] {
+    const users: BootstrapUser[] = [
+      { name: ADMIN, password: this.config.identity.admin_password, project: ADMIN, system: true },
+    ];
+    const nova = this.config.nova;
+    if (nova.url) users.push({ name: nova.username, password: nova.password, project: nova.project, system: false });
+    return users;
+  }
+
+  private async apply(em: EntityManager, users: BootstrapUser[], hashes: Map<string, string | undefined>): Promise<void> {
     if (!(await em.findOneBy(DomainEntity, { id: DEFAULT_DOMAIN_ID }))) {
       await em.insert(DomainEntity, {
         id: DEFAULT_DOMAIN_ID,
@@ -65,20 +94,6 @@ export class BootstrapService {
         enabled: true,
         tags: [],
       });
-    }
-    let project = await em.findOneBy(ProjectEntity, { domain_id: DEFAULT_DOMAIN_ID, name: ADMIN });
-    if (!project) {
-      project = {
-        id: newId(),
-        name: ADMIN,
-        domain_id: DEFAULT_DOMAIN_ID,
-        description: 'Bootstrap project for initializing the cloud.',
-        enabled: true,
-        parent_id: DEFAULT_DOMAIN_ID,
-        tags: [],
-        extra: {},
-      };
-      await em.insert(ProjectEntity, project);
     }
     const roles = new Map<string, RoleRow>();
     for (const name of BOOTSTRAP_ROLES) {
@@ -89,18 +104,40 @@ export class BootstrapService {
       }
       roles.set(name, role);
     }
-    const user = await this.ensureAdmin(em, hash);
     const adminRole = roles.get(ADMIN)!.id;
-    await this.ensureGrant(em, { actor_id: user.id, target_type: 'project', target_id: project.id, role_id: adminRole });
-    await this.ensureGrant(em, { actor_id: user.id, target_type: 'system', target_id: SYSTEM_ALL, role_id: adminRole });
+    for (const wanted of users) {
+      const project = await this.ensureProject(em, wanted.project);
+      const user = await this.ensureUser(em, wanted.name, hashes.get(wanted.name));
+      await this.ensureGrant(em, { actor_id: user.id, target_type: 'project', target_id: project.id, role_id: adminRole });
+      if (wanted.system) {
+        await this.ensureGrant(em, { actor_id: user.id, target_type: 'system', target_id: SYSTEM_ALL, role_id: adminRole });
+      }
+    }
   }
 
-  private async ensureAdmin(em: EntityManager, hash: string | undefined): Promise<UserRow> {
-    const user = await em.findOneBy(UserEntity, { domain_id: DEFAULT_DOMAIN_ID, name: ADMIN });
+  private async ensureProject(em: EntityManager, name: string): Promise<ProjectRow> {
+    const project = await em.findOneBy(ProjectEntity, { domain_id: DEFAULT_DOMAIN_ID, name });
+    if (project) return project;
+    const row: ProjectRow = {
+      id: newId(),
+      name,
+      domain_id: DEFAULT_DOMAIN_ID,
+      description: name === ADMIN ? 'Bootstrap project for initializing the cloud.' : 'Project of the service users.',
+      enabled: true,
+      parent_id: DEFAULT_DOMAIN_ID,
+      tags: [],
+      extra: {},
+    };
+    await em.insert(ProjectEntity, row);
+    return row;
+  }
+
+  private async ensureUser(em: EntityManager, name: string, hash: string | undefined): Promise<UserRow> {
+    const user = await em.findOneBy(UserEntity, { domain_id: DEFAULT_DOMAIN_ID, name });
     if (!user) {
       const row: UserRow = {
         id: newId(),
-        name: ADMIN,
+        name,
         domain_id: DEFAULT_DOMAIN_ID,
         password_hash: hash ?? null,
         enabled: true,

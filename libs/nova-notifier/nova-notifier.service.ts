@@ -1,0 +1,129 @@
+import {
+  Inject,
+  Injectable,
+  Logger,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { NOVA_EVENTS_QUEUE } from '../agents/rpc.contract.js';
+import { BUS, type Bus, type Subscription } from '../bus/bus.contract.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.schema.js';
+import { PORT_EVENTS, type PortEvents } from '../plugin/ports/port-events.contract.js';
+import { EventBatcher } from './event-batcher.js';
+import { NovaClient, type NovaReply } from './nova-client.js';
+import { type NovaEvent, novaEventsFor } from './nova-events.js';
+import { ServiceToken } from './service-token.js';
+
+/** One job on NOVA_EVENTS_QUEUE: one batch, one POST. */
+export interface NovaEventsJob {
+  events: NovaEvent[];
+}
+
+const REQUEST_TIMEOUT_MS = 10_000;
+/** 1 s doubled nine times: the last try comes ~8.5 min after the first, beyond Nova's 300 s vif_plugging_timeout. */
+const DELIVERY = { attempts: 10, backoffMs: 1_000 };
+
+/**
+ * Neutron's Nova notifier: port changes (PORT_EVENTS, published after commit) become os-server-external-events,
+ * batched for `nova.send_events_interval` and enqueued as one retried job per batch; a queue worker POSTs each batch
+ * to Nova. Publishing only appends to the batch, so a slow or absent Nova never touches an API call. The batch is the
+ * only state in memory, and it is enqueued at shutdown. Off when `nova.url` is empty.
+ */
+@Injectable()
+export class NovaNotifier implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger('NovaNotifier');
+  private readonly enabled: boolean;
+  private readonly batcher: EventBatcher<NovaEvent>;
+  private readonly nova: NovaClient;
+  private worker?: Subscription;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(PORT_EVENTS) private readonly portEvents: PortEvents,
+    @Inject(BUS) private readonly bus: Bus,
+  ) {
+    const { url, send_events_interval, username, password, project } = config.nova;
+    this.enabled = url !== '';
+    this.batcher = new EventBatcher(send_events_interval * 1000, (events) => this.enqueue(events));
+    const token = new ServiceToken({
+      identityUrl: localIdentityUrl(config),
+      username,
+      password,
+      project,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+    });
+    this.nova = new NovaClient(url, token, REQUEST_TIMEOUT_MS);
+  }
+
+  onModuleInit(): void {
+    if (!this.enabled) return;
+    this.portEvents.subscribe((change) => {
+      for (const event of novaEventsFor(change)) this.batcher.add(event);
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.enabled) return;
+    this.worker = await this.bus.process(NOVA_EVENTS_QUEUE, (job) => this.deliver(job));
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.batcher.close();
+    await this.worker?.close();
+  }
+
+  /** The queue worker: resolves when Nova took the batch or refused it for good; throws to be retried. */
+  async deliver(job: unknown): Promise<void> {
+    const events = (job as Partial<NovaEventsJob> | null)?.events;
+    if (!Array.isArray(events) || events.length === 0) {
+      this.logger.error(`dropping a malformed ${NOVA_EVENTS_QUEUE} job: ${JSON.stringify(job)}`);
+      return;
+    }
+    let reply: NovaReply;
+    try {
+      reply = await this.nova.send(events);
+    } catch (e) {
+      this.logger.warn(`${events.length} event(s) not delivered, will retry: ${(e as Error).message}`);
+      throw e;
+    }
+    this.logReply(events, reply);
+  }
+
+  private async enqueue(events: NovaEvent[]): Promise<void> {
+    try {
+      await this.bus.enqueue(NOVA_EVENTS_QUEUE, { events } satisfies NovaEventsJob, DELIVERY);
+    } catch (e) {
+      this.logger.error(`could not enqueue ${events.length} Nova event(s), they are lost: ${(e as Error).message}`);
+    }
+  }
+
+  private logReply(sent: NovaEvent[], reply: NovaReply): void {
+    if (reply.status === 404) {
+      this.logger.debug(`Nova knows none of the servers of ${describe(sent)}; ignored`);
+      return;
+    }
+    if (reply.status !== 200 && reply.status !== 207) {
+      this.logger.error(`Nova refused ${describe(sent)} with ${reply.status}, dropped: ${reply.detail ?? ''}`);
+      return;
+    }
+    for (const event of reply.events) {
+      const line = `${event.name} ${event.tag} for server ${event.server_uuid}: ${event.code ?? '?'}`;
+      if (event.code === 200) this.logger.log(line);
+      else if (event.code === 404) this.logger.debug(`${line} (server unknown to Nova; ignored)`);
+      else this.logger.warn(line);
+    }
+  }
+}
+
+function describe(events: NovaEvent[]): string {
+  return events.map((e) => `${e.name} ${e.tag}`).join(', ');
+}
+
+/** The Identity stub of this process, reached on the address it listens on (a wildcard bind is reached on loopback). */
+export function localIdentityUrl(config: AppConfig): string {
+  const host = ['0.0.0.0', '', '::', '[::]'].includes(config.host) ? '127.0.0.1' : config.host;
+  const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  return `http://${hostPart}:${config.identity.port}`;
+}
