@@ -14,6 +14,10 @@ export class ResourceRegistry {
     this.resources.set(def.path, def);
   }
 
+  resourceAt(path: string): ResourceDefinition | undefined {
+    return this.resources.get(path);
+  }
+
   addHandler(handler: CustomHandler): void {
     this.handlers.set(handler.path, handler);
   }

@@ -1,10 +1,12 @@
-import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
 import { ResourceRegistry } from '../../api/engine/resource-registry.js';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
+import type { ApiObject, RequestContext } from '../../api/resource/resource-definition.js';
 import { PORT_LIFECYCLE } from '../ports/port-lifecycle.contract.js';
 import { LinuxbridgeMechanismDriver } from './drivers/linuxbridge.driver.js';
 import { L2AgentNotifier } from './l2-agent-notifier.js';
-import type { MechanismDriver } from './mechanism-driver.js';
+import type { MechanismDriver, ResourceKind } from './mechanism-driver.js';
+import { withMechanismHooks } from './mechanism-hooks.js';
 import { MechanismManager } from './mechanism-manager.js';
 import { Ml21764000006000 } from './migrations/1764000006000-ml2.js';
 import { ml2Entities } from './ml2.entities.js';
@@ -48,14 +50,31 @@ export function mechanismDrivers(names: string[]): MechanismDriver[] {
   ],
   exports: [MechanismManager, PORT_LIFECYCLE, PortStatusService, L2AgentNotifier],
 })
-export class Ml2Module implements OnModuleInit {
+export class Ml2Module implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     @Inject(ResourceRegistry) private readonly registry: ResourceRegistry,
     @Inject(PortBindingsHandler) private readonly bindings: PortBindingsHandler,
+    @Inject(MechanismManager) private readonly mechanisms: MechanismManager,
+    @Inject(L2AgentNotifier) private readonly agents: L2AgentNotifier,
   ) {}
 
   onModuleInit(): void {
     this.registry.addSubResource('ports', 'bindings', (req, id, rest) => this.bindings.handle(req, id, rest));
     this.registry.addExtensions('binding-extended');
+  }
+
+  /** Networks and subnets get the drivers' hooks once every module has registered its resources (ports call ML2 themselves). */
+  onApplicationBootstrap(): void {
+    const kinds: [string, ResourceKind][] = [
+      ['networks', 'Network'],
+      ['subnets', 'Subnet'],
+    ];
+    for (const [path, kind] of kinds) {
+      const def = this.registry.resourceAt(path);
+      if (!def) continue;
+      const onDeleted =
+        kind === 'Network' ? (ctx: RequestContext, net: ApiObject) => ctx.afterCommit(() => this.agents.networkDelete(net.id as string)) : undefined;
+      def.service = withMechanismHooks(def.service, kind, this.mechanisms, onDeleted);
+    }
   }
 }
