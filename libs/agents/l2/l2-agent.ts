@@ -1,0 +1,357 @@
+/**
+ * The L2 agent of one host (Neutron's CommonAgentLoop with the linuxbridge manager): heartbeats on REPORTS_TOPIC,
+ * listens to the server's fanout, and runs a device loop that wires what the host has and tells the server.
+ *
+ * Notices only mark devices; the loop does the work, one pass at a time, so two notices about one device never
+ * race. A pass that fails (the server unreachable, a driver error) makes the next one a full sync, which the poll
+ * timer runs: the agent keeps going and catches up.
+ */
+import { pino, type Logger } from 'pino';
+import type { Bus, Subscription } from '../../bus/bus.contract.js';
+import {
+  AGENT_TYPES,
+  L2_AGENT_FANOUT,
+  PLUGIN_TOPIC,
+  REPORTS_TOPIC,
+  type AgentState,
+  type BoundDevicesRequest,
+  type DeviceDetails,
+  type DevicesDetailsRequest,
+  type DeviceStatusRequest,
+  type L2AgentConfigurations,
+  type NetworkDeleteNotice,
+  type PortDeleteNotice,
+  type PortUpdateNotice,
+  type ReportStateRequest,
+  type ReportStateResult,
+} from '../rpc.contract.js';
+import { batches, planDevice, scanDevices } from './l2-core.js';
+import type { DeviceWiring, L2Capabilities, L2Driver } from './l2-driver.js';
+
+export interface L2AgentOptions {
+  /** The host this agent serves: ports bound to it are its ports. */
+  host: string;
+  bus: Bus;
+  driver: L2Driver;
+  capabilities: L2Capabilities;
+  /** Seconds between report_state heartbeats (agents.report_interval). */
+  reportIntervalSeconds: number;
+  /** Milliseconds between device-loop passes when nothing wakes it (Neutron's polling_interval, 2 s). */
+  pollIntervalMs?: number;
+  /** Devices per get_devices_details_list call. */
+  batchSize?: number;
+  log?: Logger;
+}
+
+export class L2Agent {
+  readonly host: string;
+  readonly agentId: string;
+  private readonly bus: Bus;
+  private readonly driver: L2Driver;
+  private readonly caps: L2Capabilities;
+  private readonly log: Logger;
+  private readonly reportIntervalMs: number;
+  private readonly pollIntervalMs: number;
+  private readonly batchSize: number;
+
+  private running = false;
+  private subscription: Subscription | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private heartbeatRunning: Promise<void> | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private startFlag = true;
+  /** consecutive failed reports: the next try comes sooner than the interval (the server may be starting) */
+  private failedReports = 0;
+
+  /** devices wired now, and into what */
+  private readonly wired = new Map<string, DeviceWiring>();
+  /** devices present on the last pass */
+  private previous = new Set<string>();
+  /** devices a notice said changed, for the next pass */
+  private updated = new Set<string>();
+  /** devices the server told us left this host (deleted, moved): unwired without reporting back */
+  private readonly leftByServer = new Set<string>();
+  private unfinishedRemovals = new Set<string>();
+  private resyncWanted = true;
+  private fullSync = true;
+  private passRunning: Promise<void> | null = null;
+  private passAgain = false;
+
+  constructor(opts: L2AgentOptions) {
+    this.host = opts.host;
+    this.agentId = `lb-${opts.host}`;
+    this.bus = opts.bus;
+    this.driver = opts.driver;
+    this.caps = opts.capabilities;
+    this.reportIntervalMs = opts.reportIntervalSeconds * 1000;
+    this.pollIntervalMs = opts.pollIntervalMs ?? 2000;
+    this.batchSize = opts.batchSize ?? 100;
+    this.log = (opts.log ?? pino({ level: 'silent' })).child({ agent: 'l2', host: opts.host });
+  }
+
+  /** Subscribes to the server's notices, then heartbeats and syncs in the background (the server may be late). */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.subscription = await this.bus.subscribe(
+      L2_AGENT_FANOUT,
+      {
+        port_update: (p) => this.onPortUpdate(p as PortUpdateNotice),
+        port_delete: (p) => this.onPortDelete(p as PortDeleteNotice),
+        network_delete: (p) => this.onNetworkDelete(p as NetworkDeleteNotice),
+      },
+      { fanout: true },
+    );
+    this.log.info('L2 agent started');
+    this.heartbeatRunning = this.heartbeat().then(() => this.requestPass());
+    this.schedulePoll();
+  }
+
+  /** No more heartbeats or passes; waits for the pass under way. The wiring stays, as Neutron's agent leaves it. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
+    if (this.pollTimer) clearTimeout(this.pollTimer);
+    this.heartbeatTimer = this.pollTimer = null;
+    await this.subscription?.close();
+    this.subscription = null;
+    await this.heartbeatRunning;
+    await this.idle();
+    this.log.info('L2 agent stopped');
+  }
+
+  /** What report_state says about this host. */
+  async configurations(): Promise<L2AgentConfigurations> {
+    return {
+      interface_mappings: { ...this.caps.interfaceMappings },
+      bridge_mappings: {},
+      tunnel_types: [...this.caps.tunnelTypes],
+      l2_population: false,
+      devices: (await this.driver.listDevices()).length,
+      extensions: [],
+      driver: this.driver.name,
+    };
+  }
+
+  /** Resolves once no pass is running or queued (tests; shutdown). */
+  async idle(): Promise<void> {
+    while (this.passRunning) await this.passRunning;
+  }
+
+  // ---- heartbeat ----
+
+  private async heartbeat(): Promise<void> {
+    if (!this.running) return;
+    try {
+      await this.reportState();
+    } finally {
+      if (this.running) {
+        const delayMs = Math.min(this.reportIntervalMs, this.failedReports ? 500 * 2 ** this.failedReports : Infinity);
+        this.heartbeatTimer = setTimeout(() => {
+          this.heartbeatRunning = this.heartbeat();
+        }, delayMs);
+        this.heartbeatTimer.unref();
+      }
+    }
+  }
+
+  private async reportState(): Promise<void> {
+    try {
+      const agent_state: AgentState = {
+        ...AGENT_TYPES.l2,
+        host: this.host,
+        configurations: { ...(await this.configurations()) },
+        ...(this.startFlag ? { start_flag: true } : {}),
+      };
+      const request: ReportStateRequest = { agent_state, time: new Date().toISOString() };
+      if (!this.running) return;
+      const result = await this.bus.call<ReportStateResult>(REPORTS_TOPIC, 'report_state', request);
+      this.startFlag = false;
+      if (this.failedReports) this.log.info('reported state after a previous failure');
+      this.failedReports = 0;
+      if (result === 'revived') {
+        this.log.info('the server had this agent down: full resync');
+        this.resyncWanted = true;
+        this.requestPass();
+      }
+    } catch (err) {
+      this.failedReports = Math.min(this.failedReports + 1, 16);
+      this.log.warn({ err }, 'report_state failed; retrying');
+    }
+  }
+
+  // ---- notices from the server (they only mark work) ----
+
+  private onPortUpdate(notice: PortUpdateNotice): void {
+    if (notice.host === this.host) {
+      this.leftByServer.delete(notice.device);
+      this.driver.deviceBound?.(notice.device);
+    } else if (this.knows(notice.device)) {
+      this.leftByServer.add(notice.device);
+      this.driver.deviceGone?.(notice.device);
+    } else {
+      return;
+    }
+    this.updated.add(notice.device);
+    this.requestPass();
+  }
+
+  private onPortDelete(notice: PortDeleteNotice): void {
+    if (!this.knows(notice.device)) return;
+    this.leftByServer.add(notice.device);
+    this.driver.deviceGone?.(notice.device);
+    this.updated.add(notice.device);
+    this.requestPass();
+  }
+
+  private knows(device: string): boolean {
+    return this.previous.has(device) || this.wired.has(device) || this.updated.has(device);
+  }
+
+  private onNetworkDelete(notice: NetworkDeleteNotice): void {
+    this.enqueue(async () => {
+      for (const [device, w] of this.wired) if (w.network_id === notice.network_id) this.wired.delete(device);
+      await this.driver.removeNetwork(notice.network_id);
+    });
+  }
+
+  // ---- the device loop ----
+
+  private schedulePoll(): void {
+    if (!this.running) return;
+    this.pollTimer = setTimeout(() => {
+      this.requestPass();
+      this.schedulePoll();
+    }, this.pollIntervalMs);
+    this.pollTimer.unref();
+  }
+
+  /** Runs a pass now, or right after the one under way. */
+  private requestPass(): void {
+    this.enqueue(() => this.pass());
+  }
+
+  /** Serialises every change to the host: passes and network deletes run one at a time. */
+  private enqueue(work: () => Promise<void>): void {
+    if (!this.running) return;
+    const previous = this.passRunning ?? Promise.resolve();
+    const next = previous
+      .then(() => (this.running ? work() : undefined))
+      .catch((err) => {
+        this.fullSync = true;
+        this.log.error({ err }, 'device loop failed; full sync on the next pass');
+      })
+      .finally(() => {
+        if (this.passRunning === next) this.passRunning = null;
+      });
+    this.passRunning = next;
+  }
+
+  private async pass(): Promise<void> {
+    if (this.resyncWanted) {
+      const bound = await this.bus.call<string[]>(PLUGIN_TOPIC, 'get_bound_devices', {
+        host: this.host,
+      } satisfies BoundDevicesRequest);
+      this.driver.devicesBound?.(bound);
+      this.resyncWanted = false;
+      this.fullSync = true;
+    }
+    const current = new Set(await this.driver.listDevices());
+    const updated = this.updated;
+    this.updated = new Set();
+    const scan = scanDevices({
+      previous: this.previous,
+      current,
+      updated,
+      fullSync: this.fullSync,
+      unfinishedRemovals: this.unfinishedRemovals,
+    });
+    const wasFullSync = this.fullSync;
+    this.fullSync = false;
+    this.previous = scan.current;
+
+    const addedOk = await this.treatDevicesAddedUpdated([...scan.addedOrUpdated]);
+    const removedOk = await this.treatDevicesRemoved([...scan.removed]);
+    if (!addedOk || !removedOk) {
+      this.fullSync = true;
+      return;
+    }
+    if (wasFullSync) await this.driver.cleanup();
+  }
+
+  /** Fetches details in batches and wires each device in turn. false: something failed, resync. */
+  private async treatDevicesAddedUpdated(devices: string[]): Promise<boolean> {
+    let ok = true;
+    for (const batch of batches(devices, this.batchSize)) {
+      let details: DeviceDetails[];
+      try {
+        details = await this.bus.call<DeviceDetails[]>(PLUGIN_TOPIC, 'get_devices_details_list', {
+          devices: batch,
+          agent_id: this.agentId,
+          host: this.host,
+        } satisfies DevicesDetailsRequest);
+      } catch (err) {
+        this.log.warn({ err, devices: batch }, 'unable to get port details');
+        ok = false;
+        continue;
+      }
+      for (const d of details) {
+        if (!this.running) return ok;
+        try {
+          await this.processDevice(d);
+        } catch (err) {
+          this.log.warn({ err, device: d.device }, 'failed to process device');
+          ok = false;
+        }
+      }
+    }
+    return ok;
+  }
+
+  private async processDevice(details: DeviceDetails): Promise<void> {
+    const plan = planDevice(details, this.wired.get(details.device), this.caps);
+    if (plan.unplug) {
+      await this.driver.unplugDevice(plan.unplug);
+      this.wired.delete(details.device);
+    }
+    let report = plan.report;
+    if (plan.plug) {
+      if (await this.driver.plugDevice(plan.plug)) {
+        this.wired.set(details.device, plan.plug);
+      } else {
+        this.wired.delete(details.device);
+        report = 'down';
+      }
+    }
+    if (!plan.plug && !plan.unplug && report === null) {
+      this.log.debug({ device: details.device }, 'device not bound to this host on the server');
+    }
+    if (report) await this.reportDevice(details.device, report);
+  }
+
+  private async treatDevicesRemoved(devices: string[]): Promise<boolean> {
+    const failed = new Set<string>();
+    for (const device of devices) {
+      try {
+        const wiring = this.wired.get(device);
+        if (wiring) {
+          await this.driver.unplugDevice(wiring);
+          this.wired.delete(device);
+        }
+        // the server told us the port left: reporting it down would be noise (or race a delete)
+        if (!this.leftByServer.delete(device)) await this.reportDevice(device, 'down');
+      } catch (err) {
+        this.log.warn({ err, device }, 'error removing device');
+        failed.add(device);
+      }
+    }
+    this.unfinishedRemovals = failed;
+    return failed.size === 0;
+  }
+
+  private async reportDevice(device: string, status: 'up' | 'down'): Promise<void> {
+    const request: DeviceStatusRequest = { device, agent_id: this.agentId, host: this.host };
+    await this.bus.call(PLUGIN_TOPIC, status === 'up' ? 'update_device_up' : 'update_device_down', request);
+  }
+}

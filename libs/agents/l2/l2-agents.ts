@@ -1,0 +1,67 @@
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { Bus } from '../../bus/bus.contract.js';
+import type { AppConfig } from '../../config/index.js';
+import { L2Agent } from './l2-agent.js';
+import type { L2Capabilities, L2Driver } from './l2-driver.js';
+import { SimulatedL2Driver } from './simulated-l2-driver.js';
+
+/** The hosts this process runs an L2 agent for: agents.host (or the machine's name), then agents.l2.extra_hosts. */
+export function l2AgentHosts(config: AppConfig): string[] {
+  if (!config.agents.l2.enabled) return [];
+  return [...new Set([config.agents.host || hostname(), ...config.agents.l2.extra_hosts])];
+}
+
+export function l2Capabilities(config: AppConfig): L2Capabilities {
+  return {
+    interfaceMappings: { ...config.agents.l2.physical_interface_mappings },
+    tunnelTypes: [...config.agents.l2.tunnel_types],
+  };
+}
+
+function driverFor(config: AppConfig, caps: L2Capabilities): L2Driver {
+  if (config.dataplane.driver === 'simulated') return new SimulatedL2Driver(caps);
+  throw new Error(`dataplane.driver: the '${config.dataplane.driver}' L2 driver is not available yet; use 'simulated'`);
+}
+
+export interface L2AgentsOptions {
+  bus: Bus;
+  config: AppConfig;
+  /** Default: l2AgentHosts(config). */
+  hosts?: readonly string[];
+  log?: Logger;
+  pollIntervalMs?: number;
+}
+
+/** The L2 agents of one process, one per host, started and stopped together. */
+export class L2AgentFleet {
+  readonly agents: L2Agent[];
+
+  constructor(opts: L2AgentsOptions) {
+    const caps = l2Capabilities(opts.config);
+    this.agents = (opts.hosts ?? l2AgentHosts(opts.config)).map(
+      (host) =>
+        new L2Agent({
+          host,
+          bus: opts.bus,
+          driver: driverFor(opts.config, caps),
+          capabilities: caps,
+          reportIntervalSeconds: opts.config.agents.report_interval,
+          pollIntervalMs: opts.pollIntervalMs,
+          log: opts.log,
+        }),
+    );
+  }
+
+  agent(host: string): L2Agent | undefined {
+    return this.agents.find((a) => a.host === host);
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.agents.map((a) => a.start()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.agents.map((a) => a.stop()));
+  }
+}
