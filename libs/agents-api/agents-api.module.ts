@@ -1,4 +1,4 @@
-import { Global, Inject, Logger, Module, type OnApplicationBootstrap, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
+import { Global, Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
 import { ResourceRegistry } from '../api/engine/resource-registry.js';
 import { REPORTS_TOPIC, type ReportStateRequest } from '../agents/rpc.contract.js';
 import { BUS, type Bus, type Subscription } from '../bus/bus.contract.js';
@@ -22,7 +22,7 @@ export const agentMigrations = [Agents1764000005000];
   providers: [AgentsService, AgentHeartbeatsService, AgentRegistryService, { provide: AGENT_REGISTRY, useExisting: AgentRegistryService }],
   exports: [AGENT_REGISTRY, AgentHeartbeatsService],
 })
-export class AgentsApiModule implements OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown {
+export class AgentsApiModule implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('AgentsApiModule');
   private subscription?: Subscription;
 
@@ -33,12 +33,14 @@ export class AgentsApiModule implements OnModuleInit, OnApplicationBootstrap, On
     @Optional() @Inject(BUS) private readonly bus?: Bus,
   ) {}
 
-  onModuleInit(): void {
+  async onModuleInit(): Promise<void> {
     this.registry.addResource(agentDefinition(this.agents));
     this.registry.addExtensions('agent', 'agent-resources-synced', 'availability_zone');
+    // Before any onApplicationBootstrap: in-process agents send their first report from there.
+    await this.subscribeReports();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  private async subscribeReports(): Promise<void> {
     if (!this.bus) {
       this.logger.warn('no bus: agents cannot report their state');
       return;

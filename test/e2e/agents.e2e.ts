@@ -178,6 +178,8 @@ describe.each(DIALECTS)('agents (%s)', (dialect) => {
     expect(await hosts('alive=true&host=node1')).toEqual(['node1/N/A', 'node1/dhcp_agent']);
     expect(await hosts('availability_zone=nova')).toEqual(['gone1/l3_agent', 'node1/dhcp_agent']);
     expect(await hosts('admin_state_up=False')).toEqual([]);
+    expect(await hosts('binary=neutron-dhcp-agent&binary=neutron-l3-agent')).toEqual(['gone1/l3_agent', 'node1/dhcp_agent']);
+    expect(await hosts('topic=N/A&id=00000000-0000-4000-8000-000000000000')).toEqual([]);
     expectNeutronError(await admin.get('/v2.0/agents?alive=maybe'), 400, 'InvalidInput', "Invalid input for operation: 'maybe' cannot be converted to boolean.");
     expectNeutronError(await admin.get('/v2.0/agents?load=0'), 400, 'HTTPBadRequest', "['load'] is invalid attribute for filtering");
     expectNeutronError(await admin.get('/v2.0/agents?sort_key=host&sort_dir=asc'), 400, 'HTTPBadRequest', "['host'] is invalid attribute for sort_keys");
