@@ -72,7 +72,14 @@ export const configSchema = z
             tunnel_types: z.array(z.enum(['vxlan', 'geneve'])),
           })
           .strict(),
-        dhcp: z.object({ enabled: z.boolean() }).strict(),
+        dhcp: z
+          .object({
+            enabled: z.boolean(),
+            // Neutron's dhcp_lease_duration: seconds, -1 = infinite
+            lease_duration: z.union([z.literal(-1), z.number().int().min(1).max(0xfffffffe)]),
+            dns_domain: z.string(), // Neutron's dns_domain: option 15 and the guests' domain ('' = none)
+          })
+          .strict(),
       })
       .strict(),
     bus: z
