@@ -36,7 +36,6 @@ export const configSchema = z
     network: z
       .object({
         global_physnet_mtu: z.number().int().min(68).max(65535),
-        default_mtu_overhead: z.number().int().min(0).max(1000),
         availability_zones: z.array(z.string().min(1)).min(1),
         // Neutron's base_mac: generated port MACs keep its first 3 octets (and the 4th when it is not 00).
         base_mac: z.string().regex(/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/, 'must be a MAC like fa:16:3e:00:00:00'),

@@ -6,13 +6,14 @@ import { Networks1764000000200 } from './migrations/1764000000200-networks.js';
 import { networkDefinition } from './networks/network.definition.js';
 import { NetworkEntity } from './networks/network.entity.js';
 import { NetworksService } from './networks/networks.service.js';
+import { segmentEntities, segmentMigrations, SegmentsModule } from './segments/segments.module.js';
 
-export const pluginEntities = [NetworkEntity];
-export const pluginMigrations = [Networks1764000000200];
+export const pluginEntities = [NetworkEntity, ...segmentEntities];
+export const pluginMigrations = [Networks1764000000200, ...segmentMigrations];
 
-/** The ML2-like core plug-in: networks (subnets, ports, segments come with their issues). */
+/** The ML2-like core plug-in: networks and their segments (subnets, ports and subnet pools have their own modules). */
 @Module({
-  imports: [QuotasModule],
+  imports: [QuotasModule, SegmentsModule],
   providers: [NetworksService],
   exports: [NetworksService],
 })

@@ -1,14 +1,17 @@
 import { notFound } from '../../api/errors/neutron-error.js';
-import { type AttributeMap, projectAttributes, standardAttributes } from '../../api/resource/attribute.js';
+import { type AttributeMap, NOT_SPECIFIED, projectAttributes, standardAttributes } from '../../api/resource/attribute.js';
 import type { ResourceDefinition, ResourceService } from '../../api/resource/resource-definition.js';
 import {
   convertToBoolean,
   convertToInt,
   validateAvailabilityZoneHintList,
   validateNonNegative,
+  validateNetworkSegments,
   validateString,
   validateUuid,
 } from '../../api/validators/index.js';
+
+const provider = { allowPost: true, allowPut: true, default: NOT_SPECIFIED, enforcePolicy: true, isFilter: true } as const;
 
 /** networks (neutron-lib network, external-net, net-mtu-writable, port-security, network_availability_zone). */
 export const networkAttributes: AttributeMap = {
@@ -32,6 +35,11 @@ export const networkAttributes: AttributeMap = {
   port_security_enabled: { allowPost: true, allowPut: true, default: true, convert: convertToBoolean, enforcePolicy: true },
   availability_zone_hints: { allowPost: true, allowPut: false, default: [], validate: [validateAvailabilityZoneHintList()], isSortKey: false },
   availability_zones: { allowPost: false, allowPut: false },
+  // provider (neutron-lib provider_net) and multi-provider: admin-only by policy, stored as the network's segments.
+  'provider:network_type': { ...provider, validate: [validateString(32)] },
+  'provider:physical_network': { ...provider, validate: [validateString(64)] },
+  'provider:segmentation_id': { ...provider, convert: convertToInt },
+  segments: { allowPost: true, allowPut: true, default: NOT_SPECIFIED, validate: [validateNetworkSegments(NOT_SPECIFIED)], enforcePolicy: true },
   ipv4_address_scope: { allowPost: false, allowPut: false },
   ipv6_address_scope: { allowPost: false, allowPut: false },
   ...standardAttributes(),

@@ -9,7 +9,11 @@ import { deleteAllTags, loadTags } from '../../api/tags/tag.store.js';
 import { loadSubnetIdsForNetworks } from '../subnets/subnet-ids.js';
 import { NETWORK_PORTS, type NetworkPorts } from '../ports/network-ports.js';
 import { PORT_SECURITY_GROUPS, type PortSecurityGroups } from '../../security-groups/security-groups.contract.js';
+import { NetworkSegmentsStore } from '../segments/network-segments.store.js';
+import { updateProviderAttributes } from '../segments/provider-update.js';
+import type { Segment } from '../segments/segments.contract.js';
 import { networkAttributes } from './network.definition.js';
+import { providerFilter, providerView } from './network-provider.js';
 import { NetworkEntity, type NetworkRow } from './network.entity.js';
 
 @Injectable()
@@ -18,6 +22,7 @@ export class NetworksService implements ResourceService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(NETWORK_PORTS) private readonly ports: NetworkPorts,
     @Inject(PORT_SECURITY_GROUPS) private readonly securityGroups: PortSecurityGroups,
+    @Inject(NetworkSegmentsStore) private readonly segments: NetworkSegmentsStore,
   ) {}
 
   async list(ctx: RequestContext, query: ListQuery): Promise<ApiObject[]> {
@@ -28,23 +33,33 @@ export class NetworksService implements ResourceService {
         yes: sqlBool(ctx.em, true),
       });
     }
-    const rows = await runListQuery(ctx.em, qb, query, {
+    // provider:* filters match one segment of the network on all of them (TypeManager.network_matches_filters).
+    const filters = providerFilter(ctx.em, qb, 'r', query.filters);
+    const rows = await runListQuery(ctx.em, qb, { ...query, filters }, {
       alias: 'r',
       attributes: networkAttributes,
       taggable: true,
       notFound: (id) => notFound('NetworkNotFound', `Network ${id} could not be found.`),
     });
     const ids = rows.map((r) => r.id);
-    const [tags, subnets] = await Promise.all([loadTags(ctx.em, ids), loadSubnetIdsForNetworks(ctx.em, ids)]);
-    return rows.map((row) => this.present(row, tags.get(row.id) ?? [], subnets.get(row.id) ?? []));
+    const [tags, subnets, segments] = await Promise.all([
+      loadTags(ctx.em, ids),
+      loadSubnetIdsForNetworks(ctx.em, ids),
+      this.segments.forNetworks(ctx.em, ids),
+    ]);
+    return rows.map((row) => this.present(row, tags.get(row.id) ?? [], subnets.get(row.id) ?? [], segments.get(row.id) ?? []));
   }
 
   async get(ctx: RequestContext, id: string): Promise<ApiObject | undefined> {
     const row = await this.findRow(ctx, id);
     if (!row) return undefined;
     if (!ctx.isAdmin && row.project_id !== ctx.projectId && !row.shared && !row.router_external) return undefined;
-    const [tags, subnets] = await Promise.all([loadTags(ctx.em, [id]), loadSubnetIdsForNetworks(ctx.em, [id])]);
-    return this.present(row, tags.get(id) ?? [], subnets.get(id) ?? []);
+    const [tags, subnets, segments] = await Promise.all([
+      loadTags(ctx.em, [id]),
+      loadSubnetIdsForNetworks(ctx.em, [id]),
+      this.segments.forNetworks(ctx.em, [id]),
+    ]);
+    return this.present(row, tags.get(id) ?? [], subnets.get(id) ?? [], segments.get(id) ?? []);
   }
 
   async create(ctx: RequestContext, item: ApiObject): Promise<ApiObject> {
@@ -53,6 +68,8 @@ export class NetworksService implements ResourceService {
     // Neutron's network BEFORE_CREATE handler; never another project's default group unless admin (bug 1987410).
     const projectId = item.project_id as string;
     if (projectId && (projectId === ctx.projectId || ctx.isAdmin)) await this.securityGroups.ensureDefault(ctx, projectId);
+    // Segments are reserved in this transaction: a failure later in the request gives the ids back with the rollback.
+    const specs = await this.segments.reserveForNewNetwork(ctx.em, item);
     const row: NetworkRow = {
       ...newStandardColumns(item),
       name: item.name as string,
@@ -60,23 +77,30 @@ export class NetworksService implements ResourceService {
       status: 'ACTIVE',
       shared: item.shared as boolean,
       router_external: item['router:external'] as boolean,
-      mtu: this.effectiveMtu(item.mtu as number),
+      mtu: this.effectiveMtu(item.mtu as number, specs),
       port_security_enabled: item.port_security_enabled as boolean,
       availability_zone_hints: hints,
     };
     await ctx.em.getRepository(NetworkEntity).insert(row);
-    return this.present(row, [], []);
+    const segments = await this.segments.insertForNetwork(ctx.em, row.id, specs);
+    return this.present(row, [], [], segments);
   }
 
   async update(ctx: RequestContext, current: ApiObject, changes: ApiObject): Promise<ApiObject> {
     const row = (await this.findRow(ctx, current.id as string))!;
+    const id = row.id;
+    let segments = (await this.segments.forNetworks(ctx.em, [id])).get(id) ?? [];
+    if (['provider:network_type', 'provider:physical_network', 'provider:segmentation_id'].some((a) => a in changes)) {
+      await updateProviderAttributes(ctx.em, this.segments.types, current, changes, segments);
+      segments = (await this.segments.forNetworks(ctx.em, [id])).get(id) ?? [];
+    }
     const next = revised(row, {
       ...pick(changes, ['name', 'description', 'admin_state_up', 'shared', 'port_security_enabled']),
       ...('router:external' in changes ? { router_external: changes['router:external'] as boolean } : {}),
-      ...('mtu' in changes ? { mtu: this.effectiveMtu(changes.mtu as number) } : {}),
+      ...('mtu' in changes ? { mtu: this.effectiveMtu(changes.mtu as number, segments) } : {}),
     });
     await ctx.em.getRepository(NetworkEntity).update({ id: next.id }, next);
-    return this.present(next, (current.tags as string[]) ?? [], (current.subnets as string[]) ?? []);
+    return this.present(next, (current.tags as string[]) ?? [], (current.subnets as string[]) ?? [], segments);
   }
 
   async delete(ctx: RequestContext, current: ApiObject): Promise<void> {
@@ -85,6 +109,7 @@ export class NetworksService implements ResourceService {
     await this.ports.deleteForNetwork(ctx, id);
     // Subnets go with the network (foreign key cascade); their tags are not rows of theirs, so they go here.
     const subnetIds = (await loadSubnetIdsForNetworks(ctx.em, [id])).get(id) ?? [];
+    await this.segments.releaseForNetwork(ctx.em, (await this.segments.forNetworks(ctx.em, [id])).get(id) ?? []);
     await ctx.em.getRepository(NetworkEntity).delete({ id });
     await deleteAllTags(ctx.em, id, ...subnetIds);
   }
@@ -95,9 +120,9 @@ export class NetworksService implements ResourceService {
     return qb.getOne();
   }
 
-  /** 0 means "the largest the segment allows": tenant networks are VXLAN, so physnet MTU minus its overhead. */
-  private effectiveMtu(requested: number): number {
-    const max = this.config.network.global_physnet_mtu - this.config.network.default_mtu_overhead;
+  /** Ml2Plugin._get_network_mtu: at most the smallest MTU of the segments' types; 0 means that maximum. */
+  private effectiveMtu(requested: number, segments: readonly { network_type: string; physical_network: string | null }[]): number {
+    const max = this.segments.types.maxMtu(segments);
     if (requested > max) throw invalidInput(`Requested MTU is too big, maximum is ${max}`);
     return requested || max;
   }
@@ -110,9 +135,9 @@ export class NetworksService implements ResourceService {
     }
   }
 
-  private present(row: NetworkRow, tags: string[], subnets: string[]): ApiObject {
+  private present(row: NetworkRow, tags: string[], subnets: string[], segments: readonly Segment[]): ApiObject {
     // One literal, no spread: this runs for every network of a list.
-    return {
+    const net: ApiObject = {
       id: row.id,
       project_id: row.project_id,
       tenant_id: row.project_id,
@@ -134,6 +159,8 @@ export class NetworksService implements ResourceService {
       ipv4_address_scope: null,
       ipv6_address_scope: null,
     };
+    providerView(net, segments);
+    return net;
   }
 }
 

@@ -1,0 +1,125 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { invalidInput } from '../../api/errors/neutron-error.js';
+import { NOT_SPECIFIED } from '../../api/resource/attribute.js';
+import type { ApiObject } from '../../api/resource/resource-definition.js';
+import { anyOfSql, neutronTimestamp } from '../../db/index.js';
+import { networkTypeRequired, segmentsSetInConjunctionWithProviders } from './segment.errors.js';
+import { SegmentEntity, type SegmentRow } from './segment.entity.js';
+import type { NetworkSegments, Segment } from './segments.contract.js';
+import type { SegmentSpec } from './type-driver.js';
+import { TYPE_MANAGER, type TypeManager } from './type-manager.js';
+
+export const PROVIDER_ATTRIBUTES = ['provider:network_type', 'provider:physical_network', 'provider:segmentation_id'] as const;
+
+/** Neutron's is_attr_set: given, and neither None nor ATTR_NOT_SPECIFIED. */
+const isSet = (v: unknown) => v !== undefined && v !== null && v !== NOT_SPECIFIED;
+
+/** The segments of networks: read by the plug-in's other parts, created and released with their network. */
+@Injectable()
+export class NetworkSegmentsStore implements NetworkSegments {
+  constructor(@Inject(TYPE_MANAGER) readonly types: TypeManager) {}
+
+  async forNetworks(em: EntityManager, networkIds: string[]): Promise<Map<string, Segment[]>> {
+    const result = new Map<string, Segment[]>();
+    if (!networkIds.length) return result;
+    const rows = await em
+      .getRepository(SegmentEntity)
+      .createQueryBuilder('s')
+      .where(...anyOfSql(em, 's.network_id', networkIds))
+      .orderBy('s.segment_index', 'ASC')
+      .getMany();
+    for (const row of rows) {
+      const list = result.get(row.network_id) ?? [];
+      list.push(toSegment(row));
+      result.set(row.network_id, list);
+    }
+    return result;
+  }
+
+  /**
+   * TypeManager.create_network_segments minus the rows: validates the provider attributes or `segments` of a network
+   * being created and reserves them, or allocates a tenant segment. The rows follow with insertForNetwork once the
+   * network row exists.
+   */
+  async reserveForNewNetwork(em: EntityManager, network: ApiObject): Promise<SegmentSpec[]> {
+    const requested = this.requestedSegments(network);
+    if (!requested) return [await this.types.allocateTenantSegment(em)];
+    const reserved: SegmentSpec[] = [];
+    for (const segment of requested) reserved.push(await this.types.reserveProviderSegment(em, segment));
+    return reserved;
+  }
+
+  async insertForNetwork(
+    em: EntityManager,
+    networkId: string,
+    specs: SegmentSpec[],
+    firstIndex = 0,
+    named: { name: string | null; description: string } = { name: null, description: '' },
+  ): Promise<SegmentRow[]> {
+    const now = neutronTimestamp();
+    const rows: SegmentRow[] = specs.map((spec, i) => ({
+      id: randomUUID(),
+      network_id: networkId,
+      network_type: spec.network_type,
+      physical_network: spec.physical_network,
+      segmentation_id: spec.segmentation_id,
+      segment_index: firstIndex + i,
+      name: named.name,
+      description: named.description,
+      created_at: now,
+      updated_at: now,
+      revision_number: 1,
+    }));
+    if (rows.length) await em.getRepository(SegmentEntity).insert(rows);
+    return rows;
+  }
+
+  /** Gives the network's segmentation ids back to their pools; the rows go with the network (foreign key cascade). */
+  async releaseForNetwork(em: EntityManager, segments: readonly SegmentSpec[]): Promise<void> {
+    for (const segment of segments) await this.types.releaseSegment(em, segment);
+  }
+
+  /** The segments a create asks for, validated; undefined when it asks for none (a tenant network). */
+  private requestedSegments(network: ApiObject): SegmentSpec[] | undefined {
+    if (PROVIDER_ATTRIBUTES.some((a) => isSet(network[a]))) {
+      if (isSet(network.segments)) throw segmentsSetInConjunctionWithProviders();
+      return [this.providerSegment(network)];
+    }
+    if (isSet(network.segments)) {
+      const segments = (network.segments as ApiObject[]).map((s) => this.providerSegment(s));
+      this.types.checkDuplicates(segments);
+      return segments;
+    }
+    return undefined;
+  }
+
+  /** TypeManager._process_provider_segment: network_type is required, the type's driver validates the rest. */
+  providerSegment(attrs: ApiObject): SegmentSpec {
+    const value = (key: string) => (isSet(attrs[key]) ? attrs[key] : null);
+    const networkType = value('provider:network_type');
+    if (networkType === null) throw networkTypeRequired();
+    const segment: SegmentSpec = {
+      network_type: String(networkType),
+      physical_network: value('provider:physical_network') as string | null,
+      segmentation_id: value('provider:segmentation_id') as number | null,
+    };
+    if (segment.physical_network !== null && typeof segment.physical_network !== 'string') {
+      throw invalidInput(`'${String(segment.physical_network)}' is not a valid string`);
+    }
+    this.types.validateProviderSegment(segment);
+    return segment;
+  }
+}
+
+export function toSegment(row: SegmentRow): Segment {
+  return {
+    id: row.id,
+    network_id: row.network_id,
+    network_type: row.network_type,
+    physical_network: row.physical_network,
+    segmentation_id: row.segmentation_id,
+    segment_index: row.segment_index,
+  };
+}

@@ -1,0 +1,59 @@
+import type { EntityManager } from 'typeorm';
+import { invalidInput } from '../../api/errors/neutron-error.js';
+import type { ApiObject } from '../../api/resource/resource-definition.js';
+import { neutronTimestamp } from '../../db/index.js';
+import { PORTS_TABLE } from '../ports/ports.contract.js';
+import { SegmentEntity } from './segment.entity.js';
+import type { Segment } from './segments.contract.js';
+import type { TypeManager } from './type-manager.js';
+
+/** Binding vif types that leave a network's segmentation id changeable (linuxbridge cannot rewire a bound port). */
+const UPDATABLE_VIF_TYPES = ['unbound', 'binding_failed'];
+
+/**
+ * Ml2Plugin._update_provider_network_attributes: the type and physical network never change; the segmentation id
+ * of a single VLAN segment may, while no port of the network is bound. The new id is reserved before the old one is
+ * released, so a taken id answers 409 and changes nothing.
+ */
+export async function updateProviderAttributes(
+  em: EntityManager,
+  types: TypeManager,
+  current: ApiObject,
+  changes: ApiObject,
+  segments: Segment[],
+): Promise<void> {
+  for (const attr of ['provider:network_type', 'provider:physical_network']) {
+    const value = changes[attr];
+    if (value !== undefined && value !== null && value !== current[attr]) {
+      throw invalidInput('Plugin does not support updating the following provider network attributes: provider:network_type, provider:physical_network');
+    }
+  }
+  const newId = changes['provider:segmentation_id'];
+  if (!newId) return;
+  if (segments.length > 1) throw invalidInput('Provider network attributes can be updated only in provider networks with a single segment.');
+  const [bound] = (await em
+    .createQueryBuilder()
+    .select('1', 'one')
+    .from(PORTS_TABLE, 'p')
+    .where('p.network_id = :net', { net: current.id })
+    .andWhere('p.binding_vif_type NOT IN (:...ok)', { ok: UPDATABLE_VIF_TYPES })
+    .limit(1)
+    .getRawMany()) as unknown[];
+  if (bound) {
+    throw invalidInput(
+      `Provider network attribute provider:segmentation_id cannot be updated if any port in the network has not the following binding:vif_type: ${UPDATABLE_VIF_TYPES.join(', ')}`,
+    );
+  }
+  const [segment] = segments;
+  if (segment?.network_type !== 'vlan') throw invalidInput('Only VLAN type networks can be updated.');
+  const next = { network_type: segment.network_type, physical_network: segment.physical_network, segmentation_id: newId as number };
+  types.validateProviderSegment(next);
+  await types.reserveProviderSegment(em, next);
+  await em
+    .getRepository(SegmentEntity)
+    .update(
+      { id: segment.id },
+      { segmentation_id: next.segmentation_id, revision_number: () => 'revision_number + 1', updated_at: neutronTimestamp() },
+    );
+  await types.releaseSegment(em, segment);
+}
