@@ -6,6 +6,7 @@ import { apiEntities, apiMigrations } from '../../libs/api/index.js';
 import { type AppConfig, ConfigModule } from '../../libs/config/index.js';
 import { DbModule } from '../../libs/db/index.js';
 import { identityEntities, identityMigrations, IdentityModule } from '../../libs/identity/index.js';
+import { NovaNotifierModule } from '../../libs/nova-notifier/nova-notifier.module.js';
 import { pluginEntities, pluginMigrations, PluginModule } from '../../libs/plugin/plugin.module.js';
 import { portEntities, portMigrations, PortsModule } from '../../libs/plugin/ports/ports.module.js';
 import { subnetEntities, subnetMigrations, SubnetsModule } from '../../libs/plugin/subnets/subnets.module.js';
@@ -62,6 +63,7 @@ export class ApplianceModule {
         PortsModule,
         AvailabilityZonesModule,
         AgentsApiModule,
+        NovaNotifierModule,
       ],
     };
   }

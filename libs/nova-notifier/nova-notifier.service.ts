@@ -81,14 +81,8 @@ export class NovaNotifier implements OnModuleInit, OnApplicationBootstrap, OnMod
       this.logger.error(`dropping a malformed ${NOVA_EVENTS_QUEUE} job: ${JSON.stringify(job)}`);
       return;
     }
-    let reply: NovaReply;
-    try {
-      reply = await this.nova.send(events);
-    } catch (e) {
-      this.logger.warn(`${events.length} event(s) not delivered, will retry: ${(e as Error).message}`);
-      throw e;
-    }
-    this.logReply(events, reply);
+    // NovaUnavailableError propagates: the bus logs it and retries the job with backoff.
+    this.logReply(events, await this.nova.send(events));
   }
 
   private async enqueue(events: NovaEvent[]): Promise<void> {
