@@ -2,23 +2,26 @@ import { type DynamicModule, Global, Inject, Module, type OnApplicationShutdown 
 import { pino, type Logger } from 'pino';
 import type { AppConfig } from '../config/config.schema.js';
 import { BUS, type Bus } from './bus.contract.js';
+import { DeferredBus } from './deferred-bus.js';
 import { InProcessBus } from './in-process-bus.js';
 
 export type BusConfig = AppConfig['bus'];
 
 export interface CreateBusOptions {
-  /** Redis only: the prefix of every key and channel (default `neutron`); tests pass their own to stay apart. */
+  /** Redis only: the first part of every key and channel (default `neutron`); tests pass their own to stay apart. */
   prefix?: string;
 }
 
 /** The configured transport, without Nest (agents, tests). The caller closes it. */
-export function createBus(config: Pick<AppConfig, 'bus'>, log: Logger = pino({ name: 'bus' }), _opts: CreateBusOptions = {}): Bus {
+export function createBus(config: Pick<AppConfig, 'bus'>, log: Logger = pino({ name: 'bus' }), opts: CreateBusOptions = {}): Bus {
   const bus = config.bus;
   switch (bus.transport) {
     case 'in-process':
       return new InProcessBus({ rpcTimeoutMs: bus.rpc_timeout_ms, log });
     case 'redis':
-      throw new Error('bus transport redis: not implemented yet');
+      return new DeferredBus(
+        import('./redis-bus.js').then(({ RedisBus }) => new RedisBus({ url: bus.redis_url, rpcTimeoutMs: bus.rpc_timeout_ms, prefix: opts.prefix, log })),
+      );
   }
 }
 
@@ -28,10 +31,10 @@ export function createBus(config: Pick<AppConfig, 'bus'>, log: Logger = pino({ n
 export class BusModule implements OnApplicationShutdown {
   constructor(@Inject(BUS) private readonly bus: Bus) {}
 
-  static forRoot(config: Pick<AppConfig, 'bus'>, log?: Logger): DynamicModule {
+  static forRoot(config: Pick<AppConfig, 'bus'>, log?: Logger, opts?: CreateBusOptions): DynamicModule {
     return {
       module: BusModule,
-      providers: [{ provide: BUS, useFactory: () => createBus(config, log) }],
+      providers: [{ provide: BUS, useFactory: () => createBus(config, log, opts) }],
       exports: [BUS],
     };
   }
