@@ -57,7 +57,6 @@ export class L2Agent {
   private running = false;
   private subscription: Subscription | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
-  private heartbeatRunning: Promise<void> | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private startFlag = true;
   /** consecutive failed reports: the next try comes sooner than the interval (the server may be starting) */
@@ -72,10 +71,15 @@ export class L2Agent {
   /** devices the server told us left this host (deleted, moved): unwired without reporting back */
   private readonly leftByServer = new Set<string>();
   private unfinishedRemovals = new Set<string>();
+  /**
+   * What notices said about devices since the current resync asked for the bound list (true: bound here, false: gone).
+   * A notice comes after its commit, so it is never older than the list: it is applied on top of it.
+   */
+  private noticesDuringResync: Map<string, boolean> | null = null;
   private resyncWanted = true;
   private fullSync = true;
   private passRunning: Promise<void> | null = null;
-  private passAgain = false;
+  private passQueued = false;
 
   constructor(opts: L2AgentOptions) {
     this.host = opts.host;
@@ -93,6 +97,10 @@ export class L2Agent {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
+    // started again after stop(): like a new process, it announces itself and resyncs
+    this.startFlag = true;
+    this.resyncWanted = true;
+    this.passQueued = false;
     this.subscription = await this.bus.subscribe(
       L2_AGENT_FANOUT,
       {
@@ -103,11 +111,14 @@ export class L2Agent {
       { fanout: true },
     );
     this.log.info('L2 agent started');
-    this.heartbeatRunning = this.heartbeat().then(() => this.requestPass());
+    void this.heartbeat().then(() => this.requestPass());
     this.schedulePoll();
   }
 
-  /** No more heartbeats or passes; waits for the pass under way. The wiring stays, as Neutron's agent leaves it. */
+  /**
+   * No more heartbeats, notices or passes. A call already sent is not waited for (the server may be gone: that would
+   * hold a shutdown for the RPC timeout); its pass stops at the next device. The wiring stays, as Neutron's leaves it.
+   */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
@@ -116,8 +127,6 @@ export class L2Agent {
     this.heartbeatTimer = this.pollTimer = null;
     await this.subscription?.close();
     this.subscription = null;
-    await this.heartbeatRunning;
-    await this.idle();
     this.log.info('L2 agent stopped');
   }
 
@@ -134,7 +143,7 @@ export class L2Agent {
     };
   }
 
-  /** Resolves once no pass is running or queued (tests; shutdown). */
+  /** Resolves once no pass is running or queued. */
   async idle(): Promise<void> {
     while (this.passRunning) await this.passRunning;
   }
@@ -148,9 +157,7 @@ export class L2Agent {
     } finally {
       if (this.running) {
         const delayMs = Math.min(this.reportIntervalMs, this.failedReports ? 500 * 2 ** this.failedReports : Infinity);
-        this.heartbeatTimer = setTimeout(() => {
-          this.heartbeatRunning = this.heartbeat();
-        }, delayMs);
+        this.heartbeatTimer = setTimeout(() => void this.heartbeat(), delayMs);
         this.heartbeatTimer.unref();
       }
     }
@@ -186,10 +193,10 @@ export class L2Agent {
   private onPortUpdate(notice: PortUpdateNotice): void {
     if (notice.host === this.host) {
       this.leftByServer.delete(notice.device);
-      this.driver.deviceBound?.(notice.device);
-    } else if (this.knows(notice.device)) {
+      this.hostSays(notice.device, true);
+    } else if (this.knows(notice.device) || this.noticesDuringResync) {
       this.leftByServer.add(notice.device);
-      this.driver.deviceGone?.(notice.device);
+      this.hostSays(notice.device, false);
     } else {
       return;
     }
@@ -198,11 +205,18 @@ export class L2Agent {
   }
 
   private onPortDelete(notice: PortDeleteNotice): void {
-    if (!this.knows(notice.device)) return;
+    if (!this.knows(notice.device) && !this.noticesDuringResync) return;
     this.leftByServer.add(notice.device);
-    this.driver.deviceGone?.(notice.device);
+    this.hostSays(notice.device, false);
     this.updated.add(notice.device);
     this.requestPass();
+  }
+
+  /** Without a hypervisor, the server's notices are what creates and destroys taps. */
+  private hostSays(device: string, boundHere: boolean): void {
+    if (boundHere) this.driver.deviceBound?.(device);
+    else this.driver.deviceGone?.(device);
+    this.noticesDuringResync?.set(device, boundHere);
   }
 
   private knows(device: string): boolean {
@@ -227,9 +241,14 @@ export class L2Agent {
     this.pollTimer.unref();
   }
 
-  /** Runs a pass now, or right after the one under way. */
+  /** Runs a pass now, or right after the one under way; requests meanwhile share that one pass (a batch). */
   private requestPass(): void {
-    this.enqueue(() => this.pass());
+    if (this.passQueued) return;
+    this.passQueued = true;
+    this.enqueue(() => {
+      this.passQueued = false;
+      return this.pass();
+    });
   }
 
   /** Serialises every change to the host: passes and network deletes run one at a time. */
@@ -249,14 +268,8 @@ export class L2Agent {
   }
 
   private async pass(): Promise<void> {
-    if (this.resyncWanted) {
-      const bound = await this.bus.call<string[]>(PLUGIN_TOPIC, 'get_bound_devices', {
-        host: this.host,
-      } satisfies BoundDevicesRequest);
-      this.driver.devicesBound?.(bound);
-      this.resyncWanted = false;
-      this.fullSync = true;
-    }
+    if (this.resyncWanted) await this.resync();
+    if (!this.running) return;
     const current = new Set(await this.driver.listDevices());
     const updated = this.updated;
     this.updated = new Set();
@@ -272,12 +285,32 @@ export class L2Agent {
     this.previous = scan.current;
 
     const addedOk = await this.treatDevicesAddedUpdated([...scan.addedOrUpdated]);
-    const removedOk = await this.treatDevicesRemoved([...scan.removed]);
+    const removedOk = this.running && (await this.treatDevicesRemoved([...scan.removed]));
     if (!addedOk || !removedOk) {
       this.fullSync = true;
       return;
     }
     if (wasFullSync) await this.driver.cleanup();
+  }
+
+  /** The server's list of ports bound here; on a simulated host it is the list of taps. The pass is a full sync. */
+  private async resync(): Promise<void> {
+    const notices = new Map<string, boolean>();
+    this.noticesDuringResync = notices;
+    try {
+      const bound = await this.bus.call<string[]>(PLUGIN_TOPIC, 'get_bound_devices', {
+        host: this.host,
+      } satisfies BoundDevicesRequest);
+      this.driver.devicesBound?.(bound);
+      for (const [device, boundHere] of notices) {
+        if (boundHere) this.driver.deviceBound?.(device);
+        else this.driver.deviceGone?.(device);
+      }
+    } finally {
+      this.noticesDuringResync = null;
+    }
+    this.resyncWanted = false;
+    this.fullSync = true;
   }
 
   /** Fetches details in batches and wires each device in turn. false: something failed, resync. */
@@ -333,6 +366,7 @@ export class L2Agent {
   private async treatDevicesRemoved(devices: string[]): Promise<boolean> {
     const failed = new Set<string>();
     for (const device of devices) {
+      if (!this.running) break;
       try {
         const wiring = this.wired.get(device);
         if (wiring) {
