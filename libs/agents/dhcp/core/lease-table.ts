@@ -1,0 +1,176 @@
+/**
+ * Static leases from the ports (Neutron serves no dynamic pool): MAC → the port's IPv4 addresses on DHCP-enabled
+ * subnets, each with its reply options encoded once here, so a packet costs one Map lookup.
+ */
+import { Option } from './dhcp-packet.js';
+import type { DhcpNetwork, DhcpServerConfig, DhcpServerState, DhcpSubnet } from './dhcp-state.js';
+import { encodeExtraDhcpOpt } from './extra-dhcp-opts.js';
+import { formatIpv4, type Ipv4Cidr, parseCidr4, parseIpv4 } from './ipv4.js';
+import { addresses, type ClasslessRoute, classlessRoutes, text, uint16, uint32 } from './option-encoding.js';
+
+const INFINITE = 0xffffffff;
+const DEFAULT_ROUTE = parseCidr4('0.0.0.0/0')!;
+const MIN_MTU = 68;
+const LEASE_TIME_CODES = new Set<number>([Option.LEASE_TIME, Option.RENEWAL_TIME, Option.REBINDING_TIME]);
+
+export interface Lease {
+  portId: string;
+  networkId: string;
+  subnetId: string;
+  cidr: Ipv4Cidr;
+  address: number;
+  /** The DHCP port's address on this subnet (option 54). */
+  serverId: number;
+  /** `siaddr` (dnsmasq's server-ip-address extra option), else 0. */
+  siaddr: number;
+  /** Every option of an OFFER/ACK except 53 and 54, in send order; 51/58/59 included. */
+  options: Map<number, Uint8Array>;
+}
+
+export interface Client {
+  mac: string;
+  networkId: string;
+  /** The port's addresses in fixed_ips order: the first is offered. */
+  leases: Lease[];
+  /** Our addresses on the client's network: a REQUEST naming one of them selected us. */
+  serverIds: Set<number>;
+}
+
+export interface LeaseTable {
+  /** Usually one client; more when the same MAC is on ports of several served networks. */
+  clients: Map<string, Client[]>;
+  /** What could not be served (bad addresses, missing DHCP port address, unusable extra options). */
+  warnings: string[];
+  size: number;
+}
+
+interface SubnetPlan {
+  subnet: DhcpSubnet;
+  cidr: Ipv4Cidr;
+  serverId: number;
+  options: Map<number, Uint8Array>;
+}
+
+export function buildLeaseTable(state: DhcpServerState): LeaseTable {
+  const table: LeaseTable = { clients: new Map(), warnings: [], size: 0 };
+  for (const network of state.networks) addNetwork(table, network, state.config);
+  return table;
+}
+
+function addNetwork(table: LeaseTable, network: DhcpNetwork, config: DhcpServerConfig): void {
+  const plans = new Map<string, SubnetPlan>();
+  for (const subnet of network.subnets) {
+    if (subnet.ip_version !== 4 || !subnet.enable_dhcp) continue;
+    const plan = planSubnet(network, subnet, config, table.warnings);
+    if (plan) plans.set(subnet.id, plan);
+  }
+  const serverIds = new Set([...plans.values()].map((p) => p.serverId));
+  for (const port of network.ports) {
+    const mac = port.mac_address.toLowerCase();
+    const leases: Lease[] = [];
+    for (const ip of port.fixed_ips) {
+      const plan = plans.get(ip.subnet_id);
+      if (!plan) continue;
+      const address = parseIpv4(ip.ip_address);
+      if (address === undefined) {
+        table.warnings.push(`port ${port.id}: fixed IP '${ip.ip_address}' is not an IPv4 address`);
+        continue;
+      }
+      leases.push(portLease(port, network.id, plan, address, table.warnings));
+    }
+    if (leases.length === 0) continue;
+    const client: Client = { mac, networkId: network.id, leases, serverIds };
+    const same = table.clients.get(mac);
+    if (same) same.push(client);
+    else table.clients.set(mac, [client]);
+    table.size++;
+  }
+}
+
+function planSubnet(network: DhcpNetwork, subnet: DhcpSubnet, config: DhcpServerConfig, warnings: string[]): SubnetPlan | undefined {
+  const cidr = parseCidr4(subnet.cidr);
+  const serverText = network.dhcp_addresses[subnet.id];
+  const serverId = serverText === undefined ? undefined : parseIpv4(serverText);
+  if (!cidr) {
+    warnings.push(`subnet ${subnet.id}: cidr '${subnet.cidr}' is not IPv4`);
+    return undefined;
+  }
+  if (serverId === undefined) {
+    warnings.push(`subnet ${subnet.id}: no DHCP port address, not served`);
+    return undefined;
+  }
+  const options = new Map<number, Uint8Array>();
+  if (config.lease_duration === -1) {
+    options.set(Option.LEASE_TIME, uint32(INFINITE));
+  } else {
+    options.set(Option.LEASE_TIME, uint32(config.lease_duration));
+    options.set(Option.RENEWAL_TIME, uint32(Math.floor(config.lease_duration * 0.5)));
+    options.set(Option.REBINDING_TIME, uint32(Math.floor(config.lease_duration * 0.875)));
+  }
+  options.set(Option.SUBNET_MASK, addresses([cidr.mask]));
+  options.set(Option.BROADCAST_ADDRESS, addresses([cidr.broadcast]));
+  const { gateway, routes } = subnetRoutes(network, subnet, warnings);
+  if (gateway !== undefined) options.set(Option.ROUTER, addresses([gateway]));
+  const dns = dnsServers(subnet, serverId);
+  if (dns.length) options.set(Option.DNS_SERVERS, addresses(dns));
+  options.set(Option.HOSTNAME, new Uint8Array()); // per port: holds the option's place in the send order
+  if (config.dns_domain) options.set(Option.DOMAIN_NAME, text(config.dns_domain));
+  if (network.mtu >= MIN_MTU) options.set(Option.MTU, uint16(network.mtu));
+  if (routes.length) {
+    const encoded = classlessRoutes(routes);
+    options.set(Option.CLASSLESS_ROUTES, encoded);
+    options.set(Option.MS_CLASSLESS_ROUTES, encoded);
+  }
+  return { subnet, cidr, serverId, options };
+}
+
+/**
+ * Neutron's dnsmasq options (agent/linux/dhcp.py): a 0.0.0.0/0 host route stands in for a missing gateway; the
+ * network's other IPv4 subnets are on-link routes; with any route, the default route via the gateway comes last,
+ * because a client that takes option 121 ignores option 3 (RFC 3442).
+ */
+function subnetRoutes(network: DhcpNetwork, subnet: DhcpSubnet, warnings: string[]): { gateway?: number; routes: ClasslessRoute[] } {
+  let gateway = subnet.gateway_ip ? parseIpv4(subnet.gateway_ip) : undefined;
+  const routes: ClasslessRoute[] = [];
+  for (const other of network.subnets) {
+    const cidr = other.ip_version === 4 && other.cidr !== subnet.cidr ? parseCidr4(other.cidr) : undefined;
+    if (cidr) routes.push({ destination: cidr, nexthop: 0 });
+  }
+  for (const route of subnet.host_routes) {
+    const destination = parseCidr4(route.destination);
+    const nexthop = parseIpv4(route.nexthop);
+    if (!destination || nexthop === undefined) {
+      warnings.push(`subnet ${subnet.id}: host route ${route.destination} via ${route.nexthop} is not IPv4, skipped`);
+      continue;
+    }
+    if (destination.prefixlen === 0) gateway ??= nexthop;
+    else routes.push({ destination, nexthop });
+  }
+  if (routes.length && gateway !== undefined) routes.push({ destination: DEFAULT_ROUTE, nexthop: gateway });
+  return { gateway, routes };
+}
+
+/** The subnet's name servers; none given = the DHCP port's address (as dnsmasq); only 0.0.0.0 = announce none. */
+function dnsServers(subnet: DhcpSubnet, serverId: number): number[] {
+  if (subnet.dns_nameservers.length === 0) return [serverId];
+  const parsed = subnet.dns_nameservers.map(parseIpv4).filter((a): a is number => a !== undefined);
+  return parsed.every((a) => a === 0) ? [] : parsed;
+}
+
+function portLease(port: DhcpNetwork['ports'][number], networkId: string, plan: SubnetPlan, address: number, warnings: string[]): Lease {
+  const options = new Map(plan.options);
+  // Neutron's dnsmasq host entry names the host 'host-<ip with dashes>'; dnsmasq sends that short name.
+  const hostname = text(`host-${formatIpv4(address).replaceAll('.', '-')}`);
+  options.set(Option.HOSTNAME, hostname);
+  let siaddr = 0;
+  for (const opt of port.extra_dhcp_opts ?? []) {
+    const encoded = encodeExtraDhcpOpt(opt);
+    if (encoded.kind === 'option') options.set(encoded.code, encoded.value);
+    else if (encoded.kind === 'suppress') options.delete(encoded.code);
+    else if (encoded.kind === 'siaddr') siaddr = encoded.address;
+    else if ((opt.ip_version ?? 4) === 4) warnings.push(`port ${port.id}: extra_dhcp_opt ${opt.opt_name}: ${encoded.reason}`);
+  }
+  return { portId: port.id, networkId, subnetId: plan.subnet.id, cidr: plan.cidr, address, serverId: plan.serverId, siaddr, options };
+}
+
+export const isLeaseTimeOption = (code: number): boolean => LEASE_TIME_CODES.has(code);
