@@ -66,7 +66,8 @@ describe('supportsSegment', () => {
     expect(supportsSegment(seg('vlan', 'physnet1', 101), caps)).toBe(true);
     expect(supportsSegment(seg('vxlan', null, 5), caps)).toBe(true);
     expect(supportsSegment(seg('geneve', null, 5), caps)).toBe(false);
-    expect(supportsSegment(seg('local', null, null), caps)).toBe(false);
+    expect(supportsSegment(seg('local', null, null), caps)).toBe(true);
+    expect(supportsSegment(seg('gre', null, 5), caps)).toBe(false);
   });
 });
 

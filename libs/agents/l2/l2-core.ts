@@ -42,9 +42,14 @@ export interface DevicePlan {
   report: 'up' | 'down' | null;
 }
 
-/** Can this host carry the segment: a mapped physnet for flat/vlan, a configured tunnel type for overlays. */
+/**
+ * Can this host carry the segment: a mapped physnet for flat/vlan, a configured tunnel type for overlays; `local`
+ * needs nothing (a bridge without uplink), as the server's linuxbridge mechanism driver assumes.
+ */
 export function supportsSegment(segment: NetworkSegment, caps: L2Capabilities): boolean {
   switch (segment.network_type) {
+    case 'local':
+      return true;
     case 'flat':
       return segment.physical_network != null && segment.physical_network in caps.interfaceMappings;
     case 'vlan':

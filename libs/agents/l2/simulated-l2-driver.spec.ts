@@ -42,16 +42,18 @@ describe('SimulatedL2Driver', () => {
     expect(await driver.listDevices()).toEqual([]);
   });
 
-  it('wires flat, vlan and vxlan segments through the uplinks linuxbridge would use', async () => {
+  it('wires flat, vlan, vxlan and local segments through the uplinks linuxbridge would use', async () => {
     const driver = newDriver();
-    for (const d of ['tap1', 'tap2', 'tap3']) driver.deviceBound(d);
+    for (const d of ['tap1', 'tap2', 'tap3', 'tap4']) driver.deviceBound(d);
     expect(await driver.plugDevice(wiring('tap1', NET_A, { network_type: 'vlan', physical_network: 'physnet1', segmentation_id: 101 }))).toBe(true);
     expect(await driver.plugDevice(wiring('tap2', NET_B, { network_type: 'flat', physical_network: 'public', segmentation_id: null }))).toBe(true);
     expect(await driver.plugDevice(wiring('tap3', 'net-c', { segmentation_id: 77 }))).toBe(true);
+    expect(await driver.plugDevice(wiring('tap4', 'net-d', { network_type: 'local', segmentation_id: null }))).toBe(true);
     expect(driver.bridgesNow()).toEqual([
       { name: bridgeName(NET_A), network_id: NET_A, uplink: 'eth1.101', ports: ['tap1'] },
       { name: bridgeName(NET_B), network_id: NET_B, uplink: 'eth2', ports: ['tap2'] },
       { name: 'brqnet-c', network_id: 'net-c', uplink: 'vxlan-77', ports: ['tap3'] },
+      { name: 'brqnet-d', network_id: 'net-d', uplink: null, ports: ['tap4'] },
     ]);
   });
 

@@ -4,8 +4,8 @@ import { bridgeName, geneveDevice, vlanDevice, vxlanDevice } from './linuxbridge
 export interface SimulatedBridge {
   name: string;
   network_id: string;
-  /** `eth1` (flat), `eth1.101` (vlan), `vxlan-1001` */
-  uplink: string;
+  /** `eth1` (flat), `eth1.101` (vlan), `vxlan-1001`; null for a local network */
+  uplink: string | null;
   ports: string[];
 }
 
@@ -16,7 +16,7 @@ export interface SimulatedBridge {
 export class SimulatedL2Driver implements L2Driver {
   readonly name = 'simulated' as const;
   private readonly present = new Set<string>();
-  private readonly bridges = new Map<string, { uplink: string; ports: Set<string> }>();
+  private readonly bridges = new Map<string, { uplink: string | null; ports: Set<string> }>();
   /** device → the network whose bridge holds it */
   private readonly attachedTo = new Map<string, string>();
 
@@ -29,7 +29,7 @@ export class SimulatedL2Driver implements L2Driver {
   async plugDevice(wiring: DeviceWiring): Promise<boolean> {
     if (!this.present.has(wiring.device)) return false;
     const uplink = this.uplinkFor(wiring.segment);
-    if (!uplink) return false;
+    if (uplink === undefined) return false;
     let bridge = this.bridges.get(wiring.network_id);
     if (!bridge) {
       bridge = { uplink, ports: new Set() };
@@ -88,23 +88,23 @@ export class SimulatedL2Driver implements L2Driver {
     this.attachedTo.delete(device);
   }
 
-  private uplinkFor(segment: NetworkSegment): string | null {
+  /** The bridge's uplink device; null: none needed (local); undefined: this host has no way to the segment. */
+  private uplinkFor(segment: NetworkSegment): string | null | undefined {
     const iface = segment.physical_network == null ? undefined : this.caps.interfaceMappings[segment.physical_network];
+    const vni = segment.segmentation_id;
     switch (segment.network_type) {
-      case 'flat':
-        return iface ?? null;
-      case 'vlan':
-        return iface && segment.segmentation_id != null ? vlanDevice(iface, segment.segmentation_id) : null;
-      case 'vxlan':
-        return segment.segmentation_id != null && this.caps.tunnelTypes.includes('vxlan')
-          ? vxlanDevice(segment.segmentation_id)
-          : null;
-      case 'geneve':
-        return segment.segmentation_id != null && this.caps.tunnelTypes.includes('geneve')
-          ? geneveDevice(segment.segmentation_id)
-          : null;
-      default:
+      case 'local':
         return null;
+      case 'flat':
+        return iface;
+      case 'vlan':
+        return iface && vni != null ? vlanDevice(iface, vni) : undefined;
+      case 'vxlan':
+        return vni != null && this.caps.tunnelTypes.includes('vxlan') ? vxlanDevice(vni) : undefined;
+      case 'geneve':
+        return vni != null && this.caps.tunnelTypes.includes('geneve') ? geneveDevice(vni) : undefined;
+      default:
+        return undefined;
     }
   }
 }
