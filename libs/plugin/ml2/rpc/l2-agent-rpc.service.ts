@@ -71,8 +71,8 @@ export class L2AgentRpcService implements OnApplicationBootstrap, OnModuleDestro
           out.push({ device });
           continue;
         }
-        if (port.binding_host_id !== req.host && port.device_owner.startsWith('compute:')) {
-          out.push({ device }); // no active binding on this host (a migration target)
+        if (req.host && port.binding_host_id !== req.host) {
+          out.push({ device }); // no active binding on this host (moved away, or a migration target)
           continue;
         }
         out.push({
@@ -88,9 +88,7 @@ export class L2AgentRpcService implements OnApplicationBootstrap, OnModuleDestro
           fixed_ips: fixedIps.get(port.id) ?? [],
           device_owner: port.device_owner,
         });
-        if (!req.host || req.host === port.binding_host_id) {
-          await this.status.setStatus(em, port, port.admin_state_up ? 'BUILD' : 'DOWN', afterCommit);
-        }
+        await this.status.setStatus(em, port, port.admin_state_up ? 'BUILD' : 'DOWN', afterCommit);
       }
       return out;
     });
