@@ -36,7 +36,7 @@ export class InMemoryQueues {
 
   enqueue(name: string, data: unknown, opts: EnqueueOptions): void {
     const job: Job = {
-      data: jsonCopy(data),
+      data: jsonCopy(data) ?? null,
       attempts: Math.max(1, opts.attempts ?? QUEUE_DEFAULTS.attempts),
       backoffMs: opts.backoffMs ?? QUEUE_DEFAULTS.backoffMs,
       failures: 0,

@@ -76,7 +76,7 @@ export class RedisBus implements Bus {
   private readonly replyChannel: string;
   private readonly listening: Promise<unknown>;
   private readonly pendingCalls = new Map<string, PendingCall>();
-  private readonly fanoutListeners = new Map<string, Set<Record<string, BusHandler>>>();
+  private readonly fanoutListeners = new Map<string, { handlers: Set<Record<string, BusHandler>>; subscribed: Promise<unknown> }>();
   private readonly consumers = new Set<TopicConsumer>();
   private readonly queues = new Map<string, Queue>();
   private readonly workers = new Set<Worker>();
@@ -97,9 +97,10 @@ export class RedisBus implements Bus {
 
   async call<T = unknown>(topic: string, method: string, payload: unknown, opts: CallOptions = {}): Promise<T> {
     if (this.closed) throw new BusClosedError();
-    await this.listening;
     const timeoutMs = opts.timeoutMs ?? this.rpcTimeoutMs;
     const id = randomUUID();
+    const deadline = Date.now() + timeoutMs;
+    // the timer runs from here: a Redis that does not answer makes the call time out, not hang
     const answer = new Promise<WireResult>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.pendingCalls.delete(id);
@@ -107,11 +108,11 @@ export class RedisBus implements Bus {
       }, timeoutMs);
       this.pendingCalls.set(id, { resolve, reject, timer });
     });
-    try {
-      await this.push(topic, { method, payload, deadline: Date.now() + timeoutMs, id, replyTo: this.replyChannel });
-    } catch (err) {
-      this.settle(id)?.reject(err as Error);
-    }
+    const send = async () => {
+      await this.listening;
+      await this.push(topic, { method, payload, deadline, id, replyTo: this.replyChannel });
+    };
+    send().catch((err: unknown) => this.settle(id)?.reject(err as Error));
     return unwrapResult<T>(await answer);
   }
 
@@ -158,7 +159,6 @@ export class RedisBus implements Bus {
     });
     bullWorker.on('error', (err) => this.log.warn({ queue, error: err.message }, 'bus queue worker error'));
     this.workers.add(bullWorker);
-    await bullWorker.waitUntilReady();
     return {
       close: async () => {
         this.workers.delete(bullWorker);
@@ -175,7 +175,8 @@ export class RedisBus implements Bus {
     await Promise.all([...this.workers].map((w) => w.close()));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.events.disconnect();
-    await this.commands.quit().catch(() => this.commands.disconnect());
+    if (this.commands.status === 'ready') await this.commands.quit().catch(() => this.commands.disconnect());
+    else this.commands.disconnect();
   }
 
   /** Every key this bus writes starts with this (BullMQ's included): for tests that clean up after themselves. */
@@ -233,14 +234,15 @@ export class RedisBus implements Bus {
     const channel = this.fanoutChannel(topic);
     let listeners = this.fanoutListeners.get(channel);
     if (!listeners) {
-      listeners = new Set();
+      listeners = { handlers: new Set(), subscribed: this.events.subscribe(channel) };
       this.fanoutListeners.set(channel, listeners);
-      await this.events.subscribe(channel);
     }
-    listeners.add(handlers);
+    listeners.handlers.add(handlers);
+    await listeners.subscribed;
+    const mine = listeners;
     return {
       close: async () => {
-        if (!listeners.delete(handlers) || listeners.size > 0 || this.fanoutListeners.get(channel) !== listeners) return;
+        if (!mine.handlers.delete(handlers) || mine.handlers.size > 0 || this.fanoutListeners.get(channel) !== mine) return;
         this.fanoutListeners.delete(channel);
         if (!this.closed) await this.events.unsubscribe(channel);
       },
@@ -277,7 +279,7 @@ export class RedisBus implements Bus {
     }
     const { method, payload } = message as { method: string; payload: unknown };
     const topic = channel.slice(`${this.prefix}:fanout:`.length);
-    for (const handlers of this.fanoutListeners.get(channel) ?? []) {
+    for (const handlers of this.fanoutListeners.get(channel)?.handlers ?? []) {
       void dispatch(handlers, topic, method, payload).then((wire) => {
         if (!wire.ok) this.log.error({ topic, method, error: `${wire.name}: ${wire.message}` }, 'bus handler failed');
       });
