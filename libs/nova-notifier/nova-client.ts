@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { NovaEvent } from './nova-events.js';
-import type { ServiceToken } from './service-token.js';
+import { type ServiceToken, withTimeout } from './service-token.js';
 
 /** Nova did not take the batch (5xx, unreachable, timed out, or still 401 with a fresh token): send it again later. */
 export class NovaUnavailableError extends Error {
@@ -24,6 +24,7 @@ export class NovaClient {
     novaUrl: string,
     private readonly token: ServiceToken,
     private readonly timeoutMs: number,
+    private readonly stop?: AbortSignal,
   ) {
     this.url = `${novaUrl.replace(/\/+$/, '')}/v2.1/os-server-external-events`;
   }
@@ -65,7 +66,7 @@ export class NovaClient {
           'x-openstack-request-id': `req-${randomUUID()}`,
         },
         body: JSON.stringify({ events }),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: withTimeout(this.timeoutMs, this.stop),
       });
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code;

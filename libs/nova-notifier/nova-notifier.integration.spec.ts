@@ -145,4 +145,14 @@ describe('Nova notifications: in-process bus, the Identity stub, Nova over HTTP'
     await sleep(300);
     expect(nova.requests).toHaveLength(1);
   });
+
+  it('shutting down does not wait for a Nova that never answers', async () => {
+    await nova.start();
+    nova.answers = [{ hang: true }];
+    ports.publish(plugged('p1'));
+    await nova.waitForRequests(1);
+    const started = Date.now();
+    await ctx.close();
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
 });

@@ -38,6 +38,8 @@ export class NovaNotifier implements OnModuleInit, OnApplicationBootstrap, OnMod
   private readonly batcher: EventBatcher<NovaEvent>;
   private readonly nova: NovaClient;
   private worker?: Subscription;
+  /** Aborts requests in flight at shutdown, so that a hanging Nova cannot hold the process (the job is retried). */
+  private readonly stopping = new AbortController();
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
@@ -53,8 +55,9 @@ export class NovaNotifier implements OnModuleInit, OnApplicationBootstrap, OnMod
       password,
       project,
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      stop: this.stopping.signal,
     });
-    this.nova = new NovaClient(url, token, REQUEST_TIMEOUT_MS);
+    this.nova = new NovaClient(url, token, REQUEST_TIMEOUT_MS, this.stopping.signal);
   }
 
   onModuleInit(): void {
@@ -71,6 +74,7 @@ export class NovaNotifier implements OnModuleInit, OnApplicationBootstrap, OnMod
 
   async onModuleDestroy(): Promise<void> {
     await this.batcher.close();
+    this.stopping.abort();
     await this.worker?.close();
   }
 

@@ -5,6 +5,8 @@ export interface ServiceCredentials {
   password: string;
   project: string;
   requestTimeoutMs: number;
+  /** Aborts a request in flight (shutdown). */
+  stop?: AbortSignal;
 }
 
 /** A token is reused until this long before it expires, so that it does not expire on its way to Nova. */
@@ -32,7 +34,7 @@ export class ServiceToken {
   }
 
   private async issue(): Promise<string> {
-    const { identityUrl, username, password, project, requestTimeoutMs } = this.creds;
+    const { identityUrl, username, password, project, requestTimeoutMs, stop } = this.creds;
     const domain = { name: 'Default' };
     const res = await fetch(`${identityUrl}/v3/auth/tokens`, {
       method: 'POST',
@@ -43,7 +45,7 @@ export class ServiceToken {
           scope: { project: { name: project, domain } },
         },
       }),
-      signal: AbortSignal.timeout(requestTimeoutMs),
+      signal: withTimeout(requestTimeoutMs, stop),
     });
     const text = await res.text();
     const id = res.headers.get('x-subject-token');
@@ -57,4 +59,10 @@ export class ServiceToken {
     this.cached = { id, refreshAt };
     return id;
   }
+}
+
+/** A request's signal: its own timeout, and the owner's stop signal when there is one. */
+export function withTimeout(ms: number, stop?: AbortSignal): AbortSignal {
+  const timeout = AbortSignal.timeout(ms);
+  return stop ? AbortSignal.any([timeout, stop]) : timeout;
 }

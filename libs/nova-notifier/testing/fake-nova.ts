@@ -10,11 +10,11 @@ export interface NovaRequest {
 }
 
 /** What Nova answers to one request: a status, and a body (default: Nova's per-event echo with code 200). */
-export type NovaAnswer = { status: number; body?: unknown };
+export type NovaAnswer = { status: number; body?: unknown } | { hang: true };
 
 /**
  * Nova's os-server-external-events endpoint, recording every request. `answers` are used in order, then 200 with
- * each event echoed as Nova does (`code: 200`, `status` defaulted to completed).
+ * each event echoed as Nova does (`code: 200`, `status` defaulted to completed). `{ hang: true }` never answers.
  */
 export class FakeNova {
   readonly requests: NovaRequest[] = [];
@@ -39,9 +39,10 @@ export class FakeNova {
           status: 200,
           body: { events: events.map((e) => ({ status: 'completed', ...e, code: 200 })) },
         };
+        for (const w of this.waiters.splice(0)) w();
+        if ('hang' in answer) return;
         res.writeHead(answer.status, { 'content-type': 'application/json' });
         res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
-        for (const w of this.waiters.splice(0)) w();
       });
     });
     this.server = server;
