@@ -105,6 +105,16 @@ describe('RedisBus (real Redis)', () => {
     expect(got.b.length).toBeGreaterThan(0);
   });
 
+  it('sends nothing more to a closed subscription', async () => {
+    const got: string[] = [];
+    const first = await open().subscribe('t', { m: () => void got.push('a') });
+    await open().subscribe('t', { m: () => void got.push('b') });
+    await first.close();
+    const caller = open();
+    for (let i = 0; i < 4; i++) await caller.call('t', 'm', i);
+    expect(got).toEqual(['b', 'b', 'b', 'b']);
+  });
+
   it('fans out to every fanout subscriber on every bus, and to no work-sharing one', async () => {
     const got: string[] = [];
     await open().subscribe('q-agent-notifier', { port_update: (p) => void got.push(`1:${(p as { id: string }).id}`) }, { fanout: true });

@@ -171,7 +171,7 @@ export class RedisBus implements Bus {
     if (this.closed) return;
     this.closed = true;
     for (const id of [...this.pendingCalls.keys()]) this.settle(id)?.reject(new BusClosedError());
-    await Promise.all([...this.consumers].map((c) => c.stop()));
+    await Promise.all([...this.consumers].map((c) => c.stop(this.rpcTimeoutMs)));
     await Promise.all([...this.workers].map((w) => w.close()));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     this.events.disconnect();
@@ -259,7 +259,7 @@ export class RedisBus implements Bus {
     return {
       close: async () => {
         this.consumers.delete(consumer);
-        await consumer.stop();
+        await consumer.stop(this.rpcTimeoutMs);
       },
     };
   }
@@ -310,12 +310,16 @@ class TopicConsumer {
     this.loop = this.run();
   }
 
-  async stop(): Promise<void> {
+  /** Stops taking messages and lets running handlers answer, for at most `graceMs`. */
+  async stop(graceMs: number): Promise<void> {
     this.stopped = true;
     // an open BRPOP fails at once with "Connection is closed"; nothing popped is lost
     this.conn.disconnect();
     await this.loop;
-    await Promise.all(this.inFlight);
+    let timer: NodeJS.Timeout | undefined;
+    const grace = new Promise<void>((r) => (timer = setTimeout(r, graceMs)));
+    await Promise.race([Promise.all(this.inFlight), grace]);
+    clearTimeout(timer);
   }
 
   private async run(): Promise<void> {
