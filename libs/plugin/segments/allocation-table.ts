@@ -4,6 +4,7 @@ import type { IdRange } from './segment-ranges.js';
 /**
  * One type driver's allocation table (ml2_vlan_allocations, ml2_vxlan_allocations, …). It holds only the ids in use:
  * its primary key — (physical_network, id), or the id alone for tunnels — is what makes an id taken once, across
+ * transactions and server replicas. Taking an id is an INSERT … ON CONFLICT DO NOTHING; releasing is a DELETE.
  */
 export class AllocationTable {
   constructor(
@@ -30,14 +31,14 @@ export class AllocationTable {
   }
 
   /**
-   * The lowest id of the ranges not in use, taken; undefined when the ranges are full. The candidate comes from one
-   * indexed query (the range's start, or the id after an allocated one, with no allocation of its own); when a
-   * concurrent transaction inserted it first the insert finds the conflict and the search runs again.
+   * A free id of the ranges, taken; undefined when the ranges are full. Each candidate comes from indexed queries
+   * (see nextFree); when a concurrent transaction inserted it first, the insert finds the conflict and the search runs
+   * again with the new row visible.
    */
-  async takeLowest(em: EntityManager, physnet: string | null, ranges: readonly IdRange[]): Promise<number | undefined> {
+  async takeFree(em: EntityManager, physnet: string | null, ranges: readonly IdRange[]): Promise<number | undefined> {
     for (const range of ranges) {
       for (;;) {
-        const candidate = await this.lowestFree(em, physnet, range);
+        const candidate = await this.nextFree(em, physnet, range);
         if (candidate === undefined) break;
         if (await this.take(em, physnet, candidate)) return candidate;
       }
@@ -45,15 +46,24 @@ export class AllocationTable {
     return undefined;
   }
 
-  private async lowestFree(em: EntityManager, physnet: string | null, [min, max]: IdRange): Promise<number | undefined> {
+  /**
+   * The id after the highest one in use (one index lookup, whatever the number of allocations); once the range's top
+   * is taken, the lowest free id (the range's start, or the id after an allocated one that has no allocation of its
+   * own: one query walking the index up to the first gap). Released ids are reused when the range wraps.
+   */
+  private async nextFree(em: EntityManager, physnet: string | null, [min, max]: IdRange): Promise<number | undefined> {
     const id = this.idColumn!;
     const inScope = (alias: string) => (this.physnetColumn ? ` AND ${alias}.${this.physnetColumn} = ?` : '');
     const scopeArgs = this.physnetColumn ? [physnet] : [];
-    const sql =
+    const highest = `SELECT a.${id} AS c FROM ${this.table} a WHERE a.${id} >= ? AND a.${id} <= ?${inScope('a')} ORDER BY a.${id} DESC LIMIT 1`;
+    const [top] = (await em.query(placeholders(em, highest), [min, max, ...scopeArgs])) as { c: number | string }[];
+    if (!top) return min;
+    if (Number(top.c) < max) return Number(top.c) + 1;
+    const lowest =
       `SELECT c FROM (SELECT CAST(? AS INTEGER) AS c UNION ALL ` +
       `SELECT a.${id} + 1 FROM ${this.table} a WHERE a.${id} >= ? AND a.${id} < ?${inScope('a')}) cand ` +
       `WHERE NOT EXISTS (SELECT 1 FROM ${this.table} b WHERE b.${id} = cand.c${inScope('b')}) ORDER BY c LIMIT 1`;
-    const rows = (await em.query(placeholders(em, sql), [min, min, max, ...scopeArgs, ...scopeArgs])) as { c: number | string }[];
+    const rows = (await em.query(placeholders(em, lowest), [min, min, max, ...scopeArgs, ...scopeArgs])) as { c: number | string }[];
     return rows.length ? Number(rows[0].c) : undefined;
   }
 

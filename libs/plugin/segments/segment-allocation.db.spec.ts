@@ -96,17 +96,22 @@ describe.each(['sqlite', 'postgres'] as const)('segment allocation on %s', (dial
     expect(await tenant()).toEqual({ network_type: 'vlan', physical_network: 'physnet2', segmentation_id: 1 });
   });
 
-  it('gives released ids back, lowest first', async () => {
-    const small = typesWith({ tenant_network_types: ['vxlan'], vni_ranges: ['1:3'] });
-    const take = () => tx((em) => small.allocateTenantSegment(em));
-    expect([(await take()).segmentation_id, (await take()).segmentation_id, (await take()).segmentation_id]).toEqual([1, 2, 3]);
+  it('hands out ids upwards and reuses released ones, lowest first, once the range is full', async () => {
+    const small = typesWith({ tenant_network_types: ['vxlan'], vni_ranges: ['1:4'] });
+    const take = async () => (await tx((em) => small.allocateTenantSegment(em))).segmentation_id;
+    const release = (id: number) => tx((em) => small.releaseSegment(em, { network_type: 'vxlan', physical_network: null, segmentation_id: id }));
+    expect([await take(), await take(), await take()]).toEqual([1, 2, 3]);
+    await release(1);
+    // Upwards while the range's top is free (one index lookup), then the lowest released id.
+    expect([await take(), await take()]).toEqual([4, 1]);
     expect(await errorOf(take())).toEqual({
       status: 503,
       type: 'NoNetworkAvailable',
       message: 'Unable to create the network. No tenant network is available for allocation.',
     });
-    await tx((em) => small.releaseSegment(em, { network_type: 'vxlan', physical_network: null, segmentation_id: 2 }));
-    expect((await take()).segmentation_id).toBe(2);
+    await release(3);
+    await release(2);
+    expect([await take(), await take()]).toEqual([2, 3]);
   });
 
   it('reserves provider segments once, inside or outside the ranges', async () => {

@@ -45,7 +45,7 @@ export abstract class TunnelTypeDriver implements TypeDriver {
   }
 
   async allocateTenantSegment(em: EntityManager): Promise<SegmentSpec | undefined> {
-    const id = await this.allocations.takeLowest(em, null, this.ranges);
+    const id = await this.allocations.takeFree(em, null, this.ranges);
     return id === undefined ? undefined : { network_type: this.type, physical_network: null, segmentation_id: id };
   }
 

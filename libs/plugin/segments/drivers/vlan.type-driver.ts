@@ -59,7 +59,7 @@ export class VlanTypeDriver implements TypeDriver {
 
   private async takeFrom(em: EntityManager, physnets: string[]): Promise<SegmentSpec | undefined> {
     for (const physnet of physnets) {
-      const id = await VLAN_ALLOCATIONS.takeLowest(em, physnet, this.ranges.get(physnet) ?? []);
+      const id = await VLAN_ALLOCATIONS.takeFree(em, physnet, this.ranges.get(physnet) ?? []);
       if (id !== undefined) return { network_type: this.type, physical_network: physnet, segmentation_id: id };
     }
     return undefined;
