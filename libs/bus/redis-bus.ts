@@ -179,11 +179,6 @@ export class RedisBus implements Bus {
     else this.commands.disconnect();
   }
 
-  /** Every key this bus writes starts with this (BullMQ's included): for tests that clean up after themselves. */
-  keyPattern(): string {
-    return `${this.prefix}:*`;
-  }
-
   private connect(role: string, options: { maxRetriesPerRequest?: number | null }): Redis {
     const conn = new Redis(this.url, { ...options, connectionName: `${this.prefix}-bus-${role}` });
     conn.on('error', (err: Error) => this.log.warn({ role, error: err.message }, 'bus redis connection error'));
