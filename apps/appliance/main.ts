@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const log = pino({ level: config.log.level, base: { service: 'neutron-appliance' } });
 
-  const api = await createHttpApp(ApplianceModule.forRoot(config), {
+  const api = await createHttpApp(ApplianceModule.forRoot(config, log), {
     bodyLimit: config.api.body_limit_bytes,
     log,
     renderError: (error, req, reply) => renderError(error, req, reply, log),

@@ -30,6 +30,7 @@ import {
   sameGroups,
 } from './port-rules.js';
 import { AUTO_DELETE_PORT_OWNERS } from './ports.contract.js';
+import { PORT_LIFECYCLE, type PortLifecycle } from './port-lifecycle.contract.js';
 
 const MAC_ATTEMPTS = 16;
 const BINDING_PROFILE_LEN = 4095;
@@ -49,6 +50,7 @@ export class PortsService implements ResourceService, NetworkPorts {
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(IPAM) private readonly ipam: Ipam,
     @Inject(PORT_SECURITY_GROUPS) private readonly groups: PortSecurityGroups,
+    @Inject(PORT_LIFECYCLE) private readonly lifecycle: PortLifecycle,
   ) {
     this.nextMac = macGenerator(config.network.base_mac);
     this.related = { ipam, groups };
@@ -115,6 +117,7 @@ export class PortsService implements ResourceService, NetworkPorts {
       binding_vif_type: 'unbound',
       binding_vif_details: {},
     };
+    const binding = await this.lifecycle.beforeCreate(ctx, row);
     await this.insertPort(ctx, row, explicitMac);
     const requests = item.fixed_ips as FixedIpRequest[] | undefined;
     // macAddress is beyond the contract's type: the IPAM service reads it for EUI-64 (SLAAC) addresses.
@@ -135,7 +138,9 @@ export class PortsService implements ResourceService, NetworkPorts {
     await replaceDhcpOpts(ctx.em, row.id, opts, false);
     const tags = [...(item.tags as string[])].sort();
     if (tags.length) await replaceTags(ctx.em, row.id, tags);
-    return presentPort(row, { fixedIps, groups, pairs, opts, tags, networkOwner: net.project_id });
+    const port = presentPort(row, { fixedIps, groups, pairs, opts, tags, networkOwner: net.project_id });
+    await this.lifecycle.afterCreate(ctx, row, port, binding);
+    return port;
   }
 
   async update(ctx: RequestContext, current: ApiObject, changes: ApiObject): Promise<ApiObject> {
@@ -147,6 +152,7 @@ export class PortsService implements ResourceService, NetworkPorts {
     if ('mac_address' in changes) await this.changeMac(ctx, row, changes, next);
     if ('port_security_enabled' in changes) next.port_security_enabled = changes.port_security_enabled as boolean;
     Object.assign(next, this.bindingChanges(row, changes));
+    const binding = await this.lifecycle.beforeUpdate(ctx, row, next);
     const updated = revised(row, next);
     const columns = { ...next, revision_number: updated.revision_number, updated_at: updated.updated_at };
     await ctx.em.getRepository(PortEntity).update({ id }, columns as QueryDeepPartialEntity<PortRow>);
@@ -182,10 +188,14 @@ export class PortsService implements ResourceService, NetworkPorts {
       opts = merged;
     }
     const net = await this.networks.find(ctx, row.network_id);
-    return presentPort(updated, { fixedIps, groups, pairs, opts, tags: current.tags as string[], networkOwner: net?.project_id });
+    const port = presentPort(updated, { fixedIps, groups, pairs, opts, tags: current.tags as string[], networkOwner: net?.project_id });
+    await this.lifecycle.afterUpdate(ctx, row, updated, port, current, binding);
+    return port;
   }
 
   async delete(ctx: RequestContext, current: ApiObject): Promise<void> {
+    const row = await this.findRow(ctx, current.id as string);
+    if (row) await this.lifecycle.beforeDelete(ctx, row, current);
     await this.remove(ctx, current.id as string);
   }
 

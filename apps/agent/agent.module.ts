@@ -1,0 +1,17 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { L2AgentsModule } from '../../libs/agents/l2/l2-agents.module.js';
+import { BusModule } from '../../libs/bus/bus.module.js';
+import { type AppConfig, ConfigModule } from '../../libs/config/index.js';
+
+export type AgentType = 'l2';
+export const AGENT_TYPES: readonly AgentType[] = ['l2'];
+
+/** One agent process: config, the bus, and the agent of the chosen type for each given host. No database, no HTTP. */
+@Module({})
+export class AgentModule {
+  static forRoot(config: AppConfig, type: AgentType, hosts: string[], log: Logger): DynamicModule {
+    const agents = { l2: () => L2AgentsModule.forRoot({ hosts, log }) }[type]();
+    return { module: AgentModule, imports: [ConfigModule.forRoot(config), BusModule.forRoot(config, log), agents] };
+  }
+}

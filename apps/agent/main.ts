@@ -1,0 +1,35 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { ConfigError, loadConfig } from '../../libs/config/index.js';
+import { AGENT_TYPES, type AgentType, AgentModule } from './agent.module.js';
+
+const USAGE = `usage: agent --type ${AGENT_TYPES.join('|')} [--host H ...] [--config FILE]`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { type: { type: 'string' }, host: { type: 'string', multiple: true }, config: { type: 'string' } },
+    strict: true,
+  });
+  const type = values.type as AgentType;
+  if (!AGENT_TYPES.includes(type)) throw new ConfigError(`--type is required (${AGENT_TYPES.join(', ')})\n${USAGE}`);
+  const config = loadConfig();
+  if (config.bus.transport !== 'redis') {
+    throw new ConfigError('bus.transport: an agent process reaches its server over Redis; set APPLIANCE_BUS_TRANSPORT=redis');
+  }
+  const hosts = values.host?.length ? values.host : [config.agents.host || hostname()];
+  const log = pino({ level: config.log.level, base: { service: `neutron-${type}-agent` } });
+
+  const app = await NestFactory.createApplicationContext(AgentModule.forRoot(config, type, hosts, log), { logger: false });
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  await app.init();
+  log.info({ type, hosts, bus: config.bus.transport }, 'agent ready');
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
+  else process.stderr.write(`agent failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
