@@ -124,3 +124,79 @@ export interface NetworkDeleteNotice {
 
 /** The linuxbridge device name of a port: `tap` + the first 11 characters of its id. */
 export const tapDevice = (portId: string) => `tap${portId.slice(0, 11)}`;
+
+// ---- DHCP (issue 6). The server schedules networks and owns the DHCP port (it creates, updates and deletes it in
+// the same transaction as the change that needs it); the agent serves what get_network_info returns. ----
+
+/** One subnet as the DHCP agent needs it. */
+export interface DhcpSubnetInfo {
+  id: string;
+  cidr: string;
+  ip_version: number;
+  gateway_ip: string | null;
+  enable_dhcp: boolean;
+  dns_nameservers: string[];
+  host_routes: { destination: string; nexthop: string }[];
+  ipv6_address_mode: string | null;
+  ipv6_ra_mode: string | null;
+}
+
+/** One port as the DHCP agent needs it (every port of the network, the DHCP port included). */
+export interface DhcpPortInfo {
+  id: string;
+  mac_address: string;
+  device_owner: string;
+  device_id: string;
+  admin_state_up: boolean;
+  fixed_ips: { subnet_id: string; ip_address: string }[];
+  extra_dhcp_opts: { opt_name: string; opt_value: string; ip_version: number }[];
+}
+
+/** PLUGIN_TOPIC `get_network_info` answer (null when the network is gone or no longer hosted by this agent). */
+export interface DhcpNetworkInfo {
+  id: string;
+  project_id: string;
+  mtu: number;
+  admin_state_up: boolean;
+  subnets: DhcpSubnetInfo[];
+  ports: DhcpPortInfo[];
+  /** This agent's DHCP port on the network (its addresses are the server's), or null while there is none. */
+  dhcp_port: DhcpPortInfo | null;
+}
+
+/** PLUGIN_TOPIC `get_active_networks_info` request: the networks scheduled to the DHCP agent on `host`. */
+export interface DhcpActiveNetworksRequest {
+  host: string;
+}
+
+/** PLUGIN_TOPIC `get_network_info` request. */
+export interface DhcpNetworkInfoRequest {
+  network_id: string;
+  host: string;
+}
+
+/** PLUGIN_TOPIC `dhcp_ready_on_ports`: the agent serves these ports now (clears their DHCP provisioning block). */
+export interface DhcpReadyRequest {
+  port_ids: string[];
+}
+
+/**
+ * Server → DHCP agent casts on dhcpAgentTopic(host). Every notice names the network; the agent refetches it with
+ * get_network_info (Neutron sends network_create_end, subnet_update_end, port_create_end… with full bodies; one
+ * refetch per notice keeps the agent simple and never stale).
+ */
+export interface DhcpNetworkNotice {
+  network_id: string;
+}
+/** Methods: `network_update` (anything on the network changed: refetch), `network_remove` (unscheduled or deleted). */
+export const DHCP_AGENT_METHODS = ['network_update', 'network_remove'] as const;
+
+/** DHCP agent configurations in report_state (like neutron-dhcp-agent's). */
+export interface DhcpAgentConfigurations {
+  dhcp_driver: string;
+  dhcp_lease_duration: number;
+  networks: number;
+  subnets: number;
+  ports: number;
+  log_agent_heartbeats: boolean;
+}
