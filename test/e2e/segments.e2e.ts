@@ -199,11 +199,12 @@ describe.each(DIALECTS)('segments and provider networks (%s)', (dialect) => {
     const res = await admin().post('/v2.0/segments', { segment: { network_id: id, network_type: 'vlan', physical_network: 'physnet1', name: 'second' } });
     expectStatus(res, 201);
     const second = res.body.segment;
-    expect(second).toMatchObject({ network_id: id, network_type: 'vlan', physical_network: 'physnet1', segmentation_id: 100, name: 'second' });
+    // The next VLAN above the highest in use on physnet1 (101, 150).
+    expect(second).toMatchObject({ network_id: id, network_type: 'vlan', physical_network: 'physnet1', segmentation_id: 151, name: 'second' });
     const net = (await admin().get(`/v2.0/networks/${id}`)).body.network;
     expect(net.segments).toEqual([
       { 'provider:network_type': 'vlan', 'provider:physical_network': 'physnet1', 'provider:segmentation_id': 150 },
-      { 'provider:network_type': 'vlan', 'provider:physical_network': 'physnet1', 'provider:segmentation_id': 100 },
+      { 'provider:network_type': 'vlan', 'provider:physical_network': 'physnet1', 'provider:segmentation_id': 151 },
     ]);
     expect('provider:network_type' in net).toBe(false);
     expectNeutronError(
@@ -218,7 +219,7 @@ describe.each(DIALECTS)('segments and provider networks (%s)', (dialect) => {
       400, 'HTTPBadRequest', 'Cannot update read-only attribute segmentation_id',
     );
     const vlanSegments = (await admin().get('/v2.0/segments?network_type=vlan&physical_network=physnet1')).body.segments as Json[];
-    expect(vlanSegments.map((s) => s.segmentation_id).sort()).toEqual([100, 101, 150]);
+    expect(vlanSegments.map((s) => s.segmentation_id).sort()).toEqual([101, 150, 151]);
     expectNeutronError(
       await admin().post('/v2.0/segments', { segment: { network_id: id, network_type: 'vlan', physical_network: 'physnet1', segmentation_id: 101 } }),
       409, 'VlanIdInUse', 'Unable to create the network. The VLAN 101 on physical network physnet1 is in use.',
@@ -230,7 +231,7 @@ describe.each(DIALECTS)('segments and provider networks (%s)', (dialect) => {
     await cli().openstack(['network', 'segment', 'delete', second.id]);
     expect((await segmentsOf(id)).map((s) => s.segmentation_id)).toEqual([150]);
     // The deleted segment's VLAN is free again.
-    const reuse = await admin().post('/v2.0/segments', { segment: { network_id: id, network_type: 'vlan', physical_network: 'physnet1', segmentation_id: 100 } });
+    const reuse = await admin().post('/v2.0/segments', { segment: { network_id: id, network_type: 'vlan', physical_network: 'physnet1', segmentation_id: 151 } });
     expectStatus(reuse, 201);
     expectNeutronError(await admin().get(`/v2.0/segments/${second.id}`), 404, 'SegmentNotFound', `Segment ${second.id} could not be found.`);
   });
