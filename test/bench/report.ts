@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import os from 'node:os';
 import { join } from 'node:path';
 import type { MemoryInfo, StartTiming } from './appliance.js';
+import { dhcpTargets } from './cases/dhcp.js';
 import type { CaseResult } from './runner.js';
 import { round } from './stats.js';
 import type { Target } from './types.js';
@@ -75,6 +76,7 @@ export function evaluateTargets(start: StartTiming, cases: CaseResult[], afterRu
       reference: '83 ms',
     }),
     ...portTargets(cases),
+    ...dhcpTargets(cases),
     target({ id: 'rss.after-run', title: 'appliance RSS after the run', unit: 'MB', limit: 150, measured: afterRun ? round(afterRun.rssMb, 1) : null, reference: '~1.3 GB' }),
     target({
       id: 'start.first-authenticated-200',

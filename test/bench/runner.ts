@@ -53,9 +53,14 @@ export async function runCase(ctx: BenchContext, c: BenchCase): Promise<CaseResu
 
   const worker = async () => {
     for (let i = next++; i < count; i = next++) {
+      if (c.exchange) {
+        const t = performance.now();
+        await c.exchange(ctx, i).then(() => samples.push(performance.now() - t), (error: Error) => noteError(i, error.message));
+        continue;
+      }
       let spec: RequestSpec;
       try {
-        spec = c.request(ctx, i);
+        spec = c.request!(ctx, i);
       } catch (error) {
         noteError(i, `request(): ${(error as Error).message}`);
         continue;

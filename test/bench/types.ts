@@ -45,7 +45,9 @@ export interface BenchCase {
   count: number;
   concurrency: number;
   prepare?(ctx: BenchContext, count: number): Promise<void>;
-  request(ctx: BenchContext, i: number): RequestSpec;
+  request?(ctx: BenchContext, i: number): RequestSpec;
+  /** Instead of `request`: a timed round trip that is not HTTP (e.g. a DHCP exchange over UDP); throws on a wrong answer. */
+  exchange?(ctx: BenchContext, i: number): Promise<void>;
   check?(ctx: BenchContext, i: number, res: HttpResponse): void;
   /** Untimed, once after the run (e.g. forget ids the case deleted). */
   finish?(ctx: BenchContext): Promise<void>;

@@ -1,4 +1,5 @@
 import type { BenchCase } from '../types.js';
+import { dhcpCases } from './dhcp.js';
 import { identityCases } from './identity.js';
 import { networkCases } from './networks.js';
 import { portCases } from './ports.js';
@@ -13,5 +14,5 @@ export interface CaseOptions {
  * of what its case needs, so `--only` works on any subset.
  */
 export function allCases(opts: CaseOptions): BenchCase[] {
-  return [...identityCases(opts.adminPassword), ...networkCases, ...portCases];
+  return [...identityCases(opts.adminPassword), ...networkCases, ...portCases, ...dhcpCases];
 }

@@ -23,8 +23,10 @@ export interface Lease {
   serverId: number;
   /** `siaddr` (dnsmasq's server-ip-address extra option), else 0. */
   siaddr: number;
-  /** Every option of an OFFER/ACK except 53 and 54, in send order; 51/58/59 included. */
-  options: Map<number, Uint8Array>;
+  /** Every option of an OFFER/ACK after 53, in send order: 54 first, lease times included. Built once. */
+  replyOptions: [number, Uint8Array][];
+  /** The same for an ACK to INFORM: no lease times (RFC 2131 §4.3.5). */
+  informOptions: [number, Uint8Array][];
 }
 
 export interface Client {
@@ -170,7 +172,7 @@ function portLease(port: DhcpNetwork['ports'][number], networkId: string, plan: 
     else if (encoded.kind === 'siaddr') siaddr = encoded.address;
     else if ((opt.ip_version ?? 4) === 4) warnings.push(`port ${port.id}: extra_dhcp_opt ${opt.opt_name}: ${encoded.reason}`);
   }
-  return { portId: port.id, networkId, subnetId: plan.subnet.id, cidr: plan.cidr, address, serverId: plan.serverId, siaddr, options };
+  const replyOptions: [number, Uint8Array][] = [[Option.SERVER_ID, addresses([plan.serverId])], ...options];
+  const informOptions = replyOptions.filter(([code]) => !LEASE_TIME_CODES.has(code));
+  return { portId: port.id, networkId, subnetId: plan.subnet.id, cidr: plan.cidr, address, serverId: plan.serverId, siaddr, replyOptions, informOptions };
 }
-
-export const isLeaseTimeOption = (code: number): boolean => LEASE_TIME_CODES.has(code);
