@@ -1,0 +1,28 @@
+/** The server's `get_network_info` answer (libs/agents/rpc.contract.ts) as the DHCP core's input. */
+import type { DhcpNetworkInfo } from '../../rpc.contract.js';
+import type { DhcpNetwork } from './dhcp-state.js';
+
+/** Ports dnsmasq gets no host entry for (neutron/agent/linux/dhcp.py port_requires_dhcp_configuration). */
+const NO_DHCP_ENTRY = new Set(['network:router_ha_interface', 'network:floatingip', 'network:dhcp', 'network:distributed']);
+
+export function dhcpNetworkFromInfo(info: DhcpNetworkInfo): DhcpNetwork {
+  const dhcpAddresses: Record<string, string> = {};
+  for (const ip of info.dhcp_port?.fixed_ips ?? []) dhcpAddresses[ip.subnet_id] ??= ip.ip_address;
+  return {
+    id: info.id,
+    mtu: info.mtu,
+    subnets: info.subnets.map((s) => ({
+      id: s.id,
+      cidr: s.cidr,
+      gateway_ip: s.gateway_ip,
+      dns_nameservers: s.dns_nameservers,
+      host_routes: s.host_routes,
+      enable_dhcp: s.enable_dhcp,
+      ip_version: s.ip_version,
+    })),
+    dhcp_addresses: dhcpAddresses,
+    ports: info.ports
+      .filter((p) => !p.device_owner || !NO_DHCP_ENTRY.has(p.device_owner))
+      .map((p) => ({ id: p.id, mac_address: p.mac_address, fixed_ips: p.fixed_ips, extra_dhcp_opts: p.extra_dhcp_opts })),
+  };
+}
