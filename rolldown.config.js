@@ -18,7 +18,11 @@ const external = [
 ];
 
 export default defineConfig({
-  input: { appliance: 'dist/apps/appliance/main.js' },
+  input: {
+    appliance: 'dist/apps/appliance/main.js',
+    'neutron-server': 'dist/apps/neutron-server/main.js',
+    agent: 'dist/apps/agent/main.js',
+  },
   platform: 'node',
   external,
   output: { dir: 'dist/bundle', format: 'esm', sourcemap: true, entryFileNames: '[name].js' },

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import { ConfigError, loadConfig } from '../../libs/config/index.js';
+import { ConfigError, failedToStart, loadConfig } from '../../libs/config/index.js';
 import { AGENT_TYPES, type AgentType, AgentModule } from './agent.module.js';
 
 const USAGE = `usage: agent --type ${AGENT_TYPES.join('|')} [--host H ...] [--config FILE]`;
@@ -28,8 +28,4 @@ async function main(): Promise<void> {
   log.info({ type, hosts, bus: config.bus.transport }, 'agent ready');
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof ConfigError) process.stderr.write(`${error.message}\n`);
-  else process.stderr.write(`agent failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+main().catch(failedToStart('agent'));

@@ -20,7 +20,7 @@ export function createBus(config: Pick<AppConfig, 'bus'>, log: Logger = pino({ n
       return new InProcessBus({ rpcTimeoutMs: bus.rpc_timeout_ms, log });
     case 'redis':
       return new DeferredBus(
-        import('./redis-bus.js').then(({ RedisBus }) => new RedisBus({ url: bus.redis_url, rpcTimeoutMs: bus.rpc_timeout_ms, prefix: opts.prefix, log })),
+        import('./redis-bus.js').then(({ RedisBus }) => new RedisBus({ url: bus.redis_url, rpcTimeoutMs: bus.rpc_timeout_ms, prefix: opts.prefix ?? bus.redis_prefix, log })),
       );
   }
 }

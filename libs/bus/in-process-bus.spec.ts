@@ -251,7 +251,7 @@ describe('InProcessBus queues', () => {
 });
 
 describe('createBus and BusModule', () => {
-  const config = { bus: { transport: 'in-process' as const, redis_url: 'redis://127.0.0.1:6379', rpc_timeout_ms: 40 } };
+  const config = { bus: { transport: 'in-process' as const, redis_url: 'redis://127.0.0.1:6379', redis_prefix: 'neutron', rpc_timeout_ms: 40 } };
 
   it('createBus gives the configured transport with the configured timeout', async () => {
     const bus: Bus = createBus(config, pino({ level: 'silent' }));

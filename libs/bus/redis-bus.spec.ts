@@ -224,7 +224,7 @@ describe('RedisBus (real Redis)', () => {
   });
 
   it('createBus gives the Redis transport when configured', async () => {
-    const bus = createBus({ bus: { transport: 'redis', redis_url: url, rpc_timeout_ms: 1_000 } }, silent, { prefix });
+    const bus = createBus({ bus: { transport: 'redis', redis_url: url, redis_prefix: 'unused', rpc_timeout_ms: 1_000 } }, silent, { prefix });
     buses.push(bus);
     await bus.subscribe('t', { ping: () => 'pong' });
     await expect(open().call('t', 'ping', null)).resolves.toBe('pong');

@@ -85,6 +85,7 @@ export const configSchema = z
       .object({
         transport: z.enum(['in-process', 'redis']),
         redis_url: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL'),
+        redis_prefix: z.string().regex(/^[\w.-]+$/, 'letters, digits, . _ -'), // first part of every Redis key
         rpc_timeout_ms: z.number().int().min(1),
       })
       .strict(),

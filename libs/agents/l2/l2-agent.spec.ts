@@ -140,7 +140,7 @@ const wiredPorts = (driver: SimulatedL2Driver) => driver.bridgesNow().flatMap((b
 const lastReport = (host: string) => server.reports.filter((r) => r.host === host).at(-1);
 
 beforeEach(async () => {
-  bus = createBus({ bus: { transport: 'in-process', redis_url: 'redis://127.0.0.1:6379', rpc_timeout_ms: 1000 } }, silent);
+  bus = createBus({ bus: { transport: 'in-process', redis_url: 'redis://127.0.0.1:6379', redis_prefix: 'neutron', rpc_timeout_ms: 1000 } }, silent);
   server = new FakeServer(bus);
   await server.listen();
 });

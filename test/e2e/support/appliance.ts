@@ -15,12 +15,14 @@ export type Dialect = 'sqlite' | 'postgres';
 export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../..');
-const MAIN = join(REPO_ROOT, 'dist/bundle/appliance.js');
+const bundle = (name: string) => join(REPO_ROOT, `dist/bundle/${name}.js`);
 const HOST = '127.0.0.1';
 const ADMIN_PASSWORD = 'admin';
 
 export interface StartOptions {
   dialect: Dialect;
+  /** Which process shape to run: the all-in-one appliance (default) or the split deployment's neutron-server. */
+  shape?: 'appliance' | 'neutron-server';
   /** Extra APPLIANCE_* variables. */
   env?: Record<string, string>;
 }
@@ -71,7 +73,8 @@ export const healthProbe: ReadyProbe = async ({ apiUrl }) => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startAppliance(opts: StartOptions): Promise<Appliance> {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npm run build\` first`);
+  const main = bundle(opts.shape ?? 'appliance');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   const [apiPort, identityPort] = [await freePort(), await freePort()];
   const dataDir = await mkdtemp(join(tmpdir(), `appliance-e2e-${opts.dialect}-`));
   let db: TempDatabase | undefined;
@@ -98,7 +101,7 @@ export async function startAppliance(opts: StartOptions): Promise<Appliance> {
   const launch = async (probe: ReadyProbe): Promise<number> => {
     out = '';
     const t0 = performance.now();
-    const proc = spawn(process.execPath, [...APPLIANCE_NODE_FLAGS, MAIN], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [...APPLIANCE_NODE_FLAGS, main], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
     live.add(proc);
     const append = (chunk: Buffer) => {
@@ -166,6 +169,43 @@ export async function startAppliance(opts: StartOptions): Promise<Appliance> {
       await terminate();
       await rm(dataDir, { recursive: true, force: true });
       await db?.drop();
+    },
+  };
+}
+
+export interface AgentProcess {
+  output(): string;
+  /** SIGTERM (or SIGKILL); resolves once the process is gone. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** `node dist/bundle/agent.js …args` with the given environment (the split deployment's agent process). */
+export function startAgentProcess(args: string[], env: Record<string, string>): AgentProcess {
+  const main = bundle('agent');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
+  const proc = spawn(process.execPath, [main, ...args], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH, APPLIANCE_LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(proc);
+  let out = '';
+  const append = (chunk: Buffer) => {
+    out = (out + chunk.toString('utf8')).slice(-20_000);
+  };
+  proc.stdout?.on('data', append);
+  proc.stderr?.on('data', append);
+  const exited = new Promise<void>((ok) =>
+    proc.once('exit', () => {
+      live.delete(proc);
+      ok();
+    }),
+  );
+  return {
+    output: () => out,
+    stop: async (signal = 'SIGTERM') => {
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill(signal);
+      await exited;
     },
   };
 }
