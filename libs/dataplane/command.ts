@@ -12,6 +12,8 @@ export class CommandError extends Error {
     readonly exitCode: number | null,
     readonly stderr: string,
     readonly signal: NodeJS.Signals | null = null,
+    /** what it printed before failing (ping's summary, for one) */
+    readonly stdout = '',
   ) {
     super(`\`${command.join(' ')}\` failed (${signal ?? `exit ${exitCode}`}): ${stderr.trim() || '(no stderr)'}`);
     this.name = 'CommandError';
@@ -40,7 +42,7 @@ export function runCommand(file: string, args: readonly string[], opts: RunOptio
         const e = err as NodeJS.ErrnoException & { code?: number | string; signal?: NodeJS.Signals | null };
         const exitCode = typeof e.code === 'number' ? e.code : null;
         const detail = stderr || (typeof e.code === 'string' ? `${e.code}: ${e.message}` : '');
-        reject(new CommandError([file, ...args], exitCode, detail, e.signal ?? null));
+        reject(new CommandError([file, ...args], exitCode, detail, e.signal ?? null, stdout));
       },
     );
   });

@@ -7,8 +7,10 @@ import { BUS, type Bus } from '../../bus/bus.contract.js';
 import { BusModule } from '../../bus/index.js';
 import { type AppConfig, ConfigModule, loadConfig } from '../../config/index.js';
 import { REPORTS_TOPIC, type ReportStateRequest } from '../rpc.contract.js';
-import { l2AgentHosts, L2AgentFleet } from './l2-agents.js';
+import { driverFor, L2AgentFleet, l2AgentHosts, l2Capabilities } from './l2-agents.js';
 import { L2AgentsModule } from './l2-agents.module.js';
+import { LinuxL2Driver } from './linux-l2-driver.js';
+import { SimulatedL2Driver } from './simulated-l2-driver.js';
 
 function config(agents: Partial<AppConfig['agents']>, l2: Partial<AppConfig['agents']['l2']> = {}): AppConfig {
   const base = loadConfig({ argv: [], env: {} });
@@ -29,11 +31,14 @@ describe('l2AgentHosts', () => {
     expect(l2AgentHosts(config({ host: 'node1' }, { enabled: false }))).toEqual([]);
   });
 
-  it("refuses a dataplane driver it does not have rather than pretend", () => {
-    const c = config({ host: 'node1' });
-    expect(() => new L2AgentFleet({ bus: {} as Bus, config: { ...c, dataplane: { ...c.dataplane, driver: 'linux' } } })).toThrow(
-      /dataplane.driver/,
-    );
+  it('APPLIANCE_DATAPLANE_DRIVER=linux gives this host the linux driver in APPLIANCE_HOST_NAMESPACE; extra hosts stay simulated', () => {
+    const c = loadConfig({ argv: [], env: { APPLIANCE_DATAPLANE_DRIVER: 'linux', APPLIANCE_HOST_NAMESPACE: 'appliance-x' } });
+    const caps = l2Capabilities(c);
+    const own = driverFor(c, caps, { ownHost: true });
+    expect(own).toBeInstanceOf(LinuxL2Driver);
+    expect((own as LinuxL2Driver).namespace).toBe('appliance-x');
+    expect(driverFor(c, caps, { ownHost: false })).toBeInstanceOf(SimulatedL2Driver);
+    expect(driverFor(config({ host: 'node1' }), caps, { ownHost: true })).toBeInstanceOf(SimulatedL2Driver);
   });
 });
 

@@ -4,6 +4,7 @@ import type { Bus } from '../../bus/bus.contract.js';
 import type { AppConfig } from '../../config/index.js';
 import { L2Agent } from './l2-agent.js';
 import type { L2Capabilities, L2Driver } from './l2-driver.js';
+import { LinuxL2Driver } from './linux-l2-driver.js';
 import { SimulatedL2Driver } from './simulated-l2-driver.js';
 
 /** The hosts this process runs an L2 agent for: agents.host (or the machine's name), then agents.l2.extra_hosts. */
@@ -19,9 +20,19 @@ export function l2Capabilities(config: AppConfig): L2Capabilities {
   };
 }
 
-function driverFor(config: AppConfig, caps: L2Capabilities): L2Driver {
-  if (config.dataplane.driver === 'simulated') return new SimulatedL2Driver(caps);
-  throw new Error(`dataplane.driver: the '${config.dataplane.driver}' L2 driver is not available yet; use 'simulated'`);
+/**
+ * The driver of one agent. With `linux`, only this machine's own agent (the first host) wires real devices; the
+ * extra hosts are simulated compute hosts (agents.l2.extra_hosts) and keep the simulated driver: two linux drivers
+ * in one namespace would remove each other's bridges.
+ */
+export function driverFor(config: AppConfig, caps: L2Capabilities, opts: { ownHost: boolean; log?: Logger }): L2Driver {
+  switch (config.dataplane.driver) {
+    case 'simulated':
+      return new SimulatedL2Driver(caps);
+    case 'linux':
+      if (!opts.ownHost) return new SimulatedL2Driver(caps);
+      return new LinuxL2Driver({ namespace: config.dataplane.host_namespace, capabilities: caps, log: opts.log });
+  }
 }
 
 export interface L2AgentsOptions {
@@ -40,11 +51,11 @@ export class L2AgentFleet {
   constructor(opts: L2AgentsOptions) {
     const caps = l2Capabilities(opts.config);
     this.agents = (opts.hosts ?? l2AgentHosts(opts.config)).map(
-      (host) =>
+      (host, i) =>
         new L2Agent({
           host,
           bus: opts.bus,
-          driver: driverFor(opts.config, caps),
+          driver: driverFor(opts.config, caps, { ownHost: i === 0, log: opts.log }),
           capabilities: caps,
           reportIntervalSeconds: opts.config.agents.report_interval,
           pollIntervalMs: opts.pollIntervalMs,
