@@ -371,9 +371,24 @@ describe('robustness', () => {
     expect(r.handle(offer).reply).toBeUndefined();
   });
 
+  it("fits a reply into the client's maximum message size, dropping 249 and then the port's extra options", () => {
+    const network = net10();
+    network.subnets[0].host_routes = [{ destination: '172.16.0.0/24', nexthop: '10.0.0.1' }];
+    network.ports[0].extra_dhcp_opts = [{ opt_name: 'root-path', opt_value: 'x'.repeat(200) }];
+    const r = responder([network]);
+    const outcome = r.handle(captured.UDHCPC_DISCOVER); // option 57: 576-byte datagrams
+    const small = seen(outcome);
+    expect(small.length).toBeLessThanOrEqual(576 - 28);
+    expect(codes(small)).toEqual([53, 54, 51, 58, 59, 1, 28, 3, 6, 12, 15, 26, 121, 61]);
+    expect(outcome.event.reason).toBe("options 249, 17 left out to fit the client's maximum message size");
+    const large = seen(r.handle(clientPacket({ mac: MAC, options: opt.type(DHCP.DISCOVER) + '390205dc' }))); // 57: 1500
+    expect(large.length).toBeGreaterThan(548);
+    expect(codes(large)).toEqual(expect.arrayContaining([121, 249, 17]));
+  });
+
   it('pads every reply to at least 300 bytes and lets long ones grow', () => {
     const network = net10();
-    network.ports[0].extra_dhcp_opts = [{ opt_name: 'root-path', opt_value: 'x'.repeat(200) }];
+    network.ports[0].extra_dhcp_opts = [{ opt_name: 'root-path', opt_value: 'x'.repeat(150) }];
     const r = responder([network]);
     expect(seen(r.handle(captured.DHCLIENT_INIT_REBOOT)).length).toBeGreaterThan(300);
     const nak = r.handle(clientPacket({ mac: MAC, options: opt.type(DHCP.REQUEST) + opt.requestedIp('10.0.0.9') })).reply!;

@@ -6,6 +6,7 @@ import { type DhcpMessage, parseDhcp, serializeDhcp } from './dhcp-codec.js';
 import { addressOption, BOOTREPLY, BOOTREQUEST, BROADCAST_FLAG, type DhcpPacket, macOf, MessageType, messageTypeOf, Option } from './dhcp-packet.js';
 import type { DhcpServerState } from './dhcp-state.js';
 import { inCidr4 } from './ipv4.js';
+import { fitOptions, maxReplyBytes } from './message-size.js';
 import { buildLeaseTable, type Client, type Lease, type LeaseTable } from './lease-table.js';
 import { addresses, text, uint8 } from './option-encoding.js';
 import { type ReplyDestination, replyDestination } from './reply-destination.js';
@@ -121,8 +122,10 @@ export class DhcpResponder {
 
   private answer(request: DhcpPacket, type: MessageType, lease: Lease, event: DhcpEvent): DhcpOutcome {
     const inform = event.kind === 'inform';
-    const options: [number, Uint8Array][] = [typeOption(type), ...(inform ? lease.informOptions : lease.replyOptions)];
-    echoClientId(request, options);
+    const all: [number, Uint8Array][] = [typeOption(type), ...(inform ? lease.informOptions : lease.replyOptions)];
+    echoClientId(request, all);
+    const { options, dropped } = fitOptions(all, maxReplyBytes(request));
+    if (dropped.length) event.reason = `options ${dropped.join(', ')} left out to fit the client's maximum message size`;
     // RFC 2131 table 3: ciaddr is echoed in an ACK, 0 in an OFFER; yiaddr is 0 in an ACK to INFORM.
     const ciaddr = type === MessageType.ACK ? request.ciaddr : 0;
     const message = replyMessage(request, request.flags & BROADCAST_FLAG, ciaddr, inform ? 0 : lease.address, lease.siaddr, options);
