@@ -37,6 +37,9 @@ describe('l2AgentHosts', () => {
     const own = driverFor(c, caps, { ownHost: true });
     expect(own).toBeInstanceOf(LinuxL2Driver);
     expect((own as LinuxL2Driver).namespace).toBe('appliance-x');
+    // configured vxlan and geneve; linuxbridge terminates VXLAN only
+    expect(caps.tunnelTypes).toEqual(['vxlan', 'geneve']);
+    expect((own as LinuxL2Driver).capabilities.tunnelTypes).toEqual(['vxlan']);
     expect(driverFor(c, caps, { ownHost: false })).toBeInstanceOf(SimulatedL2Driver);
     expect(driverFor(config({ host: 'node1' }), caps, { ownHost: true })).toBeInstanceOf(SimulatedL2Driver);
   });

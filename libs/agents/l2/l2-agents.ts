@@ -50,18 +50,19 @@ export class L2AgentFleet {
 
   constructor(opts: L2AgentsOptions) {
     const caps = l2Capabilities(opts.config);
-    this.agents = (opts.hosts ?? l2AgentHosts(opts.config)).map(
-      (host, i) =>
-        new L2Agent({
-          host,
-          bus: opts.bus,
-          driver: driverFor(opts.config, caps, { ownHost: i === 0, log: opts.log }),
-          capabilities: caps,
-          reportIntervalSeconds: opts.config.agents.report_interval,
-          pollIntervalMs: opts.pollIntervalMs,
-          log: opts.log,
-        }),
-    );
+    this.agents = (opts.hosts ?? l2AgentHosts(opts.config)).map((host, i) => {
+      const driver = driverFor(opts.config, caps, { ownHost: i === 0, log: opts.log });
+      return new L2Agent({
+        host,
+        bus: opts.bus,
+        driver,
+        // the agent reports what its driver can wire, so the server binds nothing here that would stay down
+        capabilities: driver instanceof LinuxL2Driver ? driver.capabilities : caps,
+        reportIntervalSeconds: opts.config.agents.report_interval,
+        pollIntervalMs: opts.pollIntervalMs,
+        log: opts.log,
+      });
+    });
   }
 
   agent(host: string): L2Agent | undefined {

@@ -31,6 +31,8 @@ import { bridgeName, vlanDevice, vxlanDevice } from './linuxbridge-names.js';
 const TAP_PREFIX = 'tap';
 const BRIDGE_PREFIX = 'brq';
 const VXLAN_PREFIX = 'vxlan-';
+/** Linuxbridge terminates VXLAN only (no GENEVE, as in Neutron). */
+export const LINUX_TUNNEL_TYPES: readonly string[] = ['vxlan'];
 
 export interface LinuxL2DriverOptions {
   /** the namespace holding taps, bridges and uplinks; '' = the root namespace */
@@ -52,6 +54,8 @@ type Links = Map<string, Link>;
 export class LinuxL2Driver implements L2Driver {
   readonly name = 'linux' as const;
   readonly namespace: string;
+  /** What this driver can wire: the configured tunnel types it supports; the agent reports these. */
+  readonly capabilities: L2Capabilities;
   private readonly caps: L2Capabilities;
   private readonly log: Logger;
   private ready: Promise<void> | null = null;
@@ -63,8 +67,11 @@ export class LinuxL2Driver implements L2Driver {
 
   constructor(private readonly opts: LinuxL2DriverOptions) {
     this.namespace = opts.namespace;
-    this.caps = opts.capabilities;
     this.log = (opts.log ?? pino({ level: 'silent' })).child({ driver: 'linux-l2', namespace: opts.namespace || '(root)' });
+    const tunnelTypes = opts.capabilities.tunnelTypes.filter((t) => LINUX_TUNNEL_TYPES.includes(t));
+    const dropped = opts.capabilities.tunnelTypes.filter((t) => !LINUX_TUNNEL_TYPES.includes(t));
+    if (dropped.length) this.log.warn({ tunnel_types: dropped }, 'the linux L2 driver cannot terminate these tunnel types; not reporting them');
+    this.caps = this.capabilities = { ...opts.capabilities, tunnelTypes };
   }
 
   /** One `ip -json link show`: the poll runs it every interval. */
