@@ -4,20 +4,19 @@ import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { NeutronError, pyList } from '../api/errors/neutron-error.js';
 import type { QuotaEnforcer } from '../api/engine/ports.js';
 import type { RequestContext } from '../api/resource/resource-definition.js';
+import { sqlRows } from '../api/sql/raw-sql.js';
 import { QuotaEntity } from './quota.entity.js';
+
+const QUOTAS_TABLE = QuotaEntity.options.tableName!;
 
 /** Counts a project's rows of one resource (an indexed COUNT on its table). */
 export type UsageCounter = (em: EntityManager, projectId: string) => Promise<number>;
 
 /** Table-backed resources are counted by project_id. */
 export function countByProject(table: string): UsageCounter {
+  const sql = `SELECT COUNT(*) AS n FROM ${table} WHERE project_id = ?`;
   return async (em, projectId) => {
-    const row = await em
-      .createQueryBuilder()
-      .select('COUNT(*)', 'n')
-      .from(table, 't')
-      .where('t.project_id = :projectId', { projectId })
-      .getRawOne<{ n: string | number }>();
+    const [row] = await sqlRows<{ n: string | number }>(em, sql, [projectId]);
     return Number(row?.n ?? 0);
   };
 }
@@ -48,6 +47,16 @@ export class QuotasService implements QuotaEnforcer {
     return limits;
   }
 
+  /** One resource's limit (the project's override, else the default): undefined for a resource without a quota. */
+  private async limit(em: EntityManager, projectId: string, resource: string): Promise<number | undefined> {
+    if (!(resource in this.config.quotas)) return undefined;
+    const [row] = await sqlRows<{ hard_limit: number }>(em, `SELECT hard_limit FROM ${QUOTAS_TABLE} WHERE project_id = ? AND resource = ?`, [
+      projectId,
+      resource,
+    ]);
+    return row ? Number(row.hard_limit) : this.config.quotas[resource];
+  }
+
   usage(em: EntityManager, projectId: string, resource: string): Promise<number> {
     return this.counters.get(resource)?.(em, projectId) ?? Promise.resolve(0);
   }
@@ -57,7 +66,7 @@ export class QuotasService implements QuotaEnforcer {
       // Two replicas creating the project's last allowed network must not both pass the count.
       await ctx.em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`quota:${projectId}:${resource}`]);
     }
-    const limit = (await this.limits(ctx.em, projectId))[resource];
+    const limit = await this.limit(ctx.em, projectId, resource);
     if (limit === undefined || limit < 0) return;
     const used = await this.usage(ctx.em, projectId, resource);
     if (used + count > limit) {

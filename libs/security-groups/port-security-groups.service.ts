@@ -1,21 +1,30 @@
-import { anyOf } from '../db/index.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ListQuery, RequestContext } from '../api/resource/resource-definition.js';
 import { newStandardColumns } from '../api/resource/standard-row.js';
+import { sqlAnyOf, sqlFlag, sqlLock, sqlRows, sqlRun } from '../api/sql/raw-sql.js';
 import { QuotasService } from '../quotas/quotas.service.js';
 import { initialRules, newRuleRow } from './rule.store.js';
 import { securityGroupConflict, securityGroupNotFound } from './security-group.errors.js';
 import {
+  DEFAULT_SECURITY_GROUP_TABLE,
   DefaultSecurityGroupEntity,
   PortBindingEntity,
+  SECURITY_GROUPS_TABLE,
   SecurityGroupEntity,
   type SecurityGroupRow,
   SecurityGroupRuleEntity,
   type SecurityGroupRuleRow,
 } from './security-group.entities.js';
-import type { PortSecurityGroups } from './security-groups.contract.js';
+import { PORT_SECURITY_GROUP_BINDINGS_TABLE, type PortSecurityGroups } from './security-groups.contract.js';
 
 const DEFAULT_DESCRIPTION = 'Default security group';
+const BINDINGS = PORT_SECURITY_GROUP_BINDINGS_TABLE;
+
+/** What binding a port needs to know about a group. */
+interface GroupFacts {
+  project_id: string;
+  stateful: boolean;
+}
 
 /** Runs `work` in the request's transaction, or in a new one when the request is a read (GET's default group). */
 function inTransaction<T>(ctx: RequestContext, work: (tx: RequestContext) => Promise<T>): Promise<T> {
@@ -45,6 +54,9 @@ export async function createGroup(
 /** PORT_SECURITY_GROUPS: the default group and the port ↔ group bindings. */
 @Injectable()
 export class PortSecurityGroupsService implements PortSecurityGroups {
+  /** Per request (its transaction): groups whose existence and facts are known and locked. */
+  private readonly verified = new WeakMap<RequestContext, Map<string, GroupFacts>>();
+
   constructor(@Inject(QuotasService) private readonly quotas: QuotasService) {}
 
   async ensureDefault(ctx: RequestContext, projectId: string): Promise<string> {
@@ -62,42 +74,37 @@ export class PortSecurityGroupsService implements PortSecurityGroups {
     await this.ensureDefault(ctx, projectId);
   }
 
-  async bindPort(ctx: RequestContext, portId: string, projectId: string, securityGroupIds: string[]): Promise<void> {
+  async bindPort(ctx: RequestContext, portId: string, projectId: string, securityGroupIds: string[], opts: { newPort?: boolean } = {}): Promise<void> {
     const ids = [...new Set(securityGroupIds)];
-    const qb = ctx.em
-      .getRepository(SecurityGroupEntity)
-      .createQueryBuilder('g')
-      .select(['g.id', 'g.project_id', 'g.stateful'])
-      .where('g.id IN (:...ids)', { ids });
-    // A group being deleted waits for this binding to commit (and then finds it), or this waits and gets the 404.
-    if (ctx.em.connection.options.type === 'postgres' && ctx.em.queryRunner?.isTransactionActive) qb.setLock('pessimistic_read');
-    const groups = ids.length ? await qb.getMany() : [];
-    const usable = new Set(groups.filter((g) => ctx.isAdmin || !projectId || g.project_id === projectId).map((g) => g.id));
+    const groups = await this.groupFacts(ctx, ids);
+    const usable = new Set(ids.filter((id) => groups.has(id) && (ctx.isAdmin || !projectId || groups.get(id)!.project_id === projectId)));
     const missing = ids.filter((id) => !usable.has(id));
     if (missing.length) throw securityGroupNotFound(missing.join(', '));
-    if (new Set(groups.map((g) => g.stateful)).size > 1) {
+    if (new Set([...groups.values()].map((g) => g.stateful)).size > 1) {
       throw securityGroupConflict('Cannot apply both stateful and stateless security groups on the same port at the same time');
     }
-    const bindings = ctx.em.getRepository(PortBindingEntity);
-    await bindings.delete({ port_id: portId });
-    if (ids.length) await bindings.insert(ids.map((id) => ({ port_id: portId, security_group_id: id })));
+    if (!opts.newPort) await this.unbindPort(ctx, portId);
+    if (ids.length) {
+      const values = ids.map(() => '(?, ?)').join(', ');
+      await sqlRun(ctx.em, `INSERT INTO ${BINDINGS} (port_id, security_group_id) VALUES ${values}`, ids.flatMap((id) => [portId, id]));
+    }
   }
 
   async unbindPort(ctx: RequestContext, portId: string): Promise<void> {
-    await ctx.em.getRepository(PortBindingEntity).delete({ port_id: portId });
+    await sqlRun(ctx.em, `DELETE FROM ${BINDINGS} WHERE port_id = ?`, [portId]);
   }
 
   async loadForPorts(ctx: RequestContext, portIds: string[]): Promise<Map<string, string[]>> {
     const byPort = new Map<string, string[]>();
     if (!portIds.length) return byPort;
-    const rows = await ctx.em
-      .getRepository(PortBindingEntity)
-      .find({ where: { port_id: anyOf(ctx.em, portIds) }, order: { port_id: 'ASC', security_group_id: 'ASC' } });
+    const [cond, param] = sqlAnyOf(ctx.em, 'port_id', portIds);
+    const rows = await sqlRows<{ port_id: string; security_group_id: string }>(ctx.em, `SELECT port_id, security_group_id FROM ${BINDINGS} WHERE ${cond}`, [param]);
     for (const row of rows) {
       const list = byPort.get(row.port_id);
       if (list) list.push(row.security_group_id);
       else byPort.set(row.port_id, [row.security_group_id]);
     }
+    for (const list of byPort.values()) if (list.length > 1) list.sort();
     return byPort;
   }
 
@@ -106,9 +113,47 @@ export class PortSecurityGroupsService implements PortSecurityGroups {
     return ctx.em.getRepository(PortBindingEntity).existsBy({ security_group_id: groupId });
   }
 
+  /**
+   * The project's default group, read with its group row (share-locked on PostgreSQL, so it cannot be deleted before
+   * this transaction ends); inside a transaction the facts are kept for bindPort, which then need not read them again.
+   */
   private async defaultGroupId(ctx: RequestContext, projectId: string): Promise<string | undefined> {
-    const row = await ctx.em.getRepository(DefaultSecurityGroupEntity).findOneBy({ project_id: projectId });
-    return row?.security_group_id;
+    const [row] = await sqlRows<{ id: string; stateful: unknown }>(
+      ctx.em,
+      `SELECT g.id AS id, g.stateful AS stateful FROM ${DEFAULT_SECURITY_GROUP_TABLE} d JOIN ${SECURITY_GROUPS_TABLE} g ON g.id = d.security_group_id ` +
+        `WHERE d.project_id = ?${sqlLock(ctx.em, 'SHARE') && ' FOR SHARE OF g'}`,
+      [projectId],
+    );
+    if (row && ctx.em.queryRunner?.isTransactionActive) this.knownGroups(ctx).set(row.id, { project_id: projectId, stateful: sqlFlag(row.stateful) });
+    return row?.id;
+  }
+
+  /** Groups already read (and share-locked) in this request's transaction. */
+  private knownGroups(ctx: RequestContext): Map<string, GroupFacts> {
+    let known = this.verified.get(ctx);
+    if (!known) this.verified.set(ctx, (known = new Map()));
+    return known;
+  }
+
+  /** Project and statefulness of the groups that exist among `ids`; a group being deleted waits for this binding to commit (and then finds it), or this waits and misses it. */
+  private async groupFacts(ctx: RequestContext, ids: string[]): Promise<Map<string, GroupFacts>> {
+    const known = this.verified.get(ctx);
+    const facts = new Map<string, GroupFacts>();
+    const unknown: string[] = [];
+    for (const id of ids) {
+      const fact = known?.get(id);
+      if (fact) facts.set(id, fact);
+      else unknown.push(id);
+    }
+    if (!unknown.length) return facts;
+    const [cond, param] = sqlAnyOf(ctx.em, 'id', unknown);
+    const rows = await sqlRows<{ id: string; project_id: string; stateful: unknown }>(
+      ctx.em,
+      `SELECT id, project_id, stateful FROM ${SECURITY_GROUPS_TABLE} WHERE ${cond}${sqlLock(ctx.em, 'SHARE')}`,
+      [param],
+    );
+    for (const row of rows) facts.set(row.id, { project_id: row.project_id, stateful: sqlFlag(row.stateful) });
+    return facts;
   }
 
   /**

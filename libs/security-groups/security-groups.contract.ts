@@ -6,9 +6,9 @@ export interface PortSecurityGroups {
   ensureDefault(ctx: RequestContext, projectId: string): Promise<string>;
   /**
    * Checks that every id exists and is usable by the port's project (else 404 SecurityGroupNotFound), and replaces
-   * the port's bindings with them.
+   * the port's bindings with them (`newPort`: the port was inserted in this transaction and has none yet).
    */
-  bindPort(ctx: RequestContext, portId: string, projectId: string, securityGroupIds: string[]): Promise<void>;
+  bindPort(ctx: RequestContext, portId: string, projectId: string, securityGroupIds: string[], opts?: { newPort?: boolean }): Promise<void>;
   unbindPort(ctx: RequestContext, portId: string): Promise<void>;
   /** Group ids of many ports in one query. */
   loadForPorts(ctx: RequestContext, portIds: string[]): Promise<Map<string, string[]>>;

@@ -26,6 +26,30 @@ export async function runListQuery<T extends ObjectLiteral>(
   query: ListQuery,
   opts: SqlListOptions<T>,
 ): Promise<T[]> {
+  await applyListQuery(em, qb, query, opts);
+  const rows = await qb.getMany();
+  return query.pageReverse ? rows.reverse() : rows;
+}
+
+/**
+ * The same list as plain rows of `columns`, as the driver returns them (SQLite booleans are 0/1, JSON columns text):
+ * for big lists, where hydrating entities costs more than the query.
+ */
+export async function runRawListQuery<T extends ObjectLiteral, R>(
+  em: EntityManager,
+  qb: SelectQueryBuilder<T>,
+  query: ListQuery,
+  opts: SqlListOptions<T> & { columns: readonly string[] },
+): Promise<R[]> {
+  await applyListQuery(em, qb, query, opts);
+  const [first, ...rest] = opts.columns;
+  qb.select(`${opts.alias}.${first}`, first);
+  for (const column of rest) qb.addSelect(`${opts.alias}.${column}`, column);
+  const rows = await qb.getRawMany<R>();
+  return query.pageReverse ? rows.reverse() : rows;
+}
+
+async function applyListQuery<T extends ObjectLiteral>(em: EntityManager, qb: SelectQueryBuilder<T>, query: ListQuery, opts: SqlListOptions<T>): Promise<void> {
   const sqlite = em.connection.options.type === 'better-sqlite3';
   const a = opts.alias;
   let n = 0;
@@ -79,8 +103,6 @@ export async function runListQuery<T extends ObjectLiteral>(
     else qb.addOrderBy(column(s.attr), order);
   });
   if (query.limit) qb.limit(query.limit);
-  const rows = await qb.getMany();
-  return query.pageReverse ? rows.reverse() : rows;
 }
 
 function applyTagFilters<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, a: string, f: TagFilters, param: () => string): void {

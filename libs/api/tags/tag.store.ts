@@ -1,19 +1,20 @@
-import { anyOf } from '../../db/index.js';
 import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
-import { TagEntity } from './tag.entity.js';
+import { sqlAnyOf, sqlRows } from '../sql/raw-sql.js';
+import { TAGS_TABLE, TagEntity } from './tag.entity.js';
 
 /** Tags of many resources in one query: resource id → sorted tags. */
 export async function loadTags(em: EntityManager, ids: string[]): Promise<Map<string, string[]>> {
   const byId = new Map<string, string[]>();
   if (!ids.length) return byId;
-  const rows = await em.getRepository(TagEntity).find({ where: { resource_id: anyOf(em, ids) } });
+  const [cond, param] = sqlAnyOf(em, 'resource_id', ids);
+  const rows = await sqlRows<{ resource_id: string; tag: string }>(em, `SELECT resource_id, tag FROM ${TAGS_TABLE} WHERE ${cond}`, [param]);
   for (const row of rows) {
     const list = byId.get(row.resource_id);
     if (list) list.push(row.tag);
     else byId.set(row.resource_id, [row.tag]);
   }
-  for (const list of byId.values()) list.sort();
+  for (const list of byId.values()) if (list.length > 1) list.sort();
   return byId;
 }
 

@@ -1,7 +1,13 @@
-import type { EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import { isPostgres, sqlRows, sqlRun } from '../../api/sql/raw-sql.js';
 import type { IpVersion } from '../../api/validators/ip.js';
-import { FreeRangeEntity, type FreeRangeRow } from './ipam.entities.js';
+import { FREE_RANGES_TABLE, type FreeRangeRow } from './ipam.entities.js';
 import { fromHex, type IpRange, toHex } from './ip-math.js';
+
+/** A free range as read: its bounds. */
+type FreeRange = Pick<FreeRangeRow, 'first_ip' | 'last_ip'>;
+
+const SELECT = `SELECT first_ip, last_ip FROM ${FREE_RANGES_TABLE}`;
 
 /**
  * The free ranges of a subnet's allocation pools. Every operation touches O(1) rows through the
@@ -20,7 +26,7 @@ export class FreeRanges {
     // A range deleted under our lock is skipped by PostgreSQL; an empty answer is re-read once with a fresh snapshot
     // (READ COMMITTED), so a range re-created by a concurrent pool update is not missed.
     for (let attempt = 0; attempt < 2; attempt++) {
-      const row = await this.locked(this.query().orderBy('r.first_ip', 'ASC').limit(1)).getOne();
+      const row = await this.one(`${SELECT} WHERE subnet_id = ? ORDER BY first_ip ASC LIMIT 1`, []);
       if (row) {
         const first = fromHex(row.first_ip);
         await this.shrink(row, first);
@@ -42,69 +48,70 @@ export class FreeRanges {
   async give(ip: bigint): Promise<void> {
     const left = await this.rangeAtOrBelow(ip - 1n);
     const leftAdjacent = left && fromHex(left.last_ip) === ip - 1n ? left : undefined;
-    const right = await this.locked(this.query().andWhere('r.first_ip = :f', { f: this.hex(ip + 1n) })).getOne();
+    const right = await this.one(`${SELECT} WHERE subnet_id = ? AND first_ip = ?`, [this.hex(ip + 1n)]);
     if (leftAdjacent && right) {
       await this.setLast(leftAdjacent, right.last_ip);
       await this.remove(right);
     } else if (leftAdjacent) {
       await this.setLast(leftAdjacent, this.hex(ip));
     } else if (right) {
-      await this.update(right, { first_ip: this.hex(ip) });
+      await this.setFirst(right, this.hex(ip));
     } else {
-      await this.repo().insert({ subnet_id: this.subnetId, first_ip: this.hex(ip), last_ip: this.hex(ip) });
+      await this.insert([{ first_ip: this.hex(ip), last_ip: this.hex(ip) }]);
     }
   }
 
   /** Replaces all ranges (new subnet, changed pools). The old rows are deleted first so concurrent takers wait. */
   async reset(ranges: IpRange[]): Promise<void> {
-    await this.repo().delete({ subnet_id: this.subnetId });
-    if (!ranges.length) return;
-    const rows = ranges.map((r) => ({ subnet_id: this.subnetId, first_ip: this.hex(r.first), last_ip: this.hex(r.last) }));
-    for (let i = 0; i < rows.length; i += 500) await this.repo().insert(rows.slice(i, i + 500));
+    await sqlRun(this.em, `DELETE FROM ${FREE_RANGES_TABLE} WHERE subnet_id = ?`, [this.subnetId]);
+    const rows = ranges.map((r) => ({ first_ip: this.hex(r.first), last_ip: this.hex(r.last) }));
+    for (let i = 0; i < rows.length; i += 500) await this.insert(rows.slice(i, i + 500));
   }
 
-  private async shrink(row: FreeRangeRow, ip: bigint): Promise<void> {
+  private async shrink(row: FreeRange, ip: bigint): Promise<void> {
     const first = fromHex(row.first_ip);
     const last = fromHex(row.last_ip);
     if (first === last) await this.remove(row);
-    else if (ip === first) await this.update(row, { first_ip: this.hex(ip + 1n) });
+    else if (ip === first) await this.setFirst(row, this.hex(ip + 1n));
     else if (ip === last) await this.setLast(row, this.hex(ip - 1n));
     else {
       await this.setLast(row, this.hex(ip - 1n));
-      await this.repo().insert({ subnet_id: this.subnetId, first_ip: this.hex(ip + 1n), last_ip: row.last_ip });
+      await this.insert([{ first_ip: this.hex(ip + 1n), last_ip: row.last_ip }]);
     }
   }
 
-  private rangeAtOrBelow(ip: bigint): Promise<FreeRangeRow | null> {
+  private rangeAtOrBelow(ip: bigint): Promise<FreeRange | null> {
     if (ip < 0n) return Promise.resolve(null);
-    return this.locked(this.query().andWhere('r.first_ip <= :ip', { ip: this.hex(ip) }).orderBy('r.first_ip', 'DESC').limit(1)).getOne();
+    return this.one(`${SELECT} WHERE subnet_id = ? AND first_ip <= ? ORDER BY first_ip DESC LIMIT 1`, [this.hex(ip)]);
   }
 
-  private query(): SelectQueryBuilder<FreeRangeRow> {
-    return this.repo().createQueryBuilder('r').where('r.subnet_id = :subnetId', { subnetId: this.subnetId });
+  /** One range of this subnet; on PostgreSQL locked (FOR UPDATE) until the transaction ends. */
+  private async one(sql: string, params: unknown[]): Promise<FreeRange | null> {
+    const lock = isPostgres(this.em) ? ' FOR UPDATE' : '';
+    const [row] = await sqlRows<FreeRange>(this.em, sql + lock, [this.subnetId, ...params]);
+    return row ?? null;
   }
 
-  private locked(qb: SelectQueryBuilder<FreeRangeRow>): SelectQueryBuilder<FreeRangeRow> {
-    return this.em.connection.options.type === 'postgres' ? qb.setLock('pessimistic_write') : qb;
+  private setFirst(row: FreeRange, firstHex: string): Promise<unknown> {
+    return sqlRun(this.em, `UPDATE ${FREE_RANGES_TABLE} SET first_ip = ? WHERE subnet_id = ? AND first_ip = ?`, [firstHex, this.subnetId, row.first_ip]);
   }
 
-  private setLast(row: FreeRangeRow, lastHex: string): Promise<unknown> {
-    return this.update(row, { last_ip: lastHex });
+  private setLast(row: FreeRange, lastHex: string): Promise<unknown> {
+    return sqlRun(this.em, `UPDATE ${FREE_RANGES_TABLE} SET last_ip = ? WHERE subnet_id = ? AND first_ip = ?`, [lastHex, this.subnetId, row.first_ip]);
   }
 
-  private update(row: FreeRangeRow, set: Partial<FreeRangeRow>): Promise<unknown> {
-    return this.repo().update({ subnet_id: this.subnetId, first_ip: row.first_ip }, set);
+  private remove(row: FreeRange): Promise<unknown> {
+    return sqlRun(this.em, `DELETE FROM ${FREE_RANGES_TABLE} WHERE subnet_id = ? AND first_ip = ?`, [this.subnetId, row.first_ip]);
   }
 
-  private remove(row: FreeRangeRow): Promise<unknown> {
-    return this.repo().delete({ subnet_id: this.subnetId, first_ip: row.first_ip });
+  private async insert(ranges: FreeRange[]): Promise<void> {
+    if (!ranges.length) return;
+    const values = ranges.map(() => '(?, ?, ?)').join(', ');
+    const params = ranges.flatMap((r) => [this.subnetId, r.first_ip, r.last_ip]);
+    await sqlRun(this.em, `INSERT INTO ${FREE_RANGES_TABLE} (subnet_id, first_ip, last_ip) VALUES ${values}`, params);
   }
 
   private hex(value: bigint): string {
     return toHex(value, this.version);
-  }
-
-  private repo() {
-    return this.em.getRepository(FreeRangeEntity);
   }
 }

@@ -1,18 +1,20 @@
-import { anyOfSql, sqlBool } from '../../db/index.js';
+import { sqlBool } from '../../db/index.js';
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import type { RequestContext } from '../../api/resource/resource-definition.js';
+import { sqlAnyOf, sqlJson, sqlRows, sqlRun } from '../../api/sql/raw-sql.js';
 import { isUniqueViolation } from '../../identity/services/unique-violation.js';
 import { PORTS_TABLE } from '../ports/ports.contract.js';
 import { NetworkEntity } from '../networks/network.entity.js';
+import { SUBNETS_TABLE } from '../subnetpools/subnetpools.contract.js';
 import { SubnetEntity } from '../subnets/subnet.entity.js';
 import { type AddressWish, planCreate, planUpdate, type PortAddressing } from './fixed-ip-plan.js';
 import { FreeRanges } from './free-ranges.store.js';
-import type { FixedIp, FixedIpRequest, Ipam } from './ipam.contract.js';
+import { type FixedIp, type FixedIpRequest, IP_ALLOCATIONS_TABLE, type Ipam } from './ipam.contract.js';
 import { IpAllocationEntity, type IpAllocationRow } from './ipam.entities.js';
 import { ipAddressAlreadyAllocated, ipAddressGenerationFailure, ROUTER_INTERFACE_OWNERS_SNAT } from './ipam.errors.js';
 import { eui64Address, formatAddress, parseAddress, subtract } from './ip-math.js';
-import { inPools, isAutoAddress, type SubnetInfo, subnetInfo } from './subnet-info.js';
+import { inPools, isAutoAddress, type SubnetAddressing, type SubnetInfo, subnetInfo } from './subnet-info.js';
 
 /**
  * IP address management backed by two tables: `ipallocations` (one row per address, primary key (subnet_id,
@@ -43,24 +45,21 @@ export class IpamService implements Ipam {
   }
 
   async release(ctx: RequestContext, portId: string): Promise<void> {
-    const rows = await ctx.em.getRepository(IpAllocationEntity).findBy({ port_id: portId });
+    const rows = await sqlRows<IpAllocationRow>(ctx.em, `SELECT subnet_id, ip_address, port_id, network_id FROM ${IP_ALLOCATIONS_TABLE} WHERE port_id = ?`, [portId]);
     if (!rows.length) return;
-    await ctx.em.getRepository(IpAllocationEntity).delete({ port_id: portId });
+    await sqlRun(ctx.em, `DELETE FROM ${IP_ALLOCATIONS_TABLE} WHERE port_id = ?`, [portId]);
     await this.giveBack(ctx, rows);
   }
 
   async loadForPorts(ctx: RequestContext, portIds: string[]): Promise<Map<string, FixedIp[]>> {
     const result = new Map<string, FixedIp[]>(portIds.map((id) => [id, []]));
     for (let i = 0; i < portIds.length; i += 1000) {
-      const rows = await ctx.em
-        .getRepository(IpAllocationEntity)
-        .createQueryBuilder('a')
-        .where(...anyOfSql(ctx.em, 'a.port_id', portIds.slice(i, i + 1000)))
-        .orderBy('a.ip_address', 'ASC')
-        .addOrderBy('a.subnet_id', 'ASC')
-        .getMany();
+      const [cond, param] = sqlAnyOf(ctx.em, 'port_id', portIds.slice(i, i + 1000));
+      const rows = await sqlRows<IpAllocationRow>(ctx.em, `SELECT port_id, subnet_id, ip_address FROM ${IP_ALLOCATIONS_TABLE} WHERE ${cond}`, [param]);
       for (const row of rows) result.get(row.port_id)?.push({ subnet_id: row.subnet_id, ip_address: row.ip_address });
     }
+    // Sorted per port (most have one address) rather than by the database over the whole page.
+    for (const [id, ips] of result) if (ips.length > 1) result.set(id, sortFixedIps(ips));
     return result;
   }
 
@@ -97,13 +96,14 @@ export class IpamService implements Ipam {
     args: { networkId: string; deviceOwner: string; macAddress?: string },
     requests: FixedIpRequest[],
   ): Promise<PortAddressing> {
-    const rows = await ctx.em
-      .getRepository(SubnetEntity)
-      .createQueryBuilder('s')
-      .where('s.network_id = :net', { net: args.networkId })
-      .orderBy('s.created_at', 'ASC')
-      .addOrderBy('s.id', 'ASC')
-      .getMany();
+    const rows = (
+      await sqlRows<Record<string, unknown>>(
+        ctx.em,
+        `SELECT id, network_id, project_id, cidr, ipv6_ra_mode, ipv6_address_mode, allocation_pools FROM ${SUBNETS_TABLE} ` +
+          'WHERE network_id = ? ORDER BY created_at, id',
+        [args.networkId],
+      )
+    ).map((r): SubnetAddressing => ({ ...(r as unknown as SubnetAddressing), allocation_pools: sqlJson(r.allocation_pools, []) }));
     const subnets = rows.map(subnetInfo);
     const named = [...new Set(requests.flatMap((r) => (r.subnet_id ? [r.subnet_id] : [])))].filter((id) => !subnets.some((s) => s.id === id));
     return {
@@ -149,8 +149,8 @@ export class IpamService implements Ipam {
 
   private async allocateGiven(ctx: RequestContext, subnet: SubnetInfo, ip: bigint, portId: string): Promise<FixedIp> {
     const text = formatAddress(ip, subnet.version);
-    const taken = await ctx.em.getRepository(IpAllocationEntity).existsBy({ subnet_id: subnet.id, ip_address: text });
-    if (taken) throw ipAddressAlreadyAllocated(text, subnet.id);
+    const taken = await sqlRows(ctx.em, `SELECT 1 FROM ${IP_ALLOCATIONS_TABLE} WHERE subnet_id = ? AND ip_address = ?`, [subnet.id, text]);
+    if (taken.length) throw ipAddressAlreadyAllocated(text, subnet.id);
     // Not in a free range = outside the pools (allowed, e.g. a router's gateway address) or just taken by a
     // concurrent request, which the primary key then reports.
     await new FreeRanges(ctx.em, subnet.id, subnet.version).take(ip);
@@ -158,18 +158,23 @@ export class IpamService implements Ipam {
   }
 
   private async insert(ctx: RequestContext, subnet: SubnetInfo, ip: bigint, portId: string): Promise<FixedIp> {
-    const row: IpAllocationRow = { subnet_id: subnet.id, ip_address: formatAddress(ip, subnet.version), port_id: portId, network_id: subnet.networkId };
+    const ipAddress = formatAddress(ip, subnet.version);
     try {
-      await ctx.em.getRepository(IpAllocationEntity).insert(row);
+      await sqlRun(ctx.em, `INSERT INTO ${IP_ALLOCATIONS_TABLE} (subnet_id, ip_address, port_id, network_id) VALUES (?, ?, ?, ?)`, [
+        subnet.id,
+        ipAddress,
+        portId,
+        subnet.networkId,
+      ]);
     } catch (e) {
-      if (isUniqueViolation(e)) throw ipAddressAlreadyAllocated(row.ip_address, subnet.id);
+      if (isUniqueViolation(e)) throw ipAddressAlreadyAllocated(ipAddress, subnet.id);
       throw e;
     }
-    return { subnet_id: row.subnet_id, ip_address: row.ip_address };
+    return { subnet_id: subnet.id, ip_address: ipAddress };
   }
 
   private async deallocate(ctx: RequestContext, subnet: SubnetInfo | undefined, ip: FixedIp): Promise<void> {
-    await ctx.em.getRepository(IpAllocationEntity).delete({ subnet_id: ip.subnet_id, ip_address: ip.ip_address });
+    await sqlRun(ctx.em, `DELETE FROM ${IP_ALLOCATIONS_TABLE} WHERE subnet_id = ? AND ip_address = ?`, [ip.subnet_id, ip.ip_address]);
     const value = parseAddress(ip.ip_address)?.value;
     if (subnet && value !== undefined && inPools(subnet, value)) await new FreeRanges(ctx.em, subnet.id, subnet.version).give(value);
   }

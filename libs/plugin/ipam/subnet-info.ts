@@ -15,7 +15,10 @@ export interface SubnetInfo {
   pools: IpRange[];
 }
 
-export function subnetInfo(row: SubnetRow): SubnetInfo {
+/** The subnet columns IPAM reads. */
+export type SubnetAddressing = Pick<SubnetRow, 'id' | 'network_id' | 'project_id' | 'cidr' | 'ipv6_ra_mode' | 'ipv6_address_mode' | 'allocation_pools'>;
+
+export function subnetInfo(row: SubnetAddressing): SubnetInfo {
   const net = parseIpNetwork(row.cidr);
   return {
     id: row.id,

@@ -1,6 +1,6 @@
-import { anyOf } from '../../db/index.js';
 import type { EntityManager } from 'typeorm';
-import { AllowedAddressPairEntity, ExtraDhcpOptEntity } from './port.entity.js';
+import { sqlAnyOf, sqlRows, sqlRun } from '../../api/sql/raw-sql.js';
+import { ALLOWED_ADDRESS_PAIRS_TABLE, type AllowedAddressPairRow, EXTRA_DHCP_OPTS_TABLE, type ExtraDhcpOptRow } from './port.entity.js';
 import type { AddressPair, DhcpOpt } from './port-rules.js';
 
 /** Keeps every `IN (…)` list well below the bind-parameter limits of SQLite and PostgreSQL. */
@@ -25,32 +25,33 @@ function groupBy<R extends { port_id: string; position: number }, V>(rows: R[], 
 }
 
 export function loadAddressPairs(em: EntityManager, portIds: string[]): Promise<Map<string, AddressPair[]>> {
-  return loadInChunks(portIds, async (ids) =>
-    groupBy(await em.getRepository(AllowedAddressPairEntity).findBy({ port_id: anyOf(em, ids) }), (r) => ({
-      ip_address: r.ip_address,
-      mac_address: r.mac_address,
-    })),
-  );
+  return loadInChunks(portIds, async (ids) => {
+    const [cond, param] = sqlAnyOf(em, 'port_id', ids);
+    const rows = await sqlRows<AllowedAddressPairRow>(em, `SELECT port_id, mac_address, ip_address, position FROM ${ALLOWED_ADDRESS_PAIRS_TABLE} WHERE ${cond}`, [param]);
+    return groupBy(rows, (r) => ({ ip_address: r.ip_address, mac_address: r.mac_address }));
+  });
 }
 
 export async function replaceAddressPairs(em: EntityManager, portId: string, pairs: AddressPair[], existed: boolean): Promise<void> {
-  const repo = em.getRepository(AllowedAddressPairEntity);
-  if (existed) await repo.delete({ port_id: portId });
-  if (pairs.length) await repo.insert(pairs.map((p, position) => ({ port_id: portId, ...p, position })));
+  if (existed) await sqlRun(em, `DELETE FROM ${ALLOWED_ADDRESS_PAIRS_TABLE} WHERE port_id = ?`, [portId]);
+  if (!pairs.length) return;
+  const values = pairs.map(() => '(?, ?, ?, ?)').join(', ');
+  const params = pairs.flatMap((p, position) => [portId, p.mac_address, p.ip_address, position]);
+  await sqlRun(em, `INSERT INTO ${ALLOWED_ADDRESS_PAIRS_TABLE} (port_id, mac_address, ip_address, position) VALUES ${values}`, params);
 }
 
 export function loadDhcpOpts(em: EntityManager, portIds: string[]): Promise<Map<string, DhcpOpt[]>> {
-  return loadInChunks(portIds, async (ids) =>
-    groupBy(await em.getRepository(ExtraDhcpOptEntity).findBy({ port_id: anyOf(em, ids) }), (r) => ({
-      opt_name: r.opt_name,
-      opt_value: r.opt_value,
-      ip_version: r.ip_version,
-    })),
-  );
+  return loadInChunks(portIds, async (ids) => {
+    const [cond, param] = sqlAnyOf(em, 'port_id', ids);
+    const rows = await sqlRows<ExtraDhcpOptRow>(em, `SELECT port_id, opt_name, opt_value, ip_version, position FROM ${EXTRA_DHCP_OPTS_TABLE} WHERE ${cond}`, [param]);
+    return groupBy(rows, (r) => ({ opt_name: r.opt_name, opt_value: r.opt_value, ip_version: Number(r.ip_version) }));
+  });
 }
 
 export async function replaceDhcpOpts(em: EntityManager, portId: string, opts: DhcpOpt[], existed: boolean): Promise<void> {
-  const repo = em.getRepository(ExtraDhcpOptEntity);
-  if (existed) await repo.delete({ port_id: portId });
-  if (opts.length) await repo.insert(opts.map((o, position) => ({ port_id: portId, ...o, position })));
+  if (existed) await sqlRun(em, `DELETE FROM ${EXTRA_DHCP_OPTS_TABLE} WHERE port_id = ?`, [portId]);
+  if (!opts.length) return;
+  const values = opts.map(() => '(?, ?, ?, ?, ?)').join(', ');
+  const params = opts.flatMap((o, position) => [portId, o.opt_name, o.ip_version, o.opt_value, position]);
+  await sqlRun(em, `INSERT INTO ${EXTRA_DHCP_OPTS_TABLE} (port_id, opt_name, ip_version, opt_value, position) VALUES ${values}`, params);
 }

@@ -1,5 +1,6 @@
 import { NeutronError, notFound } from '../../api/errors/neutron-error.js';
 import type { ApiObject, RequestContext } from '../../api/resource/resource-definition.js';
+import { sqlFlag, sqlLock, sqlRows } from '../../api/sql/raw-sql.js';
 import { NetworkEntity } from '../networks/network.entity.js';
 
 /** What ports need to know about their network. */
@@ -9,6 +10,18 @@ export interface PortNetwork {
   shared: boolean;
   router_external: boolean;
   port_security_enabled: boolean;
+}
+
+const NETWORKS_TABLE = NetworkEntity.options.tableName!;
+
+function networkFromSql(row: Record<string, unknown>): PortNetwork {
+  return {
+    id: row.id as string,
+    project_id: row.project_id as string,
+    shared: sqlFlag(row.shared),
+    router_external: sqlFlag(row.router_external),
+    port_security_enabled: sqlFlag(row.port_security_enabled),
+  };
 }
 
 export const networkNotFound = (id: string) => notFound('NetworkNotFound', `Network ${id} could not be found.`);
@@ -30,13 +43,13 @@ export class PortNetworks {
     let perRequest = this.cache.get(ctx);
     if (!perRequest) this.cache.set(ctx, (perRequest = new Map()));
     if (!perRequest.has(id)) {
-      const qb = ctx.em
-        .getRepository(NetworkEntity)
-        .createQueryBuilder('n')
-        .select(['n.id', 'n.project_id', 'n.shared', 'n.router_external', 'n.port_security_enabled'])
-        .where('n.id = :id', { id });
-      if (ctx.forUpdate && ctx.em.connection.options.type === 'postgres') qb.setLock('pessimistic_read');
-      perRequest.set(id, await qb.getOne());
+      const lock = ctx.forUpdate ? sqlLock(ctx.em, 'SHARE') : '';
+      const [row] = await sqlRows<Record<string, unknown>>(
+        ctx.em,
+        `SELECT id, project_id, shared, router_external, port_security_enabled FROM ${NETWORKS_TABLE} WHERE id = ?${lock}`,
+        [id],
+      );
+      perRequest.set(id, row ? networkFromSql(row) : null);
     }
     return perRequest.get(id) ?? undefined;
   }

@@ -4,7 +4,8 @@ import { APP_CONFIG, type AppConfig } from '../../config/index.js';
 import { conflict, invalidInput, NeutronError } from '../../api/errors/neutron-error.js';
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../../api/resource/resource-definition.js';
 import { newStandardColumns, revised } from '../../api/resource/standard-row.js';
-import { runListQuery } from '../../api/sql/list-query.js';
+import { runRawListQuery } from '../../api/sql/list-query.js';
+import { isPostgres } from '../../api/sql/raw-sql.js';
 import { deleteAllTags, replaceTags } from '../../api/tags/tag.store.js';
 import { pyJsonDumps, pyStr } from '../../api/validators/index.js';
 import { PORT_SECURITY_GROUPS, type PortSecurityGroups } from '../../security-groups/security-groups.contract.js';
@@ -17,6 +18,7 @@ import { replaceAddressPairs, replaceDhcpOpts } from './port-extras.store.js';
 import { portCustomFilters } from './port-filters.js';
 import { networkNotFound, PortNetworks, seesAllPorts } from './port-network.js';
 import { presentPort, presentPorts } from './port-presenter.js';
+import { insertPortRow, PORT_COLUMNS, portFromSql, selectPortRow } from './port-sql.js';
 import {
   type AddressPair,
   addressesKeptOnMacChange,
@@ -64,14 +66,15 @@ export class PortsService implements ResourceService, NetworkPorts {
         owner: ctx.projectId,
       });
     }
-    const rows = await runListQuery(ctx.em, qb, query, {
+    const raw = await runRawListQuery<PortRow, Record<string, unknown>>(ctx.em, qb, query, {
       alias: 'r',
       attributes: portAttributes,
       customFilters: this.filters,
       taggable: true,
       notFound: portNotFound,
+      columns: PORT_COLUMNS,
     });
-    return presentPorts(ctx, this.related, rows, query.fields);
+    return presentPorts(ctx, this.related, raw.map(portFromSql), query.fields);
   }
 
   async get(ctx: RequestContext, id: string): Promise<ApiObject | undefined> {
@@ -131,7 +134,7 @@ export class PortsService implements ResourceService, NetworkPorts {
       addressPairs: requestedPairs,
       defaultGroup,
     });
-    if (groups.length) await this.groups.bindPort(ctx, row.id, projectId, groups);
+    if (groups.length) await this.groups.bindPort(ctx, row.id, projectId, groups, { newPort: true });
     const pairs = addressPairsFor(requestedPairs ?? [], row.mac_address);
     await replaceAddressPairs(ctx.em, row.id, pairs, false);
     const opts = dhcpOptsForCreate(item.extra_dhcp_opts as Record<string, unknown>[] | null);
@@ -230,10 +233,8 @@ export class PortsService implements ResourceService, NetworkPorts {
    * the transaction usable on PostgreSQL): 409 for a requested MAC, a new random one for a generated MAC.
    */
   private async insertPort(ctx: RequestContext, row: PortRow, explicitMac: boolean): Promise<void> {
-    const repo = ctx.em.getRepository(PortEntity);
     for (let attempt = 1; ; attempt++) {
-      await repo.createQueryBuilder().insert().values(row as QueryDeepPartialEntity<PortRow>).orIgnore().execute();
-      if (await repo.existsBy({ id: row.id })) return;
+      if (await insertPortRow(ctx.em, row)) return;
       if (explicitMac) throw macInUse(row.network_id, row.mac_address);
       if (attempt >= MAC_ATTEMPTS) {
         throw new NeutronError('MacAddressGenerationFailure', `Unable to generate unique mac on network ${row.network_id}.`, 503);
@@ -283,9 +284,7 @@ export class PortsService implements ResourceService, NetworkPorts {
   }
 
   private findRow(ctx: RequestContext, id: string): Promise<PortRow | null> {
-    const qb = ctx.em.getRepository(PortEntity).createQueryBuilder('r').where('r.id = :id', { id });
-    if (ctx.forUpdate && ctx.em.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
-    return qb.getOne();
+    return selectPortRow(ctx.em, id, ctx.forUpdate && isPostgres(ctx.em) ? ' FOR UPDATE' : '');
   }
 }
 

@@ -1,0 +1,71 @@
+import type { EntityManager } from 'typeorm';
+import { sqlFlag, sqlJson, sqlRows, sqlRun } from '../../api/sql/raw-sql.js';
+import type { PortRow } from './port.entity.js';
+import { PORTS_TABLE } from './ports.contract.js';
+
+/** The ports table read and written as plain SQL: port creates and lists are the appliance's hottest paths. */
+export const PORT_COLUMNS = [
+  'id',
+  'project_id',
+  'description',
+  'created_at',
+  'updated_at',
+  'revision_number',
+  'name',
+  'network_id',
+  'mac_address',
+  'admin_state_up',
+  'status',
+  'device_id',
+  'device_owner',
+  'port_security_enabled',
+  'binding_host_id',
+  'binding_vnic_type',
+  'binding_profile',
+  'binding_vif_type',
+  'binding_vif_details',
+] as const satisfies readonly (keyof PortRow)[];
+
+const JSON_COLUMNS = new Set<string>(['binding_profile', 'binding_vif_details']);
+
+const INSERT_SQL =
+  `INSERT INTO ${PORTS_TABLE} (${PORT_COLUMNS.join(', ')}) VALUES (${PORT_COLUMNS.map(() => '?').join(', ')}) ` + 'ON CONFLICT DO NOTHING';
+
+const SELECT_BY_ID = `SELECT ${PORT_COLUMNS.join(', ')} FROM ${PORTS_TABLE} WHERE id = ?`;
+
+/** A row as either driver returns it → PortRow (booleans from 0/1, JSON columns parsed). */
+export function portFromSql(raw: Record<string, unknown>): PortRow {
+  return {
+    id: raw.id as string,
+    project_id: raw.project_id as string,
+    description: raw.description as string,
+    created_at: raw.created_at as string,
+    updated_at: raw.updated_at as string,
+    revision_number: Number(raw.revision_number),
+    name: raw.name as string,
+    network_id: raw.network_id as string,
+    mac_address: raw.mac_address as string,
+    admin_state_up: sqlFlag(raw.admin_state_up),
+    status: raw.status as string,
+    device_id: raw.device_id as string,
+    device_owner: raw.device_owner as string,
+    port_security_enabled: sqlFlag(raw.port_security_enabled),
+    binding_host_id: raw.binding_host_id as string,
+    binding_vnic_type: raw.binding_vnic_type as string,
+    binding_profile: sqlJson(raw.binding_profile, {}),
+    binding_vif_type: raw.binding_vif_type as string,
+    binding_vif_details: sqlJson(raw.binding_vif_details, {}),
+  };
+}
+
+/** Inserts the port unless a unique constraint (MAC per network) refuses it: true when inserted. */
+export async function insertPortRow(em: EntityManager, row: PortRow): Promise<boolean> {
+  const values = PORT_COLUMNS.map((c) => (JSON_COLUMNS.has(c) ? JSON.stringify(row[c]) : row[c]));
+  return (await sqlRun(em, INSERT_SQL, values)) === 1;
+}
+
+/** One port by id; `lock` appends the row lock the caller needs ('' for none). */
+export async function selectPortRow(em: EntityManager, id: string, lock = ''): Promise<PortRow | null> {
+  const [raw] = await sqlRows<Record<string, unknown>>(em, SELECT_BY_ID + lock, [id]);
+  return raw ? portFromSql(raw) : null;
+}
