@@ -7,6 +7,7 @@ import { AvailabilityZonesModule } from '../../libs/availability-zones/availabil
 import { BusModule } from '../../libs/bus/bus.module.js';
 import { type AppConfig, ConfigModule } from '../../libs/config/index.js';
 import { DbModule } from '../../libs/db/index.js';
+import { dhcpSchedulerEntities, dhcpSchedulerMigrations, DhcpSchedulerModule } from '../../libs/dhcp-scheduler/dhcp-scheduler.module.js';
 import { identityEntities, identityMigrations, IdentityModule } from '../../libs/identity/index.js';
 import { NovaNotifierModule } from '../../libs/nova-notifier/nova-notifier.module.js';
 import { ml2Entities, ml2Migrations, Ml2Module } from '../../libs/plugin/ml2/ml2.module.js';
@@ -45,6 +46,7 @@ export class ServerModule {
             ...portEntities,
             ...ml2Entities,
             ...agentEntities,
+            ...dhcpSchedulerEntities,
           ],
           migrations: [
             ...identityMigrations,
@@ -57,6 +59,7 @@ export class ServerModule {
             ...portMigrations,
             ...ml2Migrations,
             ...agentMigrations,
+            ...dhcpSchedulerMigrations,
           ],
         }),
         IdentityModule,
@@ -70,6 +73,7 @@ export class ServerModule {
         Ml2Module,
         AvailabilityZonesModule,
         AgentsApiModule,
+        DhcpSchedulerModule,
         NovaNotifierModule,
       ],
     };

@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { anyOf, Database } from '../../../db/index.js';
-import { BUS, type Bus, type Subscription } from '../../../bus/bus.contract.js';
+import { BUS, type Bus, type BusHandler, type Subscription } from '../../../bus/bus.contract.js';
 import {
   type BoundDevicesRequest,
   type DeviceDetails,
@@ -21,6 +21,9 @@ import { type AfterCommit, PortStatusService, UNPLUGGED_VIF_TYPES } from '../por
 import { L2_AGENT_ENTITY } from '../provisioning-blocks.js';
 import { portsForDevices } from './device-ports.js';
 
+/** More PLUGIN_TOPIC methods (DHCP agents'): a topic has one subscription per server, so they join this one. */
+export const PLUGIN_RPC_ENDPOINTS = Symbol('PLUGIN_RPC_ENDPOINTS');
+
 /** The server half of the L2 agent conversation (neutron/plugins/ml2/rpc.py RpcCallbacks), on PLUGIN_TOPIC. */
 @Injectable()
 export class L2AgentRpcService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -33,10 +36,12 @@ export class L2AgentRpcService implements OnApplicationBootstrap, OnModuleDestro
     @Inject(NETWORK_SEGMENTS) private readonly segments: NetworkSegments,
     @Inject(PortStatusService) private readonly status: PortStatusService,
     @Inject(IPAM) private readonly ipam: Ipam,
+    @Optional() @Inject(PLUGIN_RPC_ENDPOINTS) private readonly endpoints?: Record<string, BusHandler>,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     this.subscription = await this.bus.subscribe(PLUGIN_TOPIC, {
+      ...this.endpoints,
       get_devices_details_list: (p) => this.getDevicesDetails(p as DevicesDetailsRequest),
       update_device_up: (p) => this.updateDeviceUp(p as DeviceStatusRequest),
       update_device_down: (p) => this.updateDeviceDown(p as DeviceStatusRequest),

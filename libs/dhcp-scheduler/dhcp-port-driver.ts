@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { anyOfSql, sqlBool } from '../db/index.js';
+import type { CommittedContext, MechanismDriver, ResourceContext } from '../plugin/ml2/mechanism-driver.js';
+import { addBlock, DHCP_ENTITY, removeBlock, takesProvisioningBlocks } from '../plugin/ml2/provisioning-blocks.js';
+import { SubnetEntity } from '../plugin/subnets/subnet.entity.js';
+import { DhcpAgentNotifier } from './dhcp-agent-notifier.js';
+import { DHCP_BINDINGS_TABLE } from './network-dhcp-agent-binding.entity.js';
+
+type PortDict = { id: string; network_id: string; device_owner: string; mac_address: string; fixed_ips: { subnet_id: string }[] };
+
+/**
+ * Rides ML2's mechanism hooks for ports (appended to the manager's drivers by DhcpSchedulerModule; it binds nothing):
+ * - pre-commit: Ml2Plugin._setup_dhcp_agent_provisioning_component: a port on a DHCP-enabled subnet of a network a
+ *   DHCP agent hosts gets the DHCP provisioning block, so it goes ACTIVE only once the agent said dhcp_ready_on_ports;
+ * - post-commit: the hosting DHCP agents hear `network_update`.
+ */
+@Injectable()
+export class DhcpPortDriver implements MechanismDriver {
+  readonly name = 'dhcp_agent_scheduler';
+
+  constructor(@Inject(DhcpAgentNotifier) private readonly notifier: DhcpAgentNotifier) {}
+
+  async createPortPrecommit({ em, current }: ResourceContext): Promise<void> {
+    const port = current as PortDict;
+    if (takesProvisioningBlocks(port.device_owner) && (await servedByDhcpAgent(em, port))) await addBlock(em, port.id, DHCP_ENTITY);
+  }
+
+  async updatePortPrecommit({ em, current, original }: ResourceContext): Promise<void> {
+    const port = current as PortDict;
+    const before = original as PortDict | undefined;
+    // Only a change of addresses or MAC makes the agent serve the port anew.
+    if (!takesProvisioningBlocks(port.device_owner) || !before) return;
+    if (JSON.stringify(port.fixed_ips) === JSON.stringify(before.fixed_ips) && port.mac_address === before.mac_address) return;
+    if (await servedByDhcpAgent(em, port)) await addBlock(em, port.id, DHCP_ENTITY);
+    else await removeBlock(em, port.id, DHCP_ENTITY);
+  }
+
+  createPortPostcommit(ctx: CommittedContext): void {
+    this.notifier.networkChanged((ctx.current as PortDict).network_id);
+  }
+
+  updatePortPostcommit(ctx: CommittedContext): void {
+    this.notifier.networkChanged((ctx.current as PortDict).network_id);
+  }
+
+  deletePortPostcommit(ctx: CommittedContext): void {
+    this.notifier.networkChanged((ctx.current as PortDict).network_id);
+  }
+}
+
+/** is_dhcp_active_on_any_subnet and a DHCP agent hosting the network, in one query. */
+async function servedByDhcpAgent(em: EntityManager, port: PortDict): Promise<boolean> {
+  const subnetIds = port.fixed_ips.map((ip) => ip.subnet_id);
+  if (!subnetIds.length) return false;
+  const row = await em
+    .getRepository(SubnetEntity)
+    .createQueryBuilder('s')
+    .select('1', 'x')
+    .where(...anyOfSql(em, 's.id', subnetIds))
+    .andWhere('s.enable_dhcp = :yes', { yes: sqlBool(em, true) })
+    .andWhere(`EXISTS (SELECT 1 FROM ${DHCP_BINDINGS_TABLE} b WHERE b.network_id = :networkId)`, { networkId: port.network_id })
+    .limit(1)
+    .getRawOne();
+  return row !== undefined && row !== null;
+}

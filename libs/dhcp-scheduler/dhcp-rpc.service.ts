@@ -1,0 +1,98 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AGENT_REGISTRY, type AgentRecord, type AgentRegistry } from '../agents-api/agents.contract.js';
+import {
+  AGENT_TYPES,
+  type DhcpActiveNetworksRequest,
+  type DhcpNetworkInfo,
+  type DhcpNetworkInfoRequest,
+  type DhcpReadyRequest,
+} from '../agents/rpc.contract.js';
+import type { BusHandler } from '../bus/bus.contract.js';
+import { anyOf, Database } from '../db/index.js';
+import { IPAM, type Ipam } from '../plugin/ipam/ipam.contract.js';
+import { DHCP_ENTITY } from '../plugin/ml2/provisioning-blocks.js';
+import { PortStatusService } from '../plugin/ml2/port-status.service.js';
+import { NetworkEntity } from '../plugin/networks/network.entity.js';
+import { PortEntity } from '../plugin/ports/port.entity.js';
+import { networksOfAgent } from './dhcp-bindings.store.js';
+import { dhcpNetworkInfos } from './dhcp-network-info.js';
+import { DhcpNetworks } from './dhcp-networks.service.js';
+
+/**
+ * The server half of the DHCP agent conversation (neutron/api/rpc/handlers/dhcp_rpc.py) on PLUGIN_TOPIC. Its
+ * handlers join the L2 agent's in one subscription (a topic has one set of methods; see PLUGIN_RPC_ENDPOINTS).
+ *
+ * History (contract in libs/agents/rpc.contract.ts): 1.0 get_active_networks_info, get_network_info,
+ * dhcp_ready_on_ports.
+ */
+@Injectable()
+export class DhcpRpcService {
+  constructor(
+    @Inject(Database) private readonly db: Database,
+    @Inject(DhcpNetworks) private readonly networks: DhcpNetworks,
+    @Inject(AGENT_REGISTRY) private readonly agents: AgentRegistry,
+    @Inject(IPAM) private readonly ipam: Ipam,
+    @Inject(PortStatusService) private readonly status: PortStatusService,
+  ) {}
+
+  handlers(): Record<string, BusHandler> {
+    return {
+      get_active_networks_info: (p) => this.getActiveNetworksInfo(p as DhcpActiveNetworksRequest),
+      get_network_info: (p) => this.getNetworkInfo(p as DhcpNetworkInfoRequest),
+      dhcp_ready_on_ports: (p) => this.dhcpReadyOnPorts(p as DhcpReadyRequest),
+    };
+  }
+
+  /** Schedules unhosted networks to the agent first (network_auto_schedule), then its enabled networks, in full. */
+  async getActiveNetworksInfo(req: DhcpActiveNetworksRequest): Promise<DhcpNetworkInfo[]> {
+    const host = requireString(req, 'host');
+    await this.networks.autoSchedule(host);
+    return this.db.read(async (em) => {
+      const agent = await this.enabledAgent(em, host);
+      if (!agent) return [];
+      const ids = await networksOfAgent(em, agent.id);
+      if (!ids.length) return [];
+      const rows = await em.getRepository(NetworkEntity).find({ where: { id: anyOf(em, ids), admin_state_up: true }, order: { id: 'ASC' } });
+      return dhcpNetworkInfos(em, this.ipam, rows, host);
+    });
+  }
+
+  /** One network as the agent on `host` serves it; null when it is gone or not (any more) hosted by that agent. */
+  async getNetworkInfo(req: DhcpNetworkInfoRequest): Promise<DhcpNetworkInfo | null> {
+    const host = requireString(req, 'host');
+    const networkId = requireString(req, 'network_id');
+    return this.db.read(async (em) => {
+      const agent = await this.enabledAgent(em, host);
+      if (!agent || !(await networksOfAgent(em, agent.id)).includes(networkId)) return null;
+      const network = await em.getRepository(NetworkEntity).findOneBy({ id: networkId });
+      if (!network) return null;
+      return (await dhcpNetworkInfos(em, this.ipam, [network], host))[0];
+    });
+  }
+
+  /** The agent serves these ports: clear their DHCP block; a port with nothing else pending goes ACTIVE. */
+  async dhcpReadyOnPorts(req: DhcpReadyRequest): Promise<void> {
+    const ids = (req as Partial<DhcpReadyRequest> | undefined)?.port_ids;
+    if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) throw new TypeError('dhcp_ready_on_ports: port_ids must be a list of strings');
+    if (!ids.length) return;
+    const after: (() => void | Promise<void>)[] = [];
+    await this.db.transaction(async (em) => {
+      const ports = await em.getRepository(PortEntity).findBy({ id: anyOf(em, ids) });
+      for (const port of ports) await this.status.provisioningComplete(em, port, DHCP_ENTITY, (fn) => after.push(fn));
+    });
+    for (const fn of after) await fn();
+  }
+
+  private async enabledAgent(em: EntityManager, host: string): Promise<AgentRecord | undefined> {
+    const [agent] = await this.agents.agentsOnHost(em, host, AGENT_TYPES.dhcp.agent_type);
+    return agent?.admin_state_up ? agent : undefined;
+  }
+}
+
+/** Payloads crossed a transport as JSON: check what the queries rely on (the agent gets the error back). */
+function requireString(payload: unknown, key: string): string {
+  const value = (payload as Record<string, unknown> | undefined)?.[key];
+  if (typeof value !== 'string' || !value) throw new TypeError(`${key} must be a non-empty string`);
+  return value;
+}

@@ -1,0 +1,62 @@
+import { Global, Inject, Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { ResourceRegistry } from '../api/engine/resource-registry.js';
+import { MechanismManager } from '../plugin/ml2/mechanism-manager.js';
+import { PLUGIN_RPC_ENDPOINTS } from '../plugin/ml2/rpc/l2-agent-rpc.service.js';
+import { DhcpAgentNotifier } from './dhcp-agent-notifier.js';
+import { DhcpNetworks } from './dhcp-networks.service.js';
+import { DhcpPortDriver } from './dhcp-port-driver.js';
+import { DhcpPorts } from './dhcp-ports.service.js';
+import { withDhcpNetworks, withDhcpSubnets } from './dhcp-resource-hooks.js';
+import { DhcpRpcService } from './dhcp-rpc.service.js';
+import { DhcpSchedulerHandler } from './dhcp-scheduler.handler.js';
+import { DhcpScheduler } from './dhcp-scheduler.service.js';
+import { DhcpAgentBindings1764000007000 } from './migrations/1764000007000-dhcp-agent-bindings.js';
+import { NetworkDhcpAgentBindingEntity } from './network-dhcp-agent-binding.entity.js';
+
+export const dhcpSchedulerEntities = [NetworkDhcpAgentBindingEntity];
+export const dhcpSchedulerMigrations = [DhcpAgentBindings1764000007000];
+
+/**
+ * DHCP on the server: networks scheduled to DHCP agents, the DHCP ports, the DHCP provisioning block, the agents'
+ * RPC (its methods join ML2's PLUGIN_TOPIC subscription through PLUGIN_RPC_ENDPOINTS) and notices, and the
+ * dhcp_agent_scheduler API.
+ */
+@Global()
+@Module({
+  providers: [
+    DhcpScheduler,
+    DhcpPorts,
+    DhcpAgentNotifier,
+    DhcpNetworks,
+    DhcpPortDriver,
+    DhcpRpcService,
+    DhcpSchedulerHandler,
+    { provide: PLUGIN_RPC_ENDPOINTS, inject: [DhcpRpcService], useFactory: (rpc: DhcpRpcService) => rpc.handlers() },
+  ],
+  exports: [PLUGIN_RPC_ENDPOINTS, DhcpNetworks, DhcpAgentNotifier],
+})
+export class DhcpSchedulerModule implements OnModuleInit, OnApplicationBootstrap {
+  constructor(
+    @Inject(ResourceRegistry) private readonly registry: ResourceRegistry,
+    @Inject(DhcpSchedulerHandler) private readonly handler: DhcpSchedulerHandler,
+    @Inject(MechanismManager) private readonly mechanisms: MechanismManager,
+    @Inject(DhcpPortDriver) private readonly portDriver: DhcpPortDriver,
+    @Inject(DhcpNetworks) private readonly dhcp: DhcpNetworks,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.addSubResource('agents', 'dhcp-networks', (req, id, rest) => this.handler.agentNetworks(req, id, rest));
+    this.registry.addSubResource('networks', 'dhcp-agents', (req, id, rest) => this.handler.networkAgents(req, id, rest));
+    this.registry.addExtensions('dhcp_agent_scheduler');
+    // Neutron runs _setup_dhcp_agent_provisioning_component right after the drivers' port pre-commit: last in line.
+    if (!this.mechanisms.drivers.includes(this.portDriver)) this.mechanisms.drivers.push(this.portDriver);
+  }
+
+  /** Networks and subnets get DHCP scheduling once every module has registered its resources (as ML2's hooks do). */
+  onApplicationBootstrap(): void {
+    const networks = this.registry.resourceAt('networks');
+    if (networks) networks.service = withDhcpNetworks(networks.service, this.dhcp);
+    const subnets = this.registry.resourceAt('subnets');
+    if (subnets) subnets.service = withDhcpSubnets(subnets.service, this.dhcp);
+  }
+}

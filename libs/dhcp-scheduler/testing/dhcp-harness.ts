@@ -1,0 +1,125 @@
+/** The server's modules (no agents, no listeners) on a scratch SQLite file or PostgreSQL database, for DHCP specs. */
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import pg from 'pg';
+import { ServerModule } from '../../../apps/neutron-server/server.module.js';
+import { AgentHeartbeatsService } from '../../agents-api/agent-heartbeats.service.js';
+import { AGENT_TYPES, type AgentState } from '../../agents/rpc.contract.js';
+import { ResourceEngine } from '../../api/engine/resource-engine.js';
+import { ResourceRegistry } from '../../api/engine/resource-registry.js';
+import type { ApiRequest } from '../../api/engine/ports.js';
+import { NeutronError } from '../../api/errors/neutron-error.js';
+import { BUS, type Bus } from '../../bus/bus.contract.js';
+import { loadConfig } from '../../config/index.js';
+import { Database } from '../../db/index.js';
+import type { AuthContext } from '../../identity/auth-context.js';
+import { DhcpAgentNotifier } from '../dhcp-agent-notifier.js';
+
+const POSTGRES_SERVER_URL = process.env.E2E_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export const ADMIN: AuthContext = {
+  token_id: 't',
+  user_id: 'admin-user',
+  user_name: 'admin',
+  user_domain_id: 'default',
+  project_id: 'admin-project',
+  project_name: 'admin',
+  roles: ['admin', 'member', 'reader'],
+  is_admin: true,
+  expires_at: '2999-01-01T00:00:00Z',
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+export interface DhcpHarness {
+  db: Database;
+  bus: Bus;
+  /** Calls /v2.0 without HTTP (resources and sub-resources), as `auth` (admin by default). */
+  call(method: string, path: string, body?: unknown, auth?: AuthContext): Promise<{ status: number; body: Json }>;
+  /** A DHCP agent's heartbeat on `host` (report_state as the bus delivers it). */
+  reportDhcpAgent(host: string, extra?: Partial<AgentState>, at?: Date): Promise<string>;
+  /** Every DHCP notice queued so far has been cast. */
+  noticesSent(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openDhcpHarness(dialect: 'sqlite' | 'postgres', env: Record<string, string> = {}): Promise<DhcpHarness> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'dhcp-spec-'));
+  let url = '';
+  let dropDb: (() => Promise<void>) | undefined;
+  if (dialect === 'postgres') {
+    const name = `dhcp_spec_${randomBytes(5).toString('hex')}`;
+    await adminQuery(`CREATE DATABASE ${name}`);
+    const u = new URL(POSTGRES_SERVER_URL);
+    u.pathname = `/${name}`;
+    url = u.toString();
+    dropDb = () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+  const config = loadConfig({ argv: [], env: { APPLIANCE_DATA_DIR: dataDir, APPLIANCE_DATABASE_URL: url, APPLIANCE_LOG_LEVEL: 'silent', ...env } });
+  let app: INestApplicationContext | undefined;
+  const cleanup = async () => {
+    await app?.close();
+    await dropDb?.();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+  try {
+    app = await NestFactory.createApplicationContext(ServerModule.forRoot(config), { logger: false, abortOnError: false });
+    await app.init();
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+  const ctx = app;
+  const engine = ctx.get(ResourceEngine);
+  const registry = ctx.get(ResourceRegistry);
+  const heartbeats = ctx.get(AgentHeartbeatsService);
+  return {
+    db: ctx.get(Database),
+    bus: ctx.get<Bus>(BUS),
+    async call(method, path, body, auth = ADMIN) {
+      const segments = path.split('/').filter(Boolean);
+      const request: ApiRequest = {
+        method,
+        segments,
+        query: {},
+        rawBody: body === undefined ? undefined : JSON.stringify(body),
+        headers: {},
+        auth,
+        pathUrl: `http://in-process/v2.0/${segments.join('/')}`,
+      };
+      try {
+        const match = registry.match(segments);
+        if (!match?.resource) throw new Error(`no resource at ${path}`);
+        const [id, sub, ...more] = match.rest;
+        const subResource = sub === undefined ? undefined : registry.subResource(match.resource.path, sub);
+        const res = subResource ? await subResource(request, id, more) : await engine.handle(match.resource, request, match.rest);
+        return { status: res.status, body: res.body };
+      } catch (e) {
+        if (e instanceof NeutronError) return { status: e.status, body: { NeutronError: { type: e.type, message: e.message } } };
+        throw e;
+      }
+    },
+    async reportDhcpAgent(host, extra = {}, at) {
+      const state: AgentState = { ...AGENT_TYPES.dhcp, host, configurations: { networks: 0 }, availability_zone: 'nova', ...extra };
+      return heartbeats.reportState({ agent_state: state, time: new Date().toISOString() }, at);
+    },
+    noticesSent: () => ctx.get(DhcpAgentNotifier).idle(),
+    close: cleanup,
+  };
+}
+
+async function adminQuery(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: POSTGRES_SERVER_URL });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
