@@ -4,6 +4,9 @@ import { DataSource, type EntityManager, type EntitySchema, type MixedList } fro
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/** Queues work to run after the current transaction committed. */
+export type AfterCommit = (work: () => void | Promise<void>) => void;
+
 export interface DatabaseOptions {
   url: string; // '' = SQLite file in dataDir
   dataDir: string;
@@ -67,6 +70,17 @@ export class Database {
   transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
     if (this.dialect === 'postgres') return this.ds.transaction(work);
     return this.serialized(() => this.ds.transaction(work));
+  }
+
+  /**
+   * A transaction whose work may queue side effects (bus notices, events) with `afterCommit`: they run in order once
+   * it committed, and never if it rolled back.
+   */
+  async unitOfWork<T>(work: (em: EntityManager, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
+    const after: (() => void | Promise<void>)[] = [];
+    const result = await this.transaction((em) => work(em, (fn) => after.push(fn)));
+    for (const fn of after) await fn();
+    return result;
   }
 
   /** A read outside a transaction (on SQLite still serialized, so it never sees another unit's uncommitted rows). */

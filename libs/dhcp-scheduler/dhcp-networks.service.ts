@@ -107,10 +107,8 @@ export class DhcpNetworks {
     this.afterCommit(ctx, 'network_update', hosted.filter((h) => h.admin_state_up).map((h) => h.host), network.id);
   }
 
-  private async unitOfWork(work: (ctx: RequestContext) => Promise<void>): Promise<void> {
-    const after: (() => void | Promise<void>)[] = [];
-    await this.db.transaction((em) => work(internalContext(em, (fn) => after.push(fn))));
-    for (const fn of after) await fn();
+  private unitOfWork(work: (ctx: RequestContext) => Promise<void>): Promise<void> {
+    return this.db.unitOfWork((em, afterCommit) => work(internalContext(em, afterCommit)));
   }
 }
 

@@ -76,12 +76,10 @@ export class DhcpRpcService {
     const ids = (req as Partial<DhcpReadyRequest> | undefined)?.port_ids;
     if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) throw new TypeError('dhcp_ready_on_ports: port_ids must be a list of strings');
     if (!ids.length) return;
-    const after: (() => void | Promise<void>)[] = [];
-    await this.db.transaction(async (em) => {
+    await this.db.unitOfWork(async (em, afterCommit) => {
       const ports = await em.getRepository(PortEntity).findBy({ id: anyOf(em, ids) });
-      for (const port of ports) await this.status.provisioningComplete(em, port, DHCP_ENTITY, (fn) => after.push(fn));
+      for (const port of ports) await this.status.provisioningComplete(em, port, DHCP_ENTITY, afterCommit);
     });
-    for (const fn of after) await fn();
   }
 
   private async enabledAgent(em: EntityManager, host: string): Promise<AgentRecord | undefined> {

@@ -90,10 +90,8 @@ export class DhcpSchedulerHandler {
     if (denied) throw policyNotAuthorized(denied);
   }
 
-  private async unitOfWork(req: ApiRequest, work: (ctx: RequestContext) => Promise<void>): Promise<void> {
-    const after: (() => void | Promise<void>)[] = [];
-    await this.db.transaction((em) => work(this.context(req, em, (fn) => after.push(fn))));
-    for (const fn of after) await fn();
+  private unitOfWork(req: ApiRequest, work: (ctx: RequestContext) => Promise<void>): Promise<void> {
+    return this.db.unitOfWork((em, afterCommit) => work(this.context(req, em, afterCommit)));
   }
 
   private context(req: ApiRequest, em: EntityManager, afterCommit: RequestContext['afterCommit']): RequestContext {

@@ -60,13 +60,13 @@ export class PortBindingsHandler {
       case 'GET collection':
         return { status: 200, body: { bindings: await this.db.read((em) => this.list(em, portId)) } };
       case 'POST collection':
-        return { status: 201, body: { binding: await this.unitOfWork((em, after) => this.create(em, portId, req, after)) } };
+        return { status: 201, body: { binding: await this.db.unitOfWork((em, after) => this.create(em, portId, req, after)) } };
       case 'PUT item':
-        return { status: 200, body: { binding: await this.unitOfWork((em, after) => this.update(em, portId, host, req, after)) } };
+        return { status: 200, body: { binding: await this.db.unitOfWork((em, after) => this.update(em, portId, host, req, after)) } };
       case 'PUT activate':
-        return { status: 200, body: { binding: await this.unitOfWork((em, after) => this.activate(em, portId, host, after)) } };
+        return { status: 200, body: { binding: await this.db.unitOfWork((em, after) => this.activate(em, portId, host, after)) } };
       default:
-        await this.unitOfWork((em, after) => this.remove(em, portId, host, after));
+        await this.db.unitOfWork((em, after) => this.remove(em, portId, host, after));
         return { status: 204 };
     }
   }
@@ -195,12 +195,6 @@ export class PortBindingsHandler {
     return port;
   }
 
-  private async unitOfWork<T>(work: (em: EntityManager, after: AfterCommit) => Promise<T>): Promise<T> {
-    const after: (() => void | Promise<void>)[] = [];
-    const result = await this.db.transaction((em) => work(em, (fn) => after.push(fn)));
-    for (const fn of after) await fn();
-    return result;
-  }
 }
 
 function requireCompute(port: PortRow): void {

@@ -1,12 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { neutronTimestamp } from '../../db/index.js';
+import { type AfterCommit, neutronTimestamp } from '../../db/index.js';
 import { PortEntity, type PortRow } from '../ports/port.entity.js';
 import { PORT_EVENTS, type PortEvents } from '../ports/port-events.contract.js';
 import { isBlocked, removeBlock } from './provisioning-blocks.js';
 
-/** Where a status write's after-commit work goes (the request's list, or an RPC handler's own). */
-export type AfterCommit = (work: () => void | Promise<void>) => void;
+export type { AfterCommit };
 
 export const UNPLUGGED_VIF_TYPES = ['unbound', 'binding_failed'];
 

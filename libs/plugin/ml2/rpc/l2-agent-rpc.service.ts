@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, Optional } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { anyOf, Database } from '../../../db/index.js';
 import { BUS, type Bus, type BusHandler, type Subscription } from '../../../bus/bus.contract.js';
 import {
@@ -17,7 +16,7 @@ import { NETWORK_SEGMENTS, type NetworkSegments } from '../../segments/segments.
 import { internalContext } from '../../../api/resource/internal-context.js';
 import { IPAM, type Ipam } from '../../ipam/ipam.contract.js';
 import { BindingLevelEntity } from '../ml2.entities.js';
-import { type AfterCommit, PortStatusService, UNPLUGGED_VIF_TYPES } from '../port-status.service.js';
+import { PortStatusService, UNPLUGGED_VIF_TYPES } from '../port-status.service.js';
 import { L2_AGENT_ENTITY } from '../provisioning-blocks.js';
 import { portsForDevices } from './device-ports.js';
 
@@ -55,7 +54,7 @@ export class L2AgentRpcService implements OnApplicationBootstrap, OnModuleDestro
 
   /** Details of each device; a known, bound device asked for by its host goes BUILD (DOWN if disabled). */
   getDevicesDetails(req: DevicesDetailsRequest): Promise<DeviceDetails[]> {
-    return this.unitOfWork(async (em, afterCommit) => {
+    return this.db.unitOfWork(async (em, afterCommit) => {
       const ports = await portsForDevices(em, req.devices, req.host);
       const bound = [...ports.values()].filter((p) => !UNPLUGGED_VIF_TYPES.includes(p.binding_vif_type));
       const networkIds = [...new Set(bound.map((p) => p.network_id))];
@@ -101,7 +100,7 @@ export class L2AgentRpcService implements OnApplicationBootstrap, OnModuleDestro
 
   /** The agent wired the device: clear the L2 provisioning block (the port goes ACTIVE when nothing else blocks). */
   updateDeviceUp(req: DeviceStatusRequest): Promise<void> {
-    return this.unitOfWork(async (em, afterCommit) => {
+    return this.db.unitOfWork(async (em, afterCommit) => {
       const port = (await portsForDevices(em, [req.device], req.host)).get(req.device);
       if (!port) return;
       if (req.host && port.binding_host_id !== req.host) {
@@ -113,7 +112,7 @@ export class L2AgentRpcService implements OnApplicationBootstrap, OnModuleDestro
   }
 
   updateDeviceDown(req: DeviceStatusRequest): Promise<DeviceDownResult> {
-    return this.unitOfWork(async (em, afterCommit) => {
+    return this.db.unitOfWork(async (em, afterCommit) => {
       const port = (await portsForDevices(em, [req.device], req.host)).get(req.device);
       if (!port) return { device: req.device, exists: false };
       if (req.host && port.binding_host_id !== req.host) return { device: req.device, exists: true };
@@ -135,10 +134,4 @@ export class L2AgentRpcService implements OnApplicationBootstrap, OnModuleDestro
     });
   }
 
-  private async unitOfWork<T>(work: (em: EntityManager, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
-    const after: (() => void | Promise<void>)[] = [];
-    const result = await this.db.transaction((em) => work(em, (fn) => after.push(fn)));
-    for (const fn of after) await fn();
-    return result;
-  }
 }
