@@ -62,12 +62,13 @@ export class QuotasService implements QuotaEnforcer {
   }
 
   async reserve(ctx: RequestContext, projectId: string, resource: string, count: number): Promise<void> {
+    const limit = await this.limit(ctx.em, projectId, resource);
+    // Unlimited: nothing to count, and no lock that would serialize the project's creates until commit.
+    if (limit === undefined || limit < 0) return;
     if (ctx.em.connection.options.type === 'postgres') {
       // Two replicas creating the project's last allowed network must not both pass the count.
       await ctx.em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`quota:${projectId}:${resource}`]);
     }
-    const limit = await this.limit(ctx.em, projectId, resource);
-    if (limit === undefined || limit < 0) return;
     const used = await this.usage(ctx.em, projectId, resource);
     if (used + count > limit) {
       throw new NeutronError('OverQuota', `Quota exceeded for resources: ${pyList([resource])}.`, 409);

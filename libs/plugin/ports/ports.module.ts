@@ -2,6 +2,7 @@ import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { ResourceRegistry } from '../../api/engine/resource-registry.js';
 import { countByProject, QuotasService } from '../../quotas/quotas.service.js';
 import { Ports1764000002000 } from './migrations/1764000002000-ports.js';
+import { PortsNetworkDeviceIndex1764000008100 } from './migrations/1764000008100-ports-network-device-index.js';
 import { NETWORK_PORTS } from './network-ports.js';
 import { portDefinition } from './port.definition.js';
 import { AllowedAddressPairEntity, ExtraDhcpOptEntity, PortEntity } from './port.entity.js';
@@ -9,7 +10,7 @@ import { PORTS_TABLE } from './ports.contract.js';
 import { PortsService } from './ports.service.js';
 
 export const portEntities = [PortEntity, AllowedAddressPairEntity, ExtraDhcpOptEntity];
-export const portMigrations = [Ports1764000002000];
+export const portMigrations = [Ports1764000002000, PortsNetworkDeviceIndex1764000008100];
 
 /** The ports resource; networks reach it through NETWORK_PORTS when they are deleted. */
 @Global()
