@@ -1,17 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { DhcpAgentModule } from '../../libs/agents/dhcp/dhcp-agents.module.js';
 import { L2AgentsModule } from '../../libs/agents/l2/l2-agents.module.js';
 import { BusModule } from '../../libs/bus/bus.module.js';
 import { type AppConfig, ConfigModule } from '../../libs/config/index.js';
 
-export type AgentType = 'l2';
-export const AGENT_TYPES: readonly AgentType[] = ['l2'];
+export type AgentType = 'l2' | 'dhcp';
+export const AGENT_TYPES: readonly AgentType[] = ['l2', 'dhcp'];
 
 /** One agent process: config, the bus, and the agent of the chosen type for each given host. No database, no HTTP. */
 @Module({})
 export class AgentModule {
   static forRoot(config: AppConfig, type: AgentType, hosts: string[], log: Logger): DynamicModule {
-    const agents = { l2: () => L2AgentsModule.forRoot({ hosts, log }) }[type]();
+    const agents = {
+      l2: () => L2AgentsModule.forRoot({ hosts, log }),
+      // one DHCP agent per process (its driver owns the host's qdhcp- namespaces or the loopback port)
+      dhcp: () => DhcpAgentModule.forRoot({ host: hosts[0], log }),
+    }[type]();
     return { module: AgentModule, imports: [ConfigModule.forRoot(config), BusModule.forRoot(config, log), agents] };
   }
 }

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { DhcpAgentModule } from '../../libs/agents/dhcp/dhcp-agents.module.js';
 import { L2AgentsModule } from '../../libs/agents/l2/l2-agents.module.js';
 import type { AppConfig } from '../../libs/config/index.js';
 import { ServerModule } from '../neutron-server/server.module.js';
@@ -10,7 +11,11 @@ export class ApplianceModule {
   static forRoot(config: AppConfig, log?: Logger): DynamicModule {
     return {
       module: ApplianceModule,
-      imports: [ServerModule.forRoot(config, log), L2AgentsModule.forRoot({ log })],
+      imports: [
+        ServerModule.forRoot(config, log),
+        L2AgentsModule.forRoot({ log }),
+        ...(config.agents.dhcp.enabled ? [DhcpAgentModule.forRoot({ log })] : []),
+      ],
     };
   }
 }

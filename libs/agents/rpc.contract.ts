@@ -199,4 +199,7 @@ export interface DhcpAgentConfigurations {
   subnets: number;
   ports: number;
   log_agent_heartbeats: boolean;
+  /** `simulated` driver only: the loopback address and UDP port its DHCP server answers on. */
+  dhcp_address?: string;
+  dhcp_port?: number;
 }

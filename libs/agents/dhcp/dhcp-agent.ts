@@ -1,0 +1,320 @@
+/**
+ * The DHCP agent of one host (neutron-dhcp-agent): heartbeats on REPORTS_TOPIC, pulls the networks scheduled here
+ * (get_active_networks_info) at start and whenever the server had it down, refetches one network
+ * (get_network_info) per notice on dhcp_agent.<host>, has its driver serve them, and tells the server which ports
+ * are served (dhcp_ready_on_ports), which lets them go ACTIVE.
+ *
+ * Notices only mark networks; one loop does the work, a pass at a time, so two notices about a network never race.
+ * A failed pass (server unreachable, driver error) keeps its work marked and retries with backoff.
+ */
+import { pino, type Logger } from 'pino';
+import type { Bus, Subscription } from '../../bus/bus.contract.js';
+import {
+  AGENT_TYPES,
+  PLUGIN_TOPIC,
+  REPORTS_TOPIC,
+  dhcpAgentTopic,
+  type AgentState,
+  type DhcpActiveNetworksRequest,
+  type DhcpAgentConfigurations,
+  type DhcpNetworkInfo,
+  type DhcpNetworkInfoRequest,
+  type DhcpNetworkNotice,
+  type DhcpReadyRequest,
+  type ReportStateRequest,
+  type ReportStateResult,
+} from '../rpc.contract.js';
+import { servable, type DhcpDriver } from './dhcp-driver.js';
+
+/** Neutron's DHCP_READY_PORTS_SYNC_MAX: port ids per dhcp_ready_on_ports call. */
+const READY_BATCH = 64;
+
+export interface DhcpAgentOptions {
+  host: string;
+  bus: Bus;
+  driver: DhcpDriver;
+  /** Seconds between report_state heartbeats (agents.report_interval). */
+  reportIntervalSeconds: number;
+  /** agents.dhcp.lease_duration, reported as dhcp_lease_duration. */
+  leaseDuration: number;
+  availabilityZone?: string | null;
+  /** First retry after a failed pass; doubles up to 30 s. */
+  retryMs?: number;
+  log?: Logger;
+}
+
+interface Served {
+  subnets: number;
+  /** port id → what its lease depends on; a port is reported ready again when this changes */
+  ports: Map<string, string>;
+}
+
+export class DhcpAgent {
+  readonly host: string;
+  private readonly bus: Bus;
+  private readonly driver: DhcpDriver;
+  private readonly log: Logger;
+  private readonly reportIntervalMs: number;
+  private readonly retryMs: number;
+
+  private running = false;
+  private subscription: Subscription | null = null;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private startFlag = true;
+  private failedReports = 0;
+  private failedPasses = 0;
+
+  /** networks served now */
+  private readonly served = new Map<string, Served>();
+  /** networks a notice named since the last pass took them: true = refetch, false = removed */
+  private marked = new Map<string, boolean>();
+  private resyncWanted = true;
+  /** ports served whose readiness the server has not acknowledged yet */
+  private readonly ready = new Set<string>();
+  private passRunning: Promise<void> | null = null;
+  private passQueued = false;
+
+  constructor(private readonly opts: DhcpAgentOptions) {
+    this.host = opts.host;
+    this.bus = opts.bus;
+    this.driver = opts.driver;
+    this.reportIntervalMs = opts.reportIntervalSeconds * 1000;
+    this.retryMs = opts.retryMs ?? 500;
+    this.log = (opts.log ?? pino({ level: 'silent' })).child({ agent: 'dhcp', host: opts.host });
+  }
+
+  /** Starts the driver and listens; heartbeats and syncs in the background (the server may be late). */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.startFlag = true;
+    this.resyncWanted = true;
+    this.passQueued = false;
+    await this.driver.start();
+    const onNotice = (removed: boolean) => (payload: unknown) => this.mark((payload as DhcpNetworkNotice).network_id, removed);
+    this.subscription = await this.bus.subscribe(dhcpAgentTopic(this.host), {
+      network_update: onNotice(false),
+      network_remove: onNotice(true),
+    });
+    this.log.info({ driver: this.driver.name, ...this.driver.configurations() }, 'DHCP agent started');
+    void this.heartbeat().then(() => this.requestPass());
+  }
+
+  /**
+   * No more heartbeats, notices or passes; the driver stops serving (it waits for its own work, never for an RPC:
+   * the server may be gone).
+   */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    for (const timer of [this.heartbeatTimer, this.retryTimer]) if (timer) clearTimeout(timer);
+    this.heartbeatTimer = this.retryTimer = null;
+    await this.subscription?.close();
+    this.subscription = null;
+    await this.driver.stop();
+    this.served.clear();
+    this.log.info('DHCP agent stopped');
+  }
+
+  configurations(): DhcpAgentConfigurations & Record<string, unknown> {
+    let subnets = 0;
+    let ports = 0;
+    for (const s of this.served.values()) {
+      subnets += s.subnets;
+      ports += s.ports.size;
+    }
+    return {
+      dhcp_driver: this.driver.name,
+      dhcp_lease_duration: this.opts.leaseDuration,
+      networks: this.served.size,
+      subnets,
+      ports,
+      log_agent_heartbeats: false,
+      ...this.driver.configurations(),
+    };
+  }
+
+  /** The networks served now. */
+  networks(): string[] {
+    return [...this.served.keys()];
+  }
+
+  /** Resolves once no pass is running or queued. */
+  async idle(): Promise<void> {
+    while (this.passRunning) await this.passRunning;
+  }
+
+  // ---- heartbeat ----
+
+  private async heartbeat(): Promise<void> {
+    if (!this.running) return;
+    try {
+      await this.reportState();
+    } finally {
+      if (this.running) {
+        const delayMs = Math.min(this.reportIntervalMs, this.failedReports ? 500 * 2 ** this.failedReports : Infinity);
+        this.heartbeatTimer = setTimeout(() => void this.heartbeat(), delayMs);
+        this.heartbeatTimer.unref();
+      }
+    }
+  }
+
+  private async reportState(): Promise<void> {
+    try {
+      const agent_state: AgentState = {
+        ...AGENT_TYPES.dhcp,
+        host: this.host,
+        configurations: this.configurations(),
+        availability_zone: this.opts.availabilityZone ?? null,
+        ...(this.startFlag ? { start_flag: true } : {}),
+      };
+      const request: ReportStateRequest = { agent_state, time: new Date().toISOString() };
+      const result = await this.bus.call<ReportStateResult>(REPORTS_TOPIC, 'report_state', request);
+      this.startFlag = false;
+      if (this.failedReports) this.log.info('reported state after a previous failure');
+      this.failedReports = 0;
+      if (result === 'revived') {
+        this.log.info('the server had this agent down: full resync');
+        this.resyncWanted = true;
+        this.requestPass();
+      }
+    } catch (err) {
+      this.failedReports = Math.min(this.failedReports + 1, 16);
+      this.log.warn({ err }, 'report_state failed; retrying');
+    }
+  }
+
+  // ---- notices (they only mark work) ----
+
+  private mark(networkId: string, removed: boolean): void {
+    if (typeof networkId !== 'string' || networkId === '') return;
+    this.marked.set(networkId, !removed);
+    this.requestPass();
+  }
+
+  // ---- the loop ----
+
+  private requestPass(): void {
+    if (this.passQueued || !this.running) return;
+    this.passQueued = true;
+    const previous = this.passRunning ?? Promise.resolve();
+    const next = previous
+      .then(() => {
+        this.passQueued = false;
+        return this.running ? this.pass() : undefined;
+      })
+      .then(
+        () => {
+          this.failedPasses = 0;
+        },
+        (err: unknown) => {
+          this.failedPasses = Math.min(this.failedPasses + 1, 6);
+          this.log.error({ err }, 'DHCP sync failed; retrying');
+          this.scheduleRetry();
+        },
+      )
+      .finally(() => {
+        if (this.passRunning === next) this.passRunning = null;
+      });
+    this.passRunning = next;
+  }
+
+  private scheduleRetry(): void {
+    if (!this.running || this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.requestPass();
+    }, Math.min(this.retryMs * 2 ** (this.failedPasses - 1), 30_000));
+    this.retryTimer.unref();
+  }
+
+  private async pass(): Promise<void> {
+    if (this.resyncWanted) await this.resync();
+    const marked = this.marked;
+    this.marked = new Map();
+    let failed = false;
+    for (const [networkId, present] of marked) {
+      if (!this.running) return;
+      try {
+        if (present) await this.refresh(networkId);
+        else await this.disable(networkId);
+      } catch (err) {
+        // kept for the retry, unless a newer notice already marked it again
+        if (!this.marked.has(networkId)) this.marked.set(networkId, present);
+        this.log.warn({ err, network_id: networkId }, 'unable to sync the network');
+        failed = true;
+      }
+    }
+    await this.flushReady();
+    if (failed) throw new Error('some networks failed to sync');
+  }
+
+  /**
+   * The full list of networks scheduled here: each is served, the others stop. Notices that arrive meanwhile stay
+   * marked and are refetched after it, so nothing older than a notice wins.
+   */
+  private async resync(): Promise<void> {
+    const networks = await this.bus.call<DhcpNetworkInfo[]>(PLUGIN_TOPIC, 'get_active_networks_info', {
+      host: this.host,
+    } satisfies DhcpActiveNetworksRequest);
+    if (!this.running) return;
+    // after a resync every served port is reported again (the server may have lost track while we were away)
+    for (const s of this.served.values()) s.ports.clear();
+    const keep = new Set<string>();
+    for (const network of networks) {
+      if (await this.serve(network)) keep.add(network.id);
+    }
+    for (const id of [...this.served.keys()]) if (!keep.has(id)) await this.disable(id);
+    await this.driver.cleanup(keep);
+    this.resyncWanted = false;
+    this.log.info({ networks: keep.size }, 'synchronized the networks scheduled here');
+  }
+
+  private async refresh(networkId: string): Promise<void> {
+    const network = await this.bus.call<DhcpNetworkInfo | null>(PLUGIN_TOPIC, 'get_network_info', {
+      network_id: networkId,
+      host: this.host,
+    } satisfies DhcpNetworkInfoRequest);
+    if (!this.running) return;
+    if (!network || !(await this.serve(network))) await this.disable(networkId);
+  }
+
+  /** Serves a network if it can be (true), and marks its new or changed ports ready. */
+  private async serve(network: DhcpNetworkInfo): Promise<boolean> {
+    if (!servable(network)) return false;
+    await this.driver.apply(network);
+    const before = this.served.get(network.id)?.ports;
+    const ports = new Map<string, string>();
+    for (const port of network.ports) {
+      const served = leaseKey(port);
+      ports.set(port.id, served);
+      if (before?.get(port.id) !== served) this.ready.add(port.id);
+    }
+    for (const id of before?.keys() ?? []) if (!ports.has(id)) this.ready.delete(id);
+    this.served.set(network.id, { subnets: network.subnets.length, ports });
+    return true;
+  }
+
+  private async disable(networkId: string): Promise<void> {
+    await this.driver.disable(networkId);
+    const gone = this.served.get(networkId);
+    this.served.delete(networkId);
+    for (const id of gone?.ports.keys() ?? []) this.ready.delete(id);
+  }
+
+  /** dhcp_ready_on_ports in batches; what the server did not take is sent with the next pass. */
+  private async flushReady(): Promise<void> {
+    while (this.ready.size && this.running) {
+      const batch = [...this.ready].slice(0, READY_BATCH);
+      await this.bus.call(PLUGIN_TOPIC, 'dhcp_ready_on_ports', { port_ids: batch } satisfies DhcpReadyRequest);
+      for (const id of batch) this.ready.delete(id);
+      this.log.debug({ port_ids: batch }, 'DHCP configuration for ports is complete');
+    }
+  }
+}
+
+/** What a port's lease depends on: a change re-reports it (the server blocks it again when its IPs or MAC change). */
+function leaseKey(port: DhcpNetworkInfo['ports'][number]): string {
+  return JSON.stringify([port.mac_address, port.fixed_ips, port.extra_dhcp_opts, port.admin_state_up]);
+}

@@ -1,0 +1,48 @@
+import { hostname } from 'node:os';
+import type { Logger } from 'pino';
+import type { Bus } from '../../bus/bus.contract.js';
+import type { AppConfig } from '../../config/index.js';
+import type { DhcpServerConfig } from './core/dhcp-state.js';
+import type { DhcpAgentOptions } from './dhcp-agent.js';
+import type { DhcpDriver } from './dhcp-driver.js';
+import { SimulatedDhcpDriver } from './simulated-dhcp-driver.js';
+
+/** The host of this process's DHCP agent: agents.host, or the machine's name. */
+export const dhcpAgentHost = (config: AppConfig): string => config.agents.host || hostname();
+
+export function dhcpServerConfig(config: AppConfig): DhcpServerConfig {
+  return { lease_duration: config.agents.dhcp.lease_duration, dns_domain: config.agents.dhcp.dns_domain };
+}
+
+export function dhcpDriverFor(config: AppConfig, log?: Logger): DhcpDriver {
+  switch (config.dataplane.driver) {
+    case 'simulated':
+      return new SimulatedDhcpDriver({ port: config.dataplane.dhcp_port, config: dhcpServerConfig(config), log });
+    case 'linux':
+      throw new Error('dataplane.driver linux: the DHCP agent has no linux driver yet');
+  }
+}
+
+export interface DhcpAgentFactoryOptions {
+  bus: Bus;
+  config: AppConfig;
+  /** Default: dhcpAgentHost(config). */
+  host?: string;
+  /** Default: from dataplane.driver. */
+  driver?: DhcpDriver;
+  log?: Logger;
+}
+
+/** The agent's options from config (the appliance's own DHCP agent, or `apps/agent --type dhcp`). */
+export function dhcpAgentOptions(opts: DhcpAgentFactoryOptions): DhcpAgentOptions {
+  const { config } = opts;
+  return {
+    host: opts.host ?? dhcpAgentHost(config),
+    bus: opts.bus,
+    driver: opts.driver ?? dhcpDriverFor(config, opts.log),
+    reportIntervalSeconds: config.agents.report_interval,
+    leaseDuration: config.agents.dhcp.lease_duration,
+    availabilityZone: config.network.availability_zones[0] ?? null,
+    log: opts.log,
+  };
+}
