@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ListQuery, RequestContext } from '../api/resource/resource-definition.js';
 import { newStandardColumns } from '../api/resource/standard-row.js';
-import { sqlAnyOf, sqlFlag, sqlLock, sqlRows, sqlRun } from '../api/sql/raw-sql.js';
+import { isPostgres, sqlAnyOf, sqlFlag, sqlLock, sqlRows, sqlRun } from '../api/sql/raw-sql.js';
 import { QuotasService } from '../quotas/quotas.service.js';
 import { initialRules, newRuleRow } from './rule.store.js';
 import { securityGroupConflict, securityGroupNotFound } from './security-group.errors.js';
@@ -54,7 +54,7 @@ export async function createGroup(
 /** PORT_SECURITY_GROUPS: the default group and the port ↔ group bindings. */
 @Injectable()
 export class PortSecurityGroupsService implements PortSecurityGroups {
-  /** Per request (its transaction): groups whose existence and facts are known and locked. */
+  /** Per request (its SQLite transaction): groups known to exist until it ends. */
   private readonly verified = new WeakMap<RequestContext, Map<string, GroupFacts>>();
 
   constructor(@Inject(QuotasService) private readonly quotas: QuotasService) {}
@@ -114,21 +114,24 @@ export class PortSecurityGroupsService implements PortSecurityGroups {
   }
 
   /**
-   * The project's default group, read with its group row (share-locked on PostgreSQL, so it cannot be deleted before
-   * this transaction ends); inside a transaction the facts are kept for bindPort, which then need not read them again.
+   * The project's default group. On SQLite (one writer at a time, foreign keys on) the group cannot vanish before this
+   * transaction ends, so its facts are kept for bindPort, which then need not read them again; PostgreSQL's bindPort
+   * reads and share-locks the group itself (no lock here: network creates ensure the group too).
    */
   private async defaultGroupId(ctx: RequestContext, projectId: string): Promise<string | undefined> {
     const [row] = await sqlRows<{ id: string; stateful: unknown }>(
       ctx.em,
       `SELECT g.id AS id, g.stateful AS stateful FROM ${DEFAULT_SECURITY_GROUP_TABLE} d JOIN ${SECURITY_GROUPS_TABLE} g ON g.id = d.security_group_id ` +
-        `WHERE d.project_id = ?${sqlLock(ctx.em, 'SHARE') && ' FOR SHARE OF g'}`,
+        'WHERE d.project_id = ?',
       [projectId],
     );
-    if (row && ctx.em.queryRunner?.isTransactionActive) this.knownGroups(ctx).set(row.id, { project_id: projectId, stateful: sqlFlag(row.stateful) });
+    if (row && !isPostgres(ctx.em) && ctx.em.queryRunner?.isTransactionActive) {
+      this.knownGroups(ctx).set(row.id, { project_id: projectId, stateful: sqlFlag(row.stateful) });
+    }
     return row?.id;
   }
 
-  /** Groups already read (and share-locked) in this request's transaction. */
+  /** Groups known to exist in this request's transaction. */
   private knownGroups(ctx: RequestContext): Map<string, GroupFacts> {
     let known = this.verified.get(ctx);
     if (!known) this.verified.set(ctx, (known = new Map()));
