@@ -158,6 +158,18 @@ print(json.dumps({'id': port.id, 'before': before, 'bound': bound, 'status': por
       ['compute1', 'ACTIVE'],
       [OWN_HOST, 'INACTIVE'],
     ]);
+    const inactiveOnly = await admin().get(`/v2.0/ports/${id}/bindings?status=INACTIVE&fields=host&fields=status`);
+    expect(inactiveOnly.body.bindings, 'filters and fields apply to the bindings list').toEqual([{ host: OWN_HOST, status: 'INACTIVE' }]);
+    expectNeutronError(await admin().get(`/v2.0/ports/${id}/bindings?color=red`), 400, 'HTTPBadRequest', "['color'] is invalid attribute for filtering");
+    const shown = await admin().get(`/v2.0/ports/${id}/bindings/${OWN_HOST}`);
+    expectStatus(shown, 200);
+    expect(shown.body.binding).toMatchObject({ host: OWN_HOST, status: 'INACTIVE', vif_type: 'bridge' });
+    expectNeutronError(
+      await admin().get(`/v2.0/ports/${id}/bindings/nohost`),
+      404,
+      'PortBindingNotFound',
+      `Binding for port ${id} for host nohost could not be found.`,
+    );
     const activated = await admin().put(`/v2.0/ports/${id}/bindings/${OWN_HOST}/activate`, undefined);
     expectStatus(activated, 200);
     expect(activated.body.binding).toMatchObject({ host: OWN_HOST, status: 'ACTIVE' });
@@ -177,5 +189,12 @@ print(json.dumps({'id': port.id, 'before': before, 'bound': bound, 'status': por
     );
     await statusBecomes(id, 'ACTIVE');
     expectStatus(await aliceApi.get(`/v2.0/ports/${id}/bindings`), 403);
+    const plain = await admin().post('/v2.0/ports', { port: { network_id: net.id } });
+    expectNeutronError(
+      await admin().get(`/v2.0/ports/${plain.body.port.id}/bindings`),
+      400,
+      'BadRequest',
+      `Bad port request: Invalid port ${plain.body.port.id}. Operation only valid on compute ports.`,
+    );
   });
 });

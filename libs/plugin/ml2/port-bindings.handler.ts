@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import type { ApiRequest, ApiResponse } from '../../api/engine/ports.js';
-import { badRequest, conflict, methodNotAllowed, notFound, policyNotAuthorized } from '../../api/errors/neutron-error.js';
+import { badRequest, conflict, methodNotAllowed, NeutronError, notFound, policyNotAuthorized, pyList } from '../../api/errors/neutron-error.js';
 import { isObject, parseJsonBody } from '../../api/request/body-parser.js';
+import { all, parseFields, type QueryParams } from '../../api/request/list-params.js';
 import { neutronTimestamp, Database } from '../../db/index.js';
 import { PortEntity, type PortRow } from '../ports/port.entity.js';
 import { portNotFound } from '../ports/port.definition.js';
@@ -48,6 +49,7 @@ export class PortBindingsHandler {
     const verb = `${req.method} ${host === undefined ? 'collection' : action ? 'activate' : 'item'}`;
     const policy: Record<string, string> = {
       'GET collection': 'get_port_binding',
+      'GET item': 'get_port_binding',
       'POST collection': 'create_port_binding',
       'PUT item': 'update_port_binding',
       'DELETE item': 'delete_port_binding',
@@ -58,7 +60,9 @@ export class PortBindingsHandler {
     if (!req.auth.is_admin) throw policyNotAuthorized(`(rule:${rule}) is disallowed by policy`);
     switch (verb) {
       case 'GET collection':
-        return { status: 200, body: { bindings: await this.db.read((em) => this.list(em, portId)) } };
+        return { status: 200, body: { bindings: await this.db.read((em) => this.list(em, portId, req.query)) } };
+      case 'GET item':
+        return { status: 200, body: { binding: await this.db.read((em) => this.show(em, portId, host, req.query)) } };
       case 'POST collection':
         return { status: 201, body: { binding: await this.db.unitOfWork((em, after) => this.create(em, portId, req, after)) } };
       case 'PUT item':
@@ -71,10 +75,23 @@ export class PortBindingsHandler {
     }
   }
 
-  private async list(em: EntityManager, portId: string): Promise<BindingView[]> {
+  private async list(em: EntityManager, portId: string, query: QueryParams): Promise<Partial<BindingView>[]> {
+    const filters = bindingFilters(query);
     const port = await this.port(em, portId);
+    requireCompute(port);
     const inactive = await em.getRepository(InactiveBindingEntity).findBy({ port_id: portId });
-    return [...(port.binding_host_id ? [activeView(port)] : []), ...inactive.map(inactiveView)];
+    const views = [...(port.binding_host_id ? [activeView(port)] : []), ...inactive.map(inactiveView)];
+    const fields = parseFields(query);
+    return views.filter((v) => filters.every(([key, values]) => values.includes(v[key]))).map((v) => pick(v, fields));
+  }
+
+  private async show(em: EntityManager, portId: string, host: string, query: QueryParams): Promise<Partial<BindingView>> {
+    const port = await this.port(em, portId);
+    requireCompute(port);
+    if (port.binding_host_id === host) return pick(activeView(port), parseFields(query));
+    const row = await em.getRepository(InactiveBindingEntity).findOneBy({ port_id: portId, host });
+    if (!row) throw bindingNotFound(portId, host);
+    return pick(inactiveView(row), parseFields(query));
   }
 
   private async create(em: EntityManager, portId: string, req: ApiRequest, after: AfterCommit): Promise<BindingView> {
@@ -103,6 +120,7 @@ export class PortBindingsHandler {
 
   private async update(em: EntityManager, portId: string, host: string, req: ApiRequest, after: AfterCommit): Promise<BindingView> {
     const port = await this.port(em, portId);
+    requireCompute(port);
     const attrs = bindingBody(req, false);
     if (port.binding_host_id === host) {
       await this.rebindActive(
@@ -197,8 +215,25 @@ export class PortBindingsHandler {
 
 }
 
+/** The attributes Neutron marks is_filter; any other key but the list controls is rejected, as filter-validation does. */
+const FILTERS = ['host', 'vif_type', 'vnic_type', 'status'] as const;
+const LIST_CONTROLS = ['fields', 'sort_key', 'sort_dir', 'limit', 'marker', 'page_reverse'];
+
+function bindingFilters(query: QueryParams): [(typeof FILTERS)[number], string[]][] {
+  const invalid = Object.keys(query).filter((k) => !LIST_CONTROLS.includes(k) && !(FILTERS as readonly string[]).includes(k));
+  if (invalid.length) throw badRequest(`${pyList(invalid)} is invalid attribute for filtering`);
+  return FILTERS.filter((k) => query[k] !== undefined).map((k) => [k, all(query, k)]);
+}
+
+function pick(view: BindingView, fields: string[]): Partial<BindingView> {
+  if (!fields.length) return view;
+  return Object.fromEntries(Object.entries(view).filter(([k]) => fields.includes(k)));
+}
+
 function requireCompute(port: PortRow): void {
-  if (!port.device_owner.startsWith('compute:')) throw badRequest(`Invalid port ${port.id}. Operation only valid on compute ports`);
+  if (!port.device_owner.startsWith('compute:')) {
+    throw new NeutronError('BadRequest', `Bad port request: Invalid port ${port.id}. Operation only valid on compute ports.`, 400);
+  }
 }
 
 function bindingBody(req: ApiRequest, create: boolean): Record<string, unknown> {
