@@ -5,6 +5,7 @@ import type { AppConfig } from '../../config/index.js';
 import type { DhcpServerConfig } from './core/dhcp-state.js';
 import type { DhcpAgentOptions } from './dhcp-agent.js';
 import type { DhcpDriver } from './dhcp-driver.js';
+import { LinuxDhcpDriver } from './linux-dhcp-driver.js';
 import { SimulatedDhcpDriver } from './simulated-dhcp-driver.js';
 
 /** The host of this process's DHCP agent: agents.host, or the machine's name. */
@@ -19,7 +20,7 @@ export function dhcpDriverFor(config: AppConfig, log?: Logger): DhcpDriver {
     case 'simulated':
       return new SimulatedDhcpDriver({ port: config.dataplane.dhcp_port, config: dhcpServerConfig(config), log });
     case 'linux':
-      throw new Error('dataplane.driver linux: the DHCP agent has no linux driver yet');
+      return new LinuxDhcpDriver({ hostNamespace: config.dataplane.host_namespace, config: dhcpServerConfig(config), log });
   }
 }
 
