@@ -43,6 +43,9 @@ async function startHttpInProcess(dialect: Dialect): Promise<InProcessHttp> {
       APPLIANCE_DATA_DIR: dataDir,
       APPLIANCE_DATABASE_URL: pg?.url ?? '',
       APPLIANCE_ADMIN_PASSWORD: 'admin',
+      // The test plays every agent itself: the appliance's own L2 and DHCP agents stay off.
+      APPLIANCE__AGENTS__L2__ENABLED: 'false',
+      APPLIANCE__AGENTS__DHCP__ENABLED: 'false',
     },
   });
   const log = pino({ level: 'silent' });

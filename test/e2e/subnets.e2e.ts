@@ -5,6 +5,7 @@ import { DIALECTS } from './support/appliance.js';
 import { cliFor } from './support/cli.js';
 import { type ApiClient, apiClient, expectNeutronError, expectStatus, type Json } from './support/http.js';
 import { createProjectUser } from './support/identity.js';
+import { eventually } from './support/nova.js';
 import { createNetwork, uniqueName, useAppliance } from './support/suite.js';
 
 /** The EUI-64 address of a MAC in a /64 written as 'prefix::' (what oslo's get_ipv6_addr_by_EUI64 gives). */
@@ -88,14 +89,21 @@ describe.each(DIALECTS)('subnets and IPAM (%s)', (dialect) => {
     });
 
     it('openstack ip availability show net1 counts pool sizes and allocations', async () => {
+      // The DHCP agent's port holds the lowest pool address of each DHCP subnet, as in Neutron.
+      const dhcpPorts = await eventually(
+        async () => (await admin().get(`/v2.0/ports?network_id=${state.net1.id}&device_owner=network:dhcp`)).body.ports,
+        (ports: Json[]) => ports.length === 1 && ports[0].fixed_ips.length === 2,
+      );
+      const dhcpV4 = dhcpPorts[0].fixed_ips.find((ip: Json) => ip.subnet_id === state.sub1.id);
+      expect(dhcpV4.ip_address).toBe('10.0.0.10');
       const before = await cli().openstack(['ip', 'availability', 'show', 'net1', '-f', 'json']);
-      expect(before).toMatchObject({ network_id: state.net1.id, network_name: 'net1', used_ips: 0 });
+      expect(before).toMatchObject({ network_id: state.net1.id, network_name: 'net1', used_ips: 2 });
       const v4 = before.subnet_ip_availability.find((s: Json) => s.ip_version === 4);
-      expect(v4).toMatchObject({ subnet_id: state.sub1.id, subnet_name: 'sub1', cidr: '10.0.0.0/24', total_ips: 191, used_ips: 0 });
+      expect(v4).toMatchObject({ subnet_id: state.sub1.id, subnet_name: 'sub1', cidr: '10.0.0.0/24', total_ips: 191, used_ips: 1 });
 
       const port = await createPort(admin(), { network_id: state.net1.id, fixed_ips: [{ subnet_id: state.sub1.id }] });
       expectStatus(port, 201);
-      expect(port.body.port.fixed_ips.find((ip: Json) => ip.subnet_id === state.sub1.id)).toEqual({ subnet_id: state.sub1.id, ip_address: '10.0.0.10' });
+      expect(port.body.port.fixed_ips.find((ip: Json) => ip.subnet_id === state.sub1.id)).toEqual({ subnet_id: state.sub1.id, ip_address: '10.0.0.11' });
       // On the SLAAC subnet every port also gets the EUI-64 address of its MAC.
       expect(port.body.port.fixed_ips.find((ip: Json) => ip.subnet_id === state.sub6.id)).toEqual({
         subnet_id: state.sub6.id,
@@ -103,8 +111,8 @@ describe.each(DIALECTS)('subnets and IPAM (%s)', (dialect) => {
       });
       const after = (await admin().get(`/v2.0/network-ip-availabilities/${state.net1.id}`)).body.network_ip_availability;
       const v4after = after.subnet_ip_availability.find((s: Json) => s.ip_version === 4);
-      expect(v4after.used_ips).toBe(1);
-      expect(after.used_ips).toBe(port.body.port.fixed_ips.length);
+      expect(v4after.used_ips).toBe(2);
+      expect(after.used_ips).toBe(2 + port.body.port.fixed_ips.length);
 
       // In use: the subnet cannot go; once the port is gone it can.
       const cli409 = await cli().openstack(['subnet', 'delete', 'sub1']).catch((e: Error) => e);
@@ -210,7 +218,8 @@ describe.each(DIALECTS)('subnets and IPAM (%s)', (dialect) => {
       const alice = await newProject('alice');
       const bob = await newProject('bob');
       const priv = await createNetwork(alice.api, { name: uniqueName('priv') });
-      const privSub = await createSubnet(alice.api, { network_id: priv.id, ip_version: 4, cidr: '10.11.0.0/24' });
+      // No DHCP: the availability figures below are about visibility, not the DHCP port's address.
+      const privSub = await createSubnet(alice.api, { network_id: priv.id, ip_version: 4, cidr: '10.11.0.0/24', enable_dhcp: false });
       expectNeutronError(
         await bob.api.post('/v2.0/subnets', { subnet: { network_id: priv.id, ip_version: 4, cidr: '10.12.0.0/24' } }),
         404,
@@ -281,6 +290,7 @@ describe.each(DIALECTS)('subnets and IPAM (%s)', (dialect) => {
         ip_version: 4,
         cidr: '10.99.0.0/24',
         allocation_pools: [{ start: '10.99.0.10', end: '10.99.0.11' }],
+        enable_dhcp: false, // a DHCP port would take one of the two addresses
       });
       expectStatus(await createPort(admin(), { network_id: net.id, fixed_ips: [{ subnet_id: s.id }] }), 201);
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ApplianceModule } from '../../../apps/appliance/app.module.js';
+import { ServerModule } from '../../../apps/neutron-server/server.module.js';
 import { ResourceEngine } from '../../../libs/api/engine/resource-engine.js';
 import { ResourceRegistry } from '../../../libs/api/engine/resource-registry.js';
 import { NeutronError } from '../../../libs/api/errors/neutron-error.js';
@@ -37,8 +37,8 @@ const ADMIN: AuthContext = {
 };
 
 /**
- * The appliance's modules in this process (no listeners, no Keystone round trip), for tests that must look inside,
- * such as counting the SQL statements of one request with Database.queryCount.
+ * The server's modules in this process (no listeners, no Keystone round trip, no agents whose background work would
+ * add statements), for tests that must look inside, such as counting the SQL statements of one request.
  */
 export async function startInProcess(dialect: Dialect): Promise<InProcessAppliance> {
   const dataDir = await mkdtemp(join(tmpdir(), `appliance-inproc-${dialect}-`));
@@ -46,7 +46,7 @@ export async function startInProcess(dialect: Dialect): Promise<InProcessApplian
   const config = loadConfig({ argv: [], env: { APPLIANCE_DATA_DIR: dataDir, APPLIANCE_DATABASE_URL: pg?.url ?? '', APPLIANCE_LOG_LEVEL: 'silent' } });
   let app: INestApplicationContext | undefined;
   try {
-    app = await NestFactory.createApplicationContext(ApplianceModule.forRoot(config), { logger: false, abortOnError: false });
+    app = await NestFactory.createApplicationContext(ServerModule.forRoot(config), { logger: false, abortOnError: false });
     await app.init();
   } catch (e) {
     await app?.close();
