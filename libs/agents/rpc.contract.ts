@@ -181,15 +181,29 @@ export interface DhcpReadyRequest {
 }
 
 /**
- * Server → DHCP agent casts on dhcpAgentTopic(host). Every notice names the network; the agent refetches it with
- * get_network_info (Neutron sends network_create_end, subnet_update_end, port_create_end… with full bodies; one
- * refetch per notice keeps the agent simple and never stale).
+ * Server → DHCP agent casts on dhcpAgentTopic(host). A network-level notice names the network; the agent refetches
+ * it with get_network_info. A port-level notice carries the port (as Neutron's port_create_end/port_update_end do),
+ * so the agent replaces or removes that one port without a refetch; a port notice for a network the agent does not
+ * know makes it refetch that network.
  */
 export interface DhcpNetworkNotice {
   network_id: string;
 }
-/** Methods: `network_update` (anything on the network changed: refetch), `network_remove` (unscheduled or deleted). */
-export const DHCP_AGENT_METHODS = ['network_update', 'network_remove'] as const;
+/** `port_update`: a port of the network was created or changed (never the network's DHCP port: network_update). */
+export interface DhcpPortUpdateNotice {
+  network_id: string;
+  port: DhcpPortInfo;
+}
+/** `port_delete`: a port of the network is gone. */
+export interface DhcpPortDeleteNotice {
+  network_id: string;
+  port_id: string;
+}
+/**
+ * Methods: `network_update` (the network, its subnets or its DHCP port changed: refetch), `network_remove`
+ * (unscheduled or deleted), `port_update` and `port_delete` (one port; added in 1.1).
+ */
+export const DHCP_AGENT_METHODS = ['network_update', 'network_remove', 'port_update', 'port_delete'] as const;
 
 /** DHCP agent configurations in report_state (like neutron-dhcp-agent's). */
 export interface DhcpAgentConfigurations {

@@ -4,7 +4,9 @@ import { anyOfSql, sqlBool } from '../db/index.js';
 import type { CommittedContext, MechanismDriver, ResourceContext } from '../plugin/ml2/mechanism-driver.js';
 import { addBlock, DHCP_ENTITY, removeBlock, takesProvisioningBlocks } from '../plugin/ml2/provisioning-blocks.js';
 import { SubnetEntity } from '../plugin/subnets/subnet.entity.js';
+import type { DhcpPortInfo } from '../agents/rpc.contract.js';
 import { DhcpAgentNotifier } from './dhcp-agent-notifier.js';
+import { DHCP_OWNER } from './dhcp-ports.service.js';
 import { DHCP_BINDINGS_TABLE } from './network-dhcp-agent-binding.entity.js';
 
 type PortDict = { id: string; network_id: string; device_owner: string; mac_address: string; fixed_ips: { subnet_id: string }[] };
@@ -13,7 +15,9 @@ type PortDict = { id: string; network_id: string; device_owner: string; mac_addr
  * Rides ML2's mechanism hooks for ports (appended to the manager's drivers by DhcpSchedulerModule; it binds nothing):
  * - pre-commit: Ml2Plugin._setup_dhcp_agent_provisioning_component: a port on a DHCP-enabled subnet of a network a
  *   DHCP agent hosts gets the DHCP provisioning block, so it goes ACTIVE only once the agent said dhcp_ready_on_ports;
- * - post-commit: the hosting DHCP agents hear `network_update`.
+ * - post-commit: the hosting DHCP agents hear `port_update` / `port_delete` with the port as the request wrote it
+ *   (no query: the agent changes that one lease), or `network_update` for a DHCP port (its addresses are the
+ *   server's on every lease of the network).
  */
 @Injectable()
 export class DhcpPortDriver implements MechanismDriver {
@@ -37,16 +41,41 @@ export class DhcpPortDriver implements MechanismDriver {
   }
 
   createPortPostcommit(ctx: CommittedContext): void {
-    this.notifier.networkChanged((ctx.current as PortDict).network_id);
+    this.portWritten(ctx.current);
   }
 
   updatePortPostcommit(ctx: CommittedContext): void {
-    this.notifier.networkChanged((ctx.current as PortDict).network_id);
+    this.portWritten(ctx.current);
   }
 
   deletePortPostcommit(ctx: CommittedContext): void {
-    this.notifier.networkChanged((ctx.current as PortDict).network_id);
+    const port = ctx.current as PortDict;
+    if (port.device_owner === DHCP_OWNER) this.notifier.networkChanged(port.network_id);
+    else this.notifier.portChanged(port.network_id, port.id, null);
   }
+
+  private portWritten(current: Record<string, unknown>): void {
+    const port = current as PortDict;
+    const info = port.device_owner === DHCP_OWNER ? undefined : dhcpPortInfo(current);
+    if (info) this.notifier.portChanged(port.network_id, port.id, info);
+    else this.notifier.networkChanged(port.network_id);
+  }
+}
+
+/** The port dict of the API as get_network_info describes a port; undefined when it lacks a field the agent needs. */
+export function dhcpPortInfo(port: Record<string, unknown>): DhcpPortInfo | undefined {
+  const { id, mac_address, device_owner, device_id, admin_state_up, fixed_ips, extra_dhcp_opts } = port;
+  if (typeof id !== 'string' || typeof mac_address !== 'string' || typeof device_owner !== 'string' || typeof device_id !== 'string') return undefined;
+  if (typeof admin_state_up !== 'boolean' || !Array.isArray(fixed_ips) || !(extra_dhcp_opts === null || Array.isArray(extra_dhcp_opts))) return undefined;
+  return {
+    id,
+    mac_address,
+    device_owner,
+    device_id,
+    admin_state_up,
+    fixed_ips: (fixed_ips as DhcpPortInfo['fixed_ips']).map(({ subnet_id, ip_address }) => ({ subnet_id, ip_address })),
+    extra_dhcp_opts: ((extra_dhcp_opts ?? []) as DhcpPortInfo['extra_dhcp_opts']).map(({ opt_name, opt_value, ip_version }) => ({ opt_name, opt_value, ip_version })),
+  };
 }
 
 /** is_dhcp_active_on_any_subnet and a DHCP agent hosting the network, in one query. */

@@ -9,10 +9,11 @@ import {
   type DhcpReadyRequest,
 } from '../agents/rpc.contract.js';
 import type { BusHandler } from '../bus/bus.contract.js';
-import { anyOf, Database } from '../db/index.js';
+import { anyOf, anyOfSql, Database } from '../db/index.js';
 import { IPAM, type Ipam } from '../plugin/ipam/ipam.contract.js';
 import { DHCP_ENTITY } from '../plugin/ml2/provisioning-blocks.js';
-import { PortStatusService } from '../plugin/ml2/port-status.service.js';
+import { ProvisioningBlockEntity } from '../plugin/ml2/ml2.entities.js';
+import { PortStatusService, UNPLUGGED_VIF_TYPES } from '../plugin/ml2/port-status.service.js';
 import { NetworkEntity } from '../plugin/networks/network.entity.js';
 import { PortEntity } from '../plugin/ports/port.entity.js';
 import { networksOfAgent } from './dhcp-bindings.store.js';
@@ -71,14 +72,26 @@ export class DhcpRpcService {
     });
   }
 
-  /** The agent serves these ports: clear their DHCP block; a port with nothing else pending goes ACTIVE. */
+  /**
+   * The agent serves these ports: clear their DHCP block; a port with nothing else pending goes ACTIVE. One
+   * transaction; the blocks of the whole batch go in one statement, and only ports that can go ACTIVE (bound,
+   * enabled, not ACTIVE yet) take the per-port status step.
+   */
   async dhcpReadyOnPorts(req: DhcpReadyRequest): Promise<void> {
     const ids = (req as Partial<DhcpReadyRequest> | undefined)?.port_ids;
     if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) throw new TypeError('dhcp_ready_on_ports: port_ids must be a list of strings');
     if (!ids.length) return;
     await this.db.unitOfWork(async (em, afterCommit) => {
       const ports = await em.getRepository(PortEntity).findBy({ id: anyOf(em, ids) });
-      for (const port of ports) await this.status.provisioningComplete(em, port, DHCP_ENTITY, afterCommit);
+      await em
+        .createQueryBuilder()
+        .delete()
+        .from(ProvisioningBlockEntity)
+        .where(...anyOfSql(em, 'port_id', ids))
+        .andWhere('entity = :entity', { entity: DHCP_ENTITY })
+        .execute();
+      const waiting = ports.filter((p) => p.status !== 'ACTIVE' && p.admin_state_up && !UNPLUGGED_VIF_TYPES.includes(p.binding_vif_type));
+      for (const port of waiting) await this.status.provisioningComplete(em, port, DHCP_ENTITY, afterCommit);
     });
   }
 

@@ -10,13 +10,15 @@ const MEMBER: AuthContext = { ...ADMIN, user_id: 'alice', user_name: 'alice', pr
 describe.each(['sqlite', 'postgres'] as const)('DHCP scheduling and the DHCP port (%s)', (dialect) => {
   let h: DhcpHarness;
   let hosts = 0;
-  const notices: { host: string; method: string; network_id: string }[] = [];
+  const notices: { host: string; method: string; network_id: string; port?: Json; port_id?: string }[] = [];
   const newHost = async (az = 'nova') => {
     const host = `dhcp-${dialect}-${++hosts}`;
     await h.reportDhcpAgent(host, { availability_zone: az });
     await h.bus.subscribe(dhcpAgentTopic(host), {
       network_update: (p) => void notices.push({ host, method: 'network_update', ...(p as { network_id: string }) }),
       network_remove: (p) => void notices.push({ host, method: 'network_remove', ...(p as { network_id: string }) }),
+      port_update: (p) => void notices.push({ host, method: 'port_update', ...(p as { network_id: string }) }),
+      port_delete: (p) => void notices.push({ host, method: 'port_delete', ...(p as { network_id: string }) }),
     });
     return host;
   };
@@ -238,7 +240,7 @@ describe.each(['sqlite', 'postgres'] as const)('DHCP scheduling and the DHCP por
     expect(notices.filter((n) => n.host === b && n.method === 'network_update')).toEqual([]);
   });
 
-  it('tells the hosting agent about port changes and network deletion', async () => {
+  it('tells the hosting agent about each port (with the port, no refetch needed) and about network deletion', async () => {
     const host = await newHost();
     const net = await hostedNetwork(host);
     await subnet(net, '10.10.0.0/24');
@@ -246,12 +248,43 @@ describe.each(['sqlite', 'postgres'] as const)('DHCP scheduling and the DHCP por
     notices.length = 0;
     const port = (await h.call('POST', '/ports', { port: { network_id: net, project_id: OWNER } })).body.port;
     await settle();
-    expect(notices).toEqual([{ host, method: 'network_update', network_id: net }]);
+    const asAgentSeesIt = (p: Json) => ({
+      id: p.id,
+      mac_address: p.mac_address,
+      device_owner: p.device_owner,
+      device_id: p.device_id,
+      admin_state_up: p.admin_state_up,
+      fixed_ips: p.fixed_ips,
+      extra_dhcp_opts: p.extra_dhcp_opts,
+    });
+    expect(notices).toEqual([{ host, method: 'port_update', network_id: net, port: asAgentSeesIt(port) }]);
+    notices.length = 0;
+    const opts = [{ opt_name: 'tftp-server', opt_value: '10.10.0.9', ip_version: 4 }];
+    const updated = (await h.call('PUT', `/ports/${port.id}`, { port: { extra_dhcp_opts: opts } })).body.port;
+    await settle();
+    expect(notices).toEqual([{ host, method: 'port_update', network_id: net, port: asAgentSeesIt(updated) }]);
+    expect(notices[0].port?.extra_dhcp_opts).toEqual(opts);
     notices.length = 0;
     await h.call('DELETE', `/ports/${port.id}`);
+    await settle();
+    expect(notices).toEqual([{ host, method: 'port_delete', network_id: net, port_id: port.id }]);
+    notices.length = 0;
     await h.call('DELETE', `/networks/${net}`);
     await settle();
     expect(notices).toEqual(expect.arrayContaining([{ host, method: 'network_remove', network_id: net }]));
+  });
+
+  it('sends one port_update per port of a bulk create, never a network refetch', async () => {
+    const host = await newHost();
+    const net = await hostedNetwork(host);
+    await subnet(net, '10.11.0.0/24');
+    await settle();
+    notices.length = 0;
+    const created = await h.call('POST', '/ports', { ports: Array.from({ length: 5 }, () => ({ network_id: net, project_id: OWNER })) });
+    await settle();
+    const ids = (created.body.ports as Json[]).map((p) => p.id).sort();
+    expect(notices.map((n) => n.method)).toEqual(Array(5).fill('port_update'));
+    expect(notices.map((n) => n.port?.id).sort()).toEqual(ids);
   });
 
   it('is admin only', async () => {

@@ -1,11 +1,14 @@
 /**
  * The DHCP agent of one host (neutron-dhcp-agent): heartbeats on REPORTS_TOPIC, pulls the networks scheduled here
  * (get_active_networks_info) at start and whenever the server had it down, refetches one network
- * (get_network_info) per notice on dhcp_agent.<host>, has its driver serve them, and tells the server which ports
- * are served (dhcp_ready_on_ports), which lets them go ACTIVE.
+ * (get_network_info) per network notice on dhcp_agent.<host>, applies port notices to what it knows of the network
+ * (one port replaced or removed, no refetch), has its driver serve them, and tells the server which ports are
+ * served (dhcp_ready_on_ports), which lets them go ACTIVE.
  *
- * Notices only mark networks; one loop does the work, a pass at a time, so two notices about a network never race.
- * A failed pass (server unreachable, driver error) keeps its work marked and retries with backoff.
+ * Notices only mark work; one loop does it, a pass at a time, so two notices about a network never race. A port
+ * notice for a network the agent does not know, or about its DHCP port, makes it refetch the network. A failed pass
+ * (server unreachable, driver error) keeps its work marked (a failed port change: the network, for a refetch) and
+ * retries with backoff.
  */
 import { pino, type Logger } from 'pino';
 import type { Bus, Subscription } from '../../bus/bus.contract.js';
@@ -20,6 +23,9 @@ import {
   type DhcpNetworkInfo,
   type DhcpNetworkInfoRequest,
   type DhcpNetworkNotice,
+  type DhcpPortDeleteNotice,
+  type DhcpPortInfo,
+  type DhcpPortUpdateNotice,
   type DhcpReadyRequest,
   type ReportStateRequest,
   type ReportStateResult,
@@ -43,11 +49,15 @@ export interface DhcpAgentOptions {
   log?: Logger;
 }
 
-interface Served {
-  subnets: number;
-  /** port id → what its lease depends on; a port is reported ready again when this changes */
-  ports: Map<string, string>;
+/** What the agent knows of a network the server hosts here: get_network_info's answer with the port notices since. */
+interface KnownNetwork {
+  info: Omit<DhcpNetworkInfo, 'ports'>;
+  ports: Map<string, DhcpPortInfo>;
+  /** the driver serves it (see `servable`) */
+  served: boolean;
 }
+
+const DHCP_OWNER = 'network:dhcp';
 
 export class DhcpAgent {
   readonly host: string;
@@ -65,10 +75,12 @@ export class DhcpAgent {
   private failedReports = 0;
   private failedPasses = 0;
 
-  /** networks served now */
-  private readonly served = new Map<string, Served>();
+  /** the networks hosted here, served or not */
+  private readonly known = new Map<string, KnownNetwork>();
   /** networks a notice named since the last pass took them: true = refetch, false = removed */
   private marked = new Map<string, boolean>();
+  /** port notices since the last pass took them: network id → port id → the port, or null = deleted */
+  private portChanges = new Map<string, Map<string, DhcpPortInfo | null>>();
   private resyncWanted = true;
   /** ports served whose readiness the server has not acknowledged yet */
   private readonly ready = new Set<string>();
@@ -96,6 +108,8 @@ export class DhcpAgent {
     this.subscription = await this.bus.subscribe(dhcpAgentTopic(this.host), {
       network_update: onNotice(false),
       network_remove: onNotice(true),
+      port_update: (payload) => this.portNotice(payload as DhcpPortUpdateNotice, false),
+      port_delete: (payload) => this.portNotice(payload as DhcpPortDeleteNotice, true),
     });
     this.log.info({ driver: this.driver.name, ...this.driver.configurations() }, 'DHCP agent started');
     void this.heartbeat().then(() => this.requestPass());
@@ -113,21 +127,25 @@ export class DhcpAgent {
     await this.subscription?.close();
     this.subscription = null;
     await this.driver.stop();
-    this.served.clear();
+    this.known.clear();
+    this.portChanges.clear();
     this.log.info('DHCP agent stopped');
   }
 
   configurations(): DhcpAgentConfigurations & Record<string, unknown> {
     let subnets = 0;
     let ports = 0;
-    for (const s of this.served.values()) {
-      subnets += s.subnets;
-      ports += s.ports.size;
+    let networks = 0;
+    for (const net of this.known.values()) {
+      if (!net.served) continue;
+      networks++;
+      subnets += net.info.subnets.length;
+      ports += net.ports.size;
     }
     return {
       dhcp_driver: this.driver.name,
       dhcp_lease_duration: this.opts.leaseDuration,
-      networks: this.served.size,
+      networks,
       subnets,
       ports,
       log_agent_heartbeats: false,
@@ -137,7 +155,7 @@ export class DhcpAgent {
 
   /** The networks served now. */
   networks(): string[] {
-    return [...this.served.keys()];
+    return [...this.known].filter(([, net]) => net.served).map(([id]) => id);
   }
 
   /** Resolves once no pass is running or queued. */
@@ -193,6 +211,18 @@ export class DhcpAgent {
     this.requestPass();
   }
 
+  private portNotice(notice: Partial<DhcpPortUpdateNotice & DhcpPortDeleteNotice> | undefined, deleted: boolean): void {
+    const networkId = notice?.network_id;
+    if (typeof networkId !== 'string' || networkId === '') return;
+    const port = deleted ? null : notice?.port;
+    const portId = deleted ? notice?.port_id : port?.id;
+    // a notice that does not say what the port is now: refetch the network instead of guessing
+    if (typeof portId !== 'string' || (port !== null && !isPortInfo(port))) return this.mark(networkId, false);
+    const changes = this.portChanges.get(networkId) ?? this.portChanges.set(networkId, new Map()).get(networkId)!;
+    changes.set(portId, port);
+    this.requestPass();
+  }
+
   // ---- the loop ----
 
   private requestPass(): void {
@@ -232,8 +262,21 @@ export class DhcpAgent {
   private async pass(): Promise<void> {
     if (this.resyncWanted) await this.resync();
     const marked = this.marked;
+    const portChanges = this.portChanges;
     this.marked = new Map();
+    this.portChanges = new Map();
     let failed = false;
+    // a network refetched (or removed) in this pass already reflects every port notice taken with it
+    for (const [networkId, ports] of portChanges) {
+      if (marked.has(networkId) || !this.running) continue;
+      try {
+        await this.applyPortChanges(networkId, ports);
+      } catch (err) {
+        if (!this.marked.has(networkId)) this.marked.set(networkId, true);
+        this.log.warn({ err, network_id: networkId }, 'unable to apply port changes; the network will be refetched');
+        failed = true;
+      }
+    }
     for (const [networkId, present] of marked) {
       if (!this.running) return;
       try {
@@ -259,13 +302,14 @@ export class DhcpAgent {
       host: this.host,
     } satisfies DhcpActiveNetworksRequest);
     if (!this.running) return;
-    // after a resync every served port is reported again (the server may have lost track while we were away)
-    for (const s of this.served.values()) s.ports.clear();
     const keep = new Set<string>();
+    const hosted = new Set<string>();
     for (const network of networks) {
-      if (await this.serve(network)) keep.add(network.id);
+      hosted.add(network.id);
+      // after a resync every served port is reported again (the server may have lost track while we were away)
+      if (await this.serve(network, true)) keep.add(network.id);
     }
-    for (const id of [...this.served.keys()]) if (!keep.has(id)) await this.disable(id);
+    for (const id of [...this.known.keys()]) if (!hosted.has(id)) await this.disable(id);
     await this.driver.cleanup(keep);
     this.resyncWanted = false;
     this.log.info({ networks: keep.size }, 'synchronized the networks scheduled here');
@@ -277,29 +321,63 @@ export class DhcpAgent {
       host: this.host,
     } satisfies DhcpNetworkInfoRequest);
     if (!this.running) return;
-    if (!network || !(await this.serve(network))) await this.disable(networkId);
+    if (network) await this.serve(network);
+    else await this.disable(networkId);
   }
 
-  /** Serves a network if it can be (true), and marks its new or changed ports ready. */
-  private async serve(network: DhcpNetworkInfo): Promise<boolean> {
-    if (!servable(network)) return false;
-    await this.driver.apply(network);
-    const before = this.served.get(network.id)?.ports;
-    const ports = new Map<string, string>();
-    for (const port of network.ports) {
-      const served = leaseKey(port);
-      ports.set(port.id, served);
-      if (before?.get(port.id) !== served) this.ready.add(port.id);
+  /**
+   * Keeps the network and serves it if it can be (true); marks its new or changed ports ready (every port with
+   * `reportAll`). A network that cannot be served is kept unserved, so its port notices need no refetch.
+   */
+  private async serve(network: DhcpNetworkInfo, reportAll = false): Promise<boolean> {
+    const before = this.known.get(network.id);
+    const { ports: list, ...info } = network;
+    const ports = new Map(list.map((p) => [p.id, p]));
+    const served = servable(network);
+    if (served) await this.driver.apply(network);
+    else if (before?.served) await this.driver.disable(network.id);
+    this.known.set(network.id, { info, ports, served });
+    for (const id of before?.ports.keys() ?? []) if (!served || !ports.has(id)) this.ready.delete(id);
+    if (!served) return false;
+    for (const port of list) {
+      const old = before?.served ? before.ports.get(port.id) : undefined;
+      if (reportAll || !old || leaseKey(old) !== leaseKey(port)) this.ready.add(port.id);
     }
-    for (const id of before?.keys() ?? []) if (!ports.has(id)) this.ready.delete(id);
-    this.served.set(network.id, { subnets: network.subnets.length, ports });
     return true;
+  }
+
+  /**
+   * Port notices of one network applied to what the agent knows, and the driver told of those ports only. A network
+   * it does not know, or a change of its DHCP port (the server's addresses), is refetched instead.
+   */
+  private async applyPortChanges(networkId: string, changes: Map<string, DhcpPortInfo | null>): Promise<void> {
+    const net = this.known.get(networkId);
+    const dhcpPortId = net?.info.dhcp_port?.id;
+    if (!net || [...changes].some(([id, port]) => id === dhcpPortId || port?.device_owner === DHCP_OWNER)) return this.refresh(networkId);
+    const changed: DhcpPortInfo[] = [];
+    const removed: string[] = [];
+    const fresh: string[] = [];
+    for (const [id, port] of changes) {
+      const old = net.ports.get(id);
+      if (port) {
+        net.ports.set(id, port);
+        changed.push(port);
+        if (!old || leaseKey(old) !== leaseKey(port)) fresh.push(id);
+      } else if (old) {
+        net.ports.delete(id);
+        removed.push(id);
+        this.ready.delete(id);
+      }
+    }
+    if (!net.served || (!changed.length && !removed.length)) return;
+    await this.driver.applyPorts(networkId, changed, removed, () => ({ ...net.info, ports: [...net.ports.values()] }));
+    for (const id of fresh) this.ready.add(id);
   }
 
   private async disable(networkId: string): Promise<void> {
     await this.driver.disable(networkId);
-    const gone = this.served.get(networkId);
-    this.served.delete(networkId);
+    const gone = this.known.get(networkId);
+    this.known.delete(networkId);
     for (const id of gone?.ports.keys() ?? []) this.ready.delete(id);
   }
 
@@ -315,6 +393,18 @@ export class DhcpAgent {
 }
 
 /** What a port's lease depends on: a change re-reports it (the server blocks it again when its IPs or MAC change). */
-function leaseKey(port: DhcpNetworkInfo['ports'][number]): string {
+function leaseKey(port: DhcpPortInfo): string {
   return JSON.stringify([port.mac_address, port.fixed_ips, port.extra_dhcp_opts, port.admin_state_up]);
+}
+
+/** A port notice crossed a transport as JSON: what the lease table relies on. */
+function isPortInfo(port: unknown): port is DhcpPortInfo {
+  const p = port as Partial<DhcpPortInfo> | null | undefined;
+  return (
+    typeof p?.id === 'string' &&
+    typeof p.mac_address === 'string' &&
+    typeof p.device_owner === 'string' &&
+    Array.isArray(p.fixed_ips) &&
+    Array.isArray(p.extra_dhcp_opts)
+  );
 }

@@ -3,7 +3,7 @@
  * agent hosts. The agent (dhcp-agent.ts) decides which networks and when; a driver applies. `simulated` answers on a
  * loopback UDP port; `linux` runs one worker per network inside `qdhcp-<network_id>`.
  */
-import type { DhcpNetworkInfo } from '../rpc.contract.js';
+import type { DhcpNetworkInfo, DhcpPortInfo } from '../rpc.contract.js';
 import type { DhcpServerConfig } from './core/dhcp-state.js';
 
 export interface DhcpDriver {
@@ -15,6 +15,11 @@ export interface DhcpDriver {
    * Idempotent. The agent passes only servable networks (see `servable`).
    */
   apply(network: DhcpNetworkInfo): Promise<void>;
+  /**
+   * Some ports of a network `apply` serves changed (`changed`: added or replaced; `removed`: port ids); its subnets
+   * and DHCP port did not. `network` gives the whole network as it is now, for a driver that cannot apply a delta.
+   */
+  applyPorts(networkId: string, changed: readonly DhcpPortInfo[], removed: readonly string[], network: () => DhcpNetworkInfo): Promise<void>;
   /** Stops serving the network and removes what was made for it. Absent: nothing to do. */
   disable(networkId: string): Promise<void>;
   /** Removes what serves networks not in `keep` (after a full resync). */

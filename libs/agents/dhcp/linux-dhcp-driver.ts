@@ -28,7 +28,7 @@ import {
   ProcessSupervisor,
   setLink,
 } from '../../dataplane/index.js';
-import { tapDevice, type DhcpNetworkInfo } from '../rpc.contract.js';
+import { tapDevice, type DhcpNetworkInfo, type DhcpPortInfo } from '../rpc.contract.js';
 import type { DhcpServerConfig, DhcpServerState } from './core/dhcp-state.js';
 import { dhcpNetworkFromInfo } from './core/network-info.js';
 import type { DhcpDriver } from './dhcp-driver.js';
@@ -87,6 +87,20 @@ export class LinuxDhcpDriver implements DhcpDriver {
 
   apply(network: DhcpNetworkInfo): Promise<void> {
     return this.serialised(() => this.applyNow(network));
+  }
+
+  /**
+   * A port change leaves the namespace and the DHCP port's interface as they are: only the worker gets the network's
+   * new state (whole, over IPC: a worker serves one network, and a restarted worker needs the whole state anyway).
+   */
+  applyPorts(networkId: string, _changed: readonly DhcpPortInfo[], _removed: readonly string[], network: () => DhcpNetworkInfo): Promise<void> {
+    return this.serialised(async () => {
+      const info = network();
+      const worker = this.workers.get(networkId);
+      if (!worker?.message) return this.applyNow(info);
+      const state: DhcpServerState = { config: this.opts.config, networks: [dhcpNetworkFromInfo(info)] };
+      await this.feed(networkId, dhcpNamespace(networkId), worker.interface, { type: 'serve', seq: ++this.seq, state, addresses: worker.message.addresses });
+    });
   }
 
   disable(networkId: string): Promise<void> {

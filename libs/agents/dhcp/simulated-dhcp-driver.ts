@@ -1,12 +1,13 @@
 /**
  * The `simulated` DHCP driver: every network this agent hosts, served by one core on a loopback UDP port
  * (dataplane.dhcp_port; 0 = any free port, reported in configurations.dhcp_port so a person or a test finds it with
- * `openstack network agent show`).
+ * `openstack network agent show`). A network change replans that network only; a port change touches that port's
+ * leases only.
  */
 import { pino, type Logger } from 'pino';
-import type { DhcpNetworkInfo } from '../rpc.contract.js';
-import type { DhcpNetwork, DhcpServerConfig } from './core/dhcp-state.js';
-import { dhcpNetworkFromInfo } from './core/network-info.js';
+import type { DhcpNetworkInfo, DhcpPortInfo } from '../rpc.contract.js';
+import type { DhcpServerConfig } from './core/dhcp-state.js';
+import { dhcpNetworkFromInfo, dhcpPortFromInfo, needsDhcpEntry } from './core/network-info.js';
 import type { DhcpDriver } from './dhcp-driver.js';
 import { SimulatedDhcpServer, type BoundAddress } from './drivers/simulated-server.js';
 
@@ -19,7 +20,7 @@ export interface SimulatedDhcpDriverOptions {
 
 export class SimulatedDhcpDriver implements DhcpDriver {
   readonly name = 'simulated' as const;
-  private readonly networks = new Map<string, DhcpNetwork>();
+  private readonly networks = new Set<string>();
   private readonly server: SimulatedDhcpServer;
   private readonly log: Logger;
   private bound: BoundAddress | undefined;
@@ -47,18 +48,25 @@ export class SimulatedDhcpDriver implements DhcpDriver {
   }
 
   async apply(network: DhcpNetworkInfo): Promise<void> {
-    this.networks.set(network.id, dhcpNetworkFromInfo(network));
-    this.publish();
+    this.networks.add(network.id);
+    this.warn(this.server.leases.setNetwork(dhcpNetworkFromInfo(network)));
+  }
+
+  async applyPorts(networkId: string, changed: readonly DhcpPortInfo[], removed: readonly string[]): Promise<void> {
+    const leases = this.server.leases;
+    for (const id of removed) leases.removePort(networkId, id);
+    for (const port of changed) {
+      if (needsDhcpEntry(port)) this.warn(leases.upsertPort(networkId, dhcpPortFromInfo(port)));
+      else leases.removePort(networkId, port.id);
+    }
   }
 
   async disable(networkId: string): Promise<void> {
-    if (this.networks.delete(networkId)) this.publish();
+    if (this.networks.delete(networkId)) this.server.leases.removeNetwork(networkId);
   }
 
   async cleanup(keep: ReadonlySet<string>): Promise<void> {
-    let changed = false;
-    for (const id of this.networks.keys()) if (!keep.has(id)) changed = this.networks.delete(id) || changed;
-    if (changed) this.publish();
+    for (const id of [...this.networks]) if (!keep.has(id)) await this.disable(id);
   }
 
   async stop(): Promise<void> {
@@ -70,8 +78,7 @@ export class SimulatedDhcpDriver implements DhcpDriver {
     return this.bound ? { dhcp_address: this.bound.address, dhcp_port: this.bound.port } : {};
   }
 
-  private publish(): void {
-    const warnings = this.server.update({ config: this.opts.config, networks: [...this.networks.values()] });
+  private warn(warnings: readonly string[]): void {
     for (const warning of warnings) this.log.warn(warning);
   }
 }

@@ -4,7 +4,7 @@
  */
 import { type DhcpMessage, parseDhcp, serializeDhcp } from './dhcp-codec.js';
 import { addressOption, BOOTREPLY, BOOTREQUEST, BROADCAST_FLAG, type DhcpPacket, macOf, MessageType, messageTypeOf, Option } from './dhcp-packet.js';
-import type { DhcpServerState } from './dhcp-state.js';
+import type { DhcpNetwork, DhcpPort, DhcpServerState } from './dhcp-state.js';
 import { inCidr4 } from './ipv4.js';
 import { fitOptions, maxReplyBytes } from './message-size.js';
 import { buildLeaseTable, type Client, type Lease, type LeaseTable } from './lease-table.js';
@@ -52,6 +52,24 @@ export class DhcpResponder {
   update(state: DhcpServerState): string[] {
     this.table = buildLeaseTable(state);
     return this.table.warnings;
+  }
+
+  /** Serves one network anew (it, its subnets or its DHCP port changed); returns what of it cannot be served. */
+  setNetwork(network: DhcpNetwork): string[] {
+    return this.table.setNetwork(network);
+  }
+
+  removeNetwork(networkId: string): void {
+    this.table.removeNetwork(networkId);
+  }
+
+  /** One port of a served network added or changed, in O(its addresses); returns what of it cannot be served. */
+  upsertPort(networkId: string, port: DhcpPort): string[] {
+    return this.table.upsertPort(networkId, port);
+  }
+
+  removePort(networkId: string, portId: string): void {
+    this.table.removePort(networkId, portId);
   }
 
   get warnings(): readonly string[] {

@@ -3,7 +3,7 @@
  * subnets, each with its reply options encoded once here, so a packet costs one Map lookup.
  */
 import { Option } from './dhcp-packet.js';
-import type { DhcpNetwork, DhcpServerConfig, DhcpServerState, DhcpSubnet } from './dhcp-state.js';
+import type { DhcpNetwork, DhcpPort, DhcpServerConfig, DhcpServerState, DhcpSubnet } from './dhcp-state.js';
 import { encodeExtraDhcpOpt } from './extra-dhcp-opts.js';
 import { formatIpv4, type Ipv4Cidr, parseCidr4, parseIpv4 } from './ipv4.js';
 import { addresses, type ClasslessRoute, classlessRoutes, text, uint16, uint32 } from './option-encoding.js';
@@ -38,14 +38,6 @@ export interface Client {
   serverIds: Set<number>;
 }
 
-export interface LeaseTable {
-  /** Usually one client; more when the same MAC is on ports of several served networks. */
-  clients: Map<string, Client[]>;
-  /** What could not be served (bad addresses, missing DHCP port address, unusable extra options). */
-  warnings: string[];
-  size: number;
-}
-
 interface SubnetPlan {
   subnet: DhcpSubnet;
   cidr: Ipv4Cidr;
@@ -53,40 +45,115 @@ interface SubnetPlan {
   options: Map<number, Uint8Array>;
 }
 
-export function buildLeaseTable(state: DhcpServerState): LeaseTable {
-  const table: LeaseTable = { clients: new Map(), warnings: [], size: 0 };
-  for (const network of state.networks) addNetwork(table, network, state.config);
-  return table;
+/** One served network: its subnets' plans (built once) and each port's client and warnings. */
+interface NetworkLeases {
+  plans: Map<string, SubnetPlan>;
+  serverIds: Set<number>;
+  warnings: string[];
+  ports: Map<string, { client?: Client; warnings: string[] }>;
 }
 
-function addNetwork(table: LeaseTable, network: DhcpNetwork, config: DhcpServerConfig): void {
-  const plans = new Map<string, SubnetPlan>();
-  for (const subnet of network.subnets) {
-    if (subnet.ip_version !== 4 || !subnet.enable_dhcp) continue;
-    const plan = planSubnet(network, subnet, config, table.warnings);
-    if (plan) plans.set(subnet.id, plan);
+/**
+ * The clients of every served network by MAC. A network is (re)planned as a whole when it, its subnets or its DHCP
+ * port change; one port is added, replaced or removed in O(its addresses), so a port write on a network of 10,000
+ * ports costs what it costs on a network of 10.
+ */
+export class LeaseTable {
+  /** Usually one client per MAC; more when the same MAC is on ports of several served networks. */
+  readonly clients = new Map<string, Client[]>();
+  private readonly networks = new Map<string, NetworkLeases>();
+  private count = 0;
+
+  constructor(private readonly config: DhcpServerConfig) {}
+
+  /** Clients served. */
+  get size(): number {
+    return this.count;
   }
-  const serverIds = new Set([...plans.values()].map((p) => p.serverId));
-  for (const port of network.ports) {
-    const mac = port.mac_address.toLowerCase();
+
+  /** What could not be served (bad addresses, missing DHCP port address, unusable extra options). */
+  get warnings(): string[] {
+    const out: string[] = [];
+    for (const net of this.networks.values()) {
+      out.push(...net.warnings);
+      for (const port of net.ports.values()) out.push(...port.warnings);
+    }
+    return out;
+  }
+
+  /** Serves the network as given (replacing what was served for it); returns its warnings. */
+  setNetwork(network: DhcpNetwork): string[] {
+    this.removeNetwork(network.id);
+    const warnings: string[] = [];
+    const plans = new Map<string, SubnetPlan>();
+    for (const subnet of network.subnets) {
+      if (subnet.ip_version !== 4 || !subnet.enable_dhcp) continue;
+      const plan = planSubnet(network, subnet, this.config, warnings);
+      if (plan) plans.set(subnet.id, plan);
+    }
+    const serverIds = new Set([...plans.values()].map((p) => p.serverId));
+    this.networks.set(network.id, { plans, serverIds, warnings, ports: new Map() });
+    const all = [...warnings];
+    for (const port of network.ports) all.push(...this.upsertPort(network.id, port));
+    return all;
+  }
+
+  removeNetwork(networkId: string): void {
+    const net = this.networks.get(networkId);
+    if (!net) return;
+    for (const id of [...net.ports.keys()]) this.removePort(networkId, id);
+    this.networks.delete(networkId);
+  }
+
+  /** Adds or replaces one port of a served network (ignored for a network not served); returns its warnings. */
+  upsertPort(networkId: string, port: DhcpPort): string[] {
+    const net = this.networks.get(networkId);
+    if (!net) return [];
+    this.removePort(networkId, port.id);
+    const warnings: string[] = [];
     const leases: Lease[] = [];
     for (const ip of port.fixed_ips) {
-      const plan = plans.get(ip.subnet_id);
+      const plan = net.plans.get(ip.subnet_id);
       if (!plan) continue;
       const address = parseIpv4(ip.ip_address);
       if (address === undefined) {
-        table.warnings.push(`port ${port.id}: fixed IP '${ip.ip_address}' is not an IPv4 address`);
+        warnings.push(`port ${port.id}: fixed IP '${ip.ip_address}' is not an IPv4 address`);
         continue;
       }
-      leases.push(portLease(port, network.id, plan, address, table.warnings));
+      leases.push(portLease(port, networkId, plan, address, warnings));
     }
-    if (leases.length === 0) continue;
-    const client: Client = { mac, networkId: network.id, leases, serverIds };
-    const same = table.clients.get(mac);
-    if (same) same.push(client);
-    else table.clients.set(mac, [client]);
-    table.size++;
+    let client: Client | undefined;
+    if (leases.length) {
+      const mac = port.mac_address.toLowerCase();
+      client = { mac, networkId, leases, serverIds: net.serverIds };
+      const same = this.clients.get(mac);
+      if (same) same.push(client);
+      else this.clients.set(mac, [client]);
+      this.count++;
+    }
+    net.ports.set(port.id, { client, warnings });
+    return warnings;
   }
+
+  removePort(networkId: string, portId: string): void {
+    const net = this.networks.get(networkId);
+    const entry = net?.ports.get(portId);
+    if (!net || !entry) return;
+    net.ports.delete(portId);
+    const client = entry.client;
+    if (!client) return;
+    const same = this.clients.get(client.mac) ?? [];
+    const rest = same.filter((c) => c !== client);
+    if (rest.length) this.clients.set(client.mac, rest);
+    else this.clients.delete(client.mac);
+    this.count--;
+  }
+}
+
+export function buildLeaseTable(state: DhcpServerState): LeaseTable {
+  const table = new LeaseTable(state.config);
+  for (const network of state.networks) table.setNetwork(network);
+  return table;
 }
 
 function planSubnet(network: DhcpNetwork, subnet: DhcpSubnet, config: DhcpServerConfig, warnings: string[]): SubnetPlan | undefined {
@@ -159,7 +226,7 @@ function dnsServers(subnet: DhcpSubnet, serverId: number): number[] {
   return parsed.every((a) => a === 0) ? [] : parsed;
 }
 
-function portLease(port: DhcpNetwork['ports'][number], networkId: string, plan: SubnetPlan, address: number, warnings: string[]): Lease {
+function portLease(port: DhcpPort, networkId: string, plan: SubnetPlan, address: number, warnings: string[]): Lease {
   const options = new Map(plan.options);
   // Neutron's dnsmasq host entry names the host 'host-<ip with dashes>'; dnsmasq sends that short name.
   const hostname = text(`host-${formatIpv4(address).replaceAll('.', '-')}`);

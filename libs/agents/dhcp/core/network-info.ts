@@ -1,6 +1,6 @@
 /** The server's `get_network_info` answer (libs/agents/rpc.contract.ts) as the DHCP core's input. */
-import type { DhcpNetworkInfo } from '../../rpc.contract.js';
-import type { DhcpNetwork } from './dhcp-state.js';
+import type { DhcpNetworkInfo, DhcpPortInfo } from '../../rpc.contract.js';
+import type { DhcpNetwork, DhcpPort } from './dhcp-state.js';
 
 /** Ports dnsmasq gets no host entry for (neutron/agent/linux/dhcp.py port_requires_dhcp_configuration). */
 const NO_DHCP_ENTRY = new Set(['network:router_ha_interface', 'network:floatingip', 'network:dhcp', 'network:distributed']);
@@ -21,8 +21,14 @@ export function dhcpNetworkFromInfo(info: DhcpNetworkInfo): DhcpNetwork {
       ip_version: s.ip_version,
     })),
     dhcp_addresses: dhcpAddresses,
-    ports: info.ports
-      .filter((p) => !p.device_owner || !NO_DHCP_ENTRY.has(p.device_owner))
-      .map((p) => ({ id: p.id, mac_address: p.mac_address, fixed_ips: p.fixed_ips, extra_dhcp_opts: p.extra_dhcp_opts })),
+    ports: info.ports.filter(needsDhcpEntry).map(dhcpPortFromInfo),
   };
+}
+
+export function needsDhcpEntry(port: DhcpPortInfo): boolean {
+  return !port.device_owner || !NO_DHCP_ENTRY.has(port.device_owner);
+}
+
+export function dhcpPortFromInfo(port: DhcpPortInfo): DhcpPort {
+  return { id: port.id, mac_address: port.mac_address, fixed_ips: port.fixed_ips, extra_dhcp_opts: port.extra_dhcp_opts };
 }

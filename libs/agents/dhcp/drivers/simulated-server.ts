@@ -64,6 +64,11 @@ export class SimulatedDhcpServer {
     return this.responder.update(state);
   }
 
+  /** The responder, to change one network or port of what it serves (see DhcpResponder.setNetwork, upsertPort). */
+  get leases(): Pick<DhcpResponder, 'setNetwork' | 'removeNetwork' | 'upsertPort' | 'removePort'> {
+    return this.responder;
+  }
+
   async stop(): Promise<void> {
     const socket = this.socket;
     this.socket = undefined;
