@@ -1,20 +1,11 @@
 // IPAM and subnets against real databases: allocation order, Neutron's errors, races between transactions and
 // the cost of one allocation when thousands of addresses are taken. PostgreSQL: the machine's server (as in CI).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NeutronError } from '../../api/errors/neutron-error.js';
+import type { NeutronError } from '../../api/errors/neutron-error.js';
+import { neutronErrorOf as errorOf } from '../../api/testing/neutron-error-of.js';
 import { NetworkIpAvailabilityService } from '../subnets/network-ip-availability.service.js';
 import type { FixedIp, FixedIpRequest } from './ipam.contract.js';
 import { type IpamHarness, openIpamHarness } from './testing/ipam-harness.js';
-
-async function errorOf(p: Promise<unknown>): Promise<{ type: string; status: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof NeutronError) return { type: e.type, status: e.status, message: e.message };
-    throw e;
-  }
-  throw new Error('expected a NeutronError');
-}
 
 describe.each(['sqlite', 'postgres'] as const)('IPAM on %s', (dialect) => {
   let h: IpamHarness;

@@ -1,53 +1,27 @@
 // Segment allocation against real databases: lowest free id, Neutron's errors, release, and races between
 // transactions for the last free VNI. PostgreSQL: the machine's server (as in CI).
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import type { EntityManager } from 'typeorm';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { NeutronError } from '../../api/errors/neutron-error.js';
+import type { NeutronError } from '../../api/errors/neutron-error.js';
+import { neutronErrorOf as errorOf } from '../../api/testing/neutron-error-of.js';
 import { apiEntities, apiMigrations } from '../../api/index.js';
 import { loadConfig } from '../../config/index.js';
-import { Database } from '../../db/index.js';
+import type { Database } from '../../db/index.js';
+import { openScratchDatabase, type ScratchDatabase } from '../../db/testing/scratch-database.js';
 import { Networks1764000000200 } from '../migrations/1764000000200-networks.js';
 import { Segments1764000004000 } from '../migrations/1764000004000-segments.js';
 import { NetworkEntity } from '../networks/network.entity.js';
 import { SegmentEntity } from './segment.entity.js';
 import { TypeManager } from './type-manager.js';
 
-const POSTGRES_SERVER_URL = process.env.E2E_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_SERVER_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 function typesWith(ml2: Record<string, unknown>): TypeManager {
   const config = loadConfig({ argv: [], env: {} });
   return TypeManager.fromConfig({ ...config, ml2: { ...config.ml2, ...ml2 } });
 }
 
-async function errorOf(p: Promise<unknown>): Promise<{ type: string; status: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof NeutronError) return { type: e.type, status: e.status, message: e.message };
-    throw e;
-  }
-  throw new Error('expected a NeutronError');
-}
-
 describe.each(['sqlite', 'postgres'] as const)('segment allocation on %s', (dialect) => {
+  let scratch: ScratchDatabase;
   let db: Database;
-  let dataDir: string;
-  let dropDb: (() => Promise<void>) | undefined;
   const types = typesWith({
     tenant_network_types: ['vxlan', 'vlan'],
     vni_ranges: ['10:12', '20:21'],
@@ -58,27 +32,15 @@ describe.each(['sqlite', 'postgres'] as const)('segment allocation on %s', (dial
   const tenant = () => tx((em) => types.allocateTenantSegment(em));
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(join(tmpdir(), 'segments-spec-'));
-    let url = '';
-    if (dialect === 'postgres') {
-      const name = `segments_spec_${randomBytes(5).toString('hex')}`;
-      await adminQuery(`CREATE DATABASE ${name}`);
-      const u = new URL(POSTGRES_SERVER_URL);
-      u.pathname = `/${name}`;
-      url = u.toString();
-      dropDb = () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    }
-    db = await Database.open({
-      url,
-      dataDir,
+    scratch = await openScratchDatabase(dialect, {
+      label: 'segments_spec',
       entities: [...apiEntities, NetworkEntity, SegmentEntity],
       migrations: [...apiMigrations, Networks1764000000200, Segments1764000004000],
     });
+    db = scratch.db;
   }, 60_000);
   afterAll(async () => {
-    await db?.close();
-    await rm(dataDir, { recursive: true, force: true });
-    await dropDb?.();
+    await scratch?.close();
   });
   beforeEach(async () => {
     for (const t of ['ml2_vxlan_allocations', 'ml2_vlan_allocations', 'ml2_flat_allocations', 'ml2_geneve_allocations']) {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DataSource, EntitySchema } from 'typeorm';
-import { NeutronError } from '../../api/errors/neutron-error.js';
+import { neutronErrorOf as failure } from '../../api/testing/neutron-error-of.js';
 import type { RequestContext } from '../../api/resource/resource-definition.js';
 import { TagEntity } from '../../api/tags/tag.entity.js';
 import type { AuthContext } from '../../identity/auth-context.js';
@@ -51,16 +51,6 @@ async function subnetFrom(ctx: RequestContext, subnetpoolId: string, opts: { cid
     ip_version: got.ipVersion,
   });
   return got.cidr;
-}
-
-async function failure(p: Promise<unknown>): Promise<{ type: string; status: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof NeutronError) return { type: e.type, status: e.status, message: e.message };
-    throw e;
-  }
-  throw new Error('expected a NeutronError');
 }
 
 beforeAll(async () => {

@@ -2,17 +2,14 @@
  * A real database (SQLite file or a scratch PostgreSQL database) with the networks, subnets and IPAM tables, plus a
  * minimal `ports` table, for tests that drive SubnetsService and IpamService inside real transactions.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
-import { type MigrationInterface, type QueryRunner, Table, type EntityManager } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { type MigrationInterface, type QueryRunner, Table } from 'typeorm';
 import { apiEntities, apiMigrations } from '../../../api/index.js';
 import { prepareRequestBody } from '../../../api/request/body-parser.js';
 import type { ApiObject, RequestContext } from '../../../api/resource/resource-definition.js';
-import { Database } from '../../../db/index.js';
-import type { AuthContext } from '../../../identity/auth-context.js';
+import { ADMIN_AUTH, adminRequestContext } from '../../../api/testing/admin-context.js';
+import type { Database } from '../../../db/index.js';
+import { openScratchDatabase } from '../../../db/testing/scratch-database.js';
 import { Networks1764000000200 } from '../../migrations/1764000000200-networks.js';
 import { NetworkEntity } from '../../networks/network.entity.js';
 import type { SubnetPoolAllocator } from '../../subnetpools/subnetpools.contract.js';
@@ -21,8 +18,6 @@ import { subnetAttributes } from '../../subnets/subnet.definition.js';
 import { SubnetsService } from '../../subnets/subnets.service.js';
 import { subnetEntities } from '../../subnets/subnets.module.js';
 import { IpamService } from '../ipam.service.js';
-
-export const POSTGRES_SERVER_URL = process.env.E2E_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 class TestPorts1764000001900 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
@@ -46,18 +41,6 @@ class TestPorts1764000001900 implements MigrationInterface {
   }
 }
 
-const ADMIN: AuthContext = {
-  token_id: 't',
-  user_id: 'u',
-  user_name: 'admin',
-  user_domain_id: 'default',
-  project_id: 'admin-project',
-  project_name: 'admin',
-  roles: ['admin', 'member', 'reader'],
-  is_admin: true,
-  expires_at: '2999-01-01T00:00:00Z',
-};
-
 const noPools: SubnetPoolAllocator = {
   allocateCidr: () => Promise.reject(new Error('no subnet pools in this harness')),
   defaultPoolId: () => Promise.resolve(undefined),
@@ -77,34 +60,15 @@ export interface IpamHarness {
 }
 
 export async function openIpamHarness(dialect: 'sqlite' | 'postgres'): Promise<IpamHarness> {
-  let url = '';
-  let dropDb: (() => Promise<void>) | undefined;
-  const dataDir = await mkdtemp(join(tmpdir(), 'ipam-spec-'));
-  if (dialect === 'postgres') {
-    const name = `ipam_spec_${randomBytes(5).toString('hex')}`;
-    await adminQuery(`CREATE DATABASE ${name}`);
-    const u = new URL(POSTGRES_SERVER_URL);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    dropDb = () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  }
-  const db = await Database.open({
-    url,
-    dataDir,
+  const scratch = await openScratchDatabase(dialect, {
+    label: 'ipam_spec',
     entities: [...apiEntities, NetworkEntity, ...subnetEntities],
     migrations: [...apiMigrations, Networks1764000000200, Subnets1764000001000, TestPorts1764000001900],
   });
+  const db = scratch.db;
   const ipam = new IpamService();
   const subnets = new SubnetsService(ipam, noPools);
-  const ctxOf = (em: EntityManager): RequestContext => ({
-    auth: ADMIN,
-    isAdmin: true,
-    projectId: ADMIN.project_id,
-    em,
-    forUpdate: true,
-    afterCommit: () => undefined,
-  });
-  const tx = <T>(work: (ctx: RequestContext) => Promise<T>) => db.transaction((em) => work(ctxOf(em)));
+  const tx = <T>(work: (ctx: RequestContext) => Promise<T>) => db.transaction((em) => work(adminRequestContext(em)));
   let macs = 0;
   return {
     db,
@@ -115,7 +79,7 @@ export async function openIpamHarness(dialect: 'sqlite' | 'postgres'): Promise<I
       const id = randomUUID();
       await db.ds.getRepository(NetworkEntity).insert({
         id,
-        project_id: attrs.project_id ?? ADMIN.project_id,
+        project_id: attrs.project_id ?? ADMIN_AUTH.project_id,
         description: '',
         created_at: '2026-01-01T00:00:00Z',
         updated_at: '2026-01-01T00:00:00Z',
@@ -134,7 +98,7 @@ export async function openIpamHarness(dialect: 'sqlite' | 'postgres'): Promise<I
     subnet: (body) => {
       const [item] = prepareRequestBody(
         { subnet: body },
-        { resource: 'subnet', collection: 'subnets', attributes: subnetAttributes, isCreate: true, allowBulk: true, caller: { projectId: ADMIN.project_id, isAdmin: true } },
+        { resource: 'subnet', collection: 'subnets', attributes: subnetAttributes, isCreate: true, allowBulk: true, caller: { projectId: ADMIN_AUTH.project_id, isAdmin: true } },
       );
       return tx((ctx) => subnets.create(ctx, item));
     },
@@ -150,20 +114,6 @@ export async function openIpamHarness(dialect: 'sqlite' | 'postgres'): Promise<I
       );
       return { id, mac };
     },
-    close: async () => {
-      await db.close();
-      await rm(dataDir, { recursive: true, force: true });
-      await dropDb?.();
-    },
+    close: scratch.close,
   };
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_SERVER_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
