@@ -228,6 +228,59 @@ describe('DHCP agent (simulated driver)', () => {
     expect((await client!.lease(p6.mac_address))?.yiaddr).toBe('192.168.10.66');
   });
 
+  it('a port notice changes that port only, without get_network_info: served, reported ready once, then gone', async () => {
+    const p5 = port(5, '192.168.10.5');
+    server.networks.set(NET, { host: HOST, info: network(NET, [p5]) });
+    await startSynced();
+    const reported = server.readyPorts().length;
+
+    const p6 = port(6, '192.168.10.6');
+    await bus.cast(dhcpAgentTopic(HOST), 'port_update', { network_id: NET, port: p6 });
+    await vi.waitFor(() => expect(server.readyPorts().slice(reported)).toEqual([p6.id]));
+    expect((await client!.lease(p6.mac_address))?.yiaddr).toBe('192.168.10.6');
+    expect(agent.configurations()).toMatchObject({ networks: 1, ports: 3 });
+
+    // the same port again (a binding change): served as before, not reported again
+    await bus.cast(dhcpAgentTopic(HOST), 'port_update', { network_id: NET, port: { ...p6, device_id: 'vm2' } });
+    // a new address and an extra option: served at once, reported again
+    const moved = { ...p6, fixed_ips: [{ subnet_id: SUB, ip_address: '192.168.10.66' }], extra_dhcp_opts: [{ opt_name: 'mtu', opt_value: '1400', ip_version: 4 }] };
+    await bus.cast(dhcpAgentTopic(HOST), 'port_update', { network_id: NET, port: moved });
+    await vi.waitFor(() => expect(server.readyPorts().slice(reported)).toEqual([p6.id, p6.id]));
+    expect(await client!.lease(p6.mac_address)).toMatchObject({ yiaddr: '192.168.10.66', mtu: 1400 });
+
+    await bus.cast(dhcpAgentTopic(HOST), 'port_delete', { network_id: NET, port_id: p6.id });
+    await vi.waitFor(async () => expect(await client!.discover(p6.mac_address, 200)).toBeUndefined());
+    expect((await client!.discover(p5.mac_address))?.yiaddr).toBe('192.168.10.5');
+    expect(agent.configurations()).toMatchObject({ networks: 1, ports: 2 });
+    expect(server.count('get_network_info')).toBe(0);
+    expect(server.count('get_active_networks_info')).toBe(1);
+  });
+
+  it('refetches the network for a port notice it cannot apply: unknown network, its DHCP port, a malformed port', async () => {
+    const p5 = port(5, '192.168.10.5');
+    server.networks.set(NET, { host: HOST, info: network(NET, [p5]) });
+    await startSynced();
+
+    // a network scheduled here after the sync, whose network notice was lost
+    const p9 = port(9, '192.168.10.9');
+    server.networks.set('late', { host: HOST, info: network('late', [p9]) });
+    await bus.cast(dhcpAgentTopic(HOST), 'port_update', { network_id: 'late', port: p9 });
+    await vi.waitFor(() => expect(agent.networks().sort()).toEqual(['late', NET].sort()));
+    expect(server.calls.filter((c) => c.method === 'get_network_info').map((c) => c.payload)).toEqual([{ network_id: 'late', host: HOST }]);
+
+    // the DHCP port's address is on every lease: a notice about it refetches
+    const dhcp = { ...port(2, '192.168.10.3', 'network:dhcp') };
+    server.networks.set(NET, { host: HOST, info: network(NET, [p5], { dhcp_port: dhcp, ports: [dhcp, p5] }) });
+    await bus.cast(dhcpAgentTopic(HOST), 'port_update', { network_id: NET, port: dhcp });
+    await vi.waitFor(() => expect(server.count('get_network_info')).toBe(2));
+    await agent.idle();
+    expect((await client!.lease(p5.mac_address))?.server_id).toBe('192.168.10.3');
+
+    const refetches = server.count('get_network_info');
+    await bus.cast(dhcpAgentTopic(HOST), 'port_update', { network_id: NET, port: { id: 'x' } });
+    await vi.waitFor(() => expect(server.count('get_network_info')).toBe(refetches + 1));
+  });
+
   it('a deleted port gets silence; a removed network stops being served', async () => {
     const p5 = port(5, '192.168.10.5');
     const p6 = port(6, '192.168.10.6');

@@ -24,9 +24,9 @@ export interface Lease {
   /** `siaddr` (dnsmasq's server-ip-address extra option), else 0. */
   siaddr: number;
   /** Every option of an OFFER/ACK after 53, in send order: 54 first, lease times included. Built once. */
-  replyOptions: [number, Uint8Array][];
+  readonly replyOptions: [number, Uint8Array][];
   /** The same for an ACK to INFORM: no lease times (RFC 2131 §4.3.5). */
-  informOptions: [number, Uint8Array][];
+  readonly informOptions: [number, Uint8Array][];
 }
 
 export interface Client {
@@ -42,6 +42,8 @@ interface SubnetPlan {
   subnet: DhcpSubnet;
   cidr: Ipv4Cidr;
   serverId: number;
+  /** option 54, encoded once */
+  serverIdOption: Uint8Array;
   options: Map<number, Uint8Array>;
 }
 
@@ -190,7 +192,7 @@ function planSubnet(network: DhcpNetwork, subnet: DhcpSubnet, config: DhcpServer
     options.set(Option.CLASSLESS_ROUTES, encoded);
     options.set(Option.MS_CLASSLESS_ROUTES, encoded);
   }
-  return { subnet, cidr, serverId, options };
+  return { subnet, cidr, serverId, serverIdOption: addresses([serverId]), options };
 }
 
 /**
@@ -227,19 +229,59 @@ function dnsServers(subnet: DhcpSubnet, serverId: number): number[] {
 }
 
 function portLease(port: DhcpPort, networkId: string, plan: SubnetPlan, address: number, warnings: string[]): Lease {
-  const options = new Map(plan.options);
-  // Neutron's dnsmasq host entry names the host 'host-<ip with dashes>'; dnsmasq sends that short name.
-  const hostname = text(`host-${formatIpv4(address).replaceAll('.', '-')}`);
-  options.set(Option.HOSTNAME, hostname);
   let siaddr = 0;
   for (const opt of port.extra_dhcp_opts ?? []) {
     const encoded = encodeExtraDhcpOpt(opt);
-    if (encoded.kind === 'option') options.set(encoded.code, encoded.value);
-    else if (encoded.kind === 'suppress') options.delete(encoded.code);
-    else if (encoded.kind === 'siaddr') siaddr = encoded.address;
-    else if ((opt.ip_version ?? 4) === 4) warnings.push(`port ${port.id}: extra_dhcp_opt ${opt.opt_name}: ${encoded.reason}`);
+    if (encoded.kind === 'siaddr') siaddr = encoded.address;
+    else if (encoded.kind === 'skipped' && (opt.ip_version ?? 4) === 4) warnings.push(`port ${port.id}: extra_dhcp_opt ${opt.opt_name}: ${encoded.reason}`);
   }
-  const replyOptions: [number, Uint8Array][] = [[Option.SERVER_ID, addresses([plan.serverId])], ...options];
-  const informOptions = replyOptions.filter(([code]) => !LEASE_TIME_CODES.has(code));
-  return { portId: port.id, networkId, subnetId: plan.subnet.id, cidr: plan.cidr, address, serverId: plan.serverId, siaddr, replyOptions, informOptions };
+  return new PortLease(port, networkId, plan, address, siaddr);
+}
+
+/**
+ * A lease whose reply options are built on its first reply and kept: a network of 10,000 ports that few clients ask
+ * about costs a few small objects per port, not two option lists each.
+ */
+class PortLease implements Lease {
+  private built?: { reply: [number, Uint8Array][]; inform: [number, Uint8Array][] };
+
+  constructor(
+    private readonly port: DhcpPort,
+    readonly networkId: string,
+    private readonly plan: SubnetPlan,
+    readonly address: number,
+    readonly siaddr: number,
+  ) {}
+
+  get portId(): string {
+    return this.port.id;
+  }
+  get subnetId(): string {
+    return this.plan.subnet.id;
+  }
+  get cidr(): Ipv4Cidr {
+    return this.plan.cidr;
+  }
+  get serverId(): number {
+    return this.plan.serverId;
+  }
+  get replyOptions(): [number, Uint8Array][] {
+    return (this.built ??= this.build()).reply;
+  }
+  get informOptions(): [number, Uint8Array][] {
+    return (this.built ??= this.build()).inform;
+  }
+
+  private build(): { reply: [number, Uint8Array][]; inform: [number, Uint8Array][] } {
+    const options = new Map(this.plan.options);
+    // Neutron's dnsmasq host entry names the host 'host-<ip with dashes>'; dnsmasq sends that short name.
+    options.set(Option.HOSTNAME, text(`host-${formatIpv4(this.address).replaceAll('.', '-')}`));
+    for (const opt of this.port.extra_dhcp_opts ?? []) {
+      const encoded = encodeExtraDhcpOpt(opt);
+      if (encoded.kind === 'option') options.set(encoded.code, encoded.value);
+      else if (encoded.kind === 'suppress') options.delete(encoded.code);
+    }
+    const reply: [number, Uint8Array][] = [[Option.SERVER_ID, this.plan.serverIdOption], ...options];
+    return { reply, inform: reply.filter(([code]) => !LEASE_TIME_CODES.has(code)) };
+  }
 }
