@@ -7,7 +7,7 @@
 import { pino, type Logger } from 'pino';
 import type { DhcpNetworkInfo, DhcpPortInfo } from '../rpc.contract.js';
 import type { DhcpServerConfig } from './core/dhcp-state.js';
-import { dhcpNetworkFromInfo, dhcpPortFromInfo, needsDhcpEntry } from './core/network-info.js';
+import { dhcpNetworkSharingPorts, needsDhcpEntry } from './core/network-info.js';
 import type { DhcpDriver } from './dhcp-driver.js';
 import { SimulatedDhcpServer, type BoundAddress } from './drivers/simulated-server.js';
 
@@ -49,14 +49,14 @@ export class SimulatedDhcpDriver implements DhcpDriver {
 
   async apply(network: DhcpNetworkInfo): Promise<void> {
     this.networks.add(network.id);
-    this.warn(this.server.leases.setNetwork(dhcpNetworkFromInfo(network)));
+    this.warn(this.server.leases.setNetwork(dhcpNetworkSharingPorts(network)));
   }
 
   async applyPorts(networkId: string, changed: readonly DhcpPortInfo[], removed: readonly string[]): Promise<void> {
     const leases = this.server.leases;
     for (const id of removed) leases.removePort(networkId, id);
     for (const port of changed) {
-      if (needsDhcpEntry(port)) this.warn(leases.upsertPort(networkId, dhcpPortFromInfo(port)));
+      if (needsDhcpEntry(port)) this.warn(leases.upsertPort(networkId, port));
       else leases.removePort(networkId, port.id);
     }
   }

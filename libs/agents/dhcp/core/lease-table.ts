@@ -52,7 +52,10 @@ interface NetworkLeases {
   plans: Map<string, SubnetPlan>;
   serverIds: Set<number>;
   warnings: string[];
-  ports: Map<string, { client?: Client; warnings: string[] }>;
+  /** port id → its client (null: none of its addresses is served here) */
+  ports: Map<string, Client | null>;
+  /** only ports with warnings */
+  portWarnings: Map<string, string[]>;
 }
 
 /**
@@ -78,7 +81,7 @@ export class LeaseTable {
     const out: string[] = [];
     for (const net of this.networks.values()) {
       out.push(...net.warnings);
-      for (const port of net.ports.values()) out.push(...port.warnings);
+      for (const warnings of net.portWarnings.values()) out.push(...warnings);
     }
     return out;
   }
@@ -94,7 +97,7 @@ export class LeaseTable {
       if (plan) plans.set(subnet.id, plan);
     }
     const serverIds = new Set([...plans.values()].map((p) => p.serverId));
-    this.networks.set(network.id, { plans, serverIds, warnings, ports: new Map() });
+    this.networks.set(network.id, { plans, serverIds, warnings, ports: new Map(), portWarnings: new Map() });
     const all = [...warnings];
     for (const port of network.ports) all.push(...this.upsertPort(network.id, port));
     return all;
@@ -124,7 +127,7 @@ export class LeaseTable {
       }
       leases.push(portLease(port, networkId, plan, address, warnings));
     }
-    let client: Client | undefined;
+    let client: Client | null = null;
     if (leases.length) {
       const mac = port.mac_address.toLowerCase();
       client = { mac, networkId, leases, serverIds: net.serverIds };
@@ -133,16 +136,17 @@ export class LeaseTable {
       else this.clients.set(mac, [client]);
       this.count++;
     }
-    net.ports.set(port.id, { client, warnings });
+    net.ports.set(port.id, client);
+    if (warnings.length) net.portWarnings.set(port.id, warnings);
     return warnings;
   }
 
   removePort(networkId: string, portId: string): void {
     const net = this.networks.get(networkId);
-    const entry = net?.ports.get(portId);
-    if (!net || !entry) return;
+    if (!net?.ports.has(portId)) return;
+    const client = net.ports.get(portId);
     net.ports.delete(portId);
-    const client = entry.client;
+    net.portWarnings.delete(portId);
     if (!client) return;
     const same = this.clients.get(client.mac) ?? [];
     const rest = same.filter((c) => c !== client);

@@ -25,6 +25,14 @@ export function dhcpNetworkFromInfo(info: DhcpNetworkInfo): DhcpNetwork {
   };
 }
 
+/**
+ * The same, sharing the port objects of `info` instead of copying them (the simulated driver keeps them in its lease
+ * table: one object per port, not two).
+ */
+export function dhcpNetworkSharingPorts(info: DhcpNetworkInfo): DhcpNetwork {
+  return { ...dhcpNetworkFromInfo({ ...info, ports: [] }), ports: info.ports.filter(needsDhcpEntry) };
+}
+
 export function needsDhcpEntry(port: DhcpPortInfo): boolean {
   return !port.device_owner || !NO_DHCP_ENTRY.has(port.device_owner);
 }
