@@ -5,90 +5,14 @@
  * so the test can play the agents: it hands report_state payloads to the server's handler, the very function the
  * bus subscription calls. Everything else (HTTP, Keystone, policy, the CLI) is the real thing.
  */
-import 'reflect-metadata';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApplianceModule } from '../../apps/appliance/app.module.js';
 import { AGENT_TYPES, type AgentState } from '../../libs/agents/rpc.contract.js';
 import { AgentHeartbeatsService } from '../../libs/agents-api/agent-heartbeats.service.js';
-import { createHttpApp, NeutronExceptionFilter, renderError } from '../../libs/api/index.js';
-import { loadConfig } from '../../libs/config/index.js';
-import { createIdentityApp } from '../../libs/identity/index.js';
-import { type Appliance, type Dialect, DIALECTS, freePort } from './support/appliance.js';
+import { DIALECTS } from './support/appliance.js';
 import { cliFailure, cliFor } from './support/cli.js';
 import { adminCredentials, type ApiClient, apiClient, expectNeutronError, expectStatus, issueToken, type Json } from './support/http.js';
 import { createProjectUser, type ProjectUser } from './support/identity.js';
-import { createTempDatabase } from './support/postgres.js';
-
-interface InProcessHttp {
-  app: Appliance;
-  heartbeats: AgentHeartbeatsService;
-  close(): Promise<void>;
-}
-
-async function startHttpInProcess(dialect: Dialect): Promise<InProcessHttp> {
-  const dataDir = await mkdtemp(join(tmpdir(), `appliance-agents-${dialect}-`));
-  const pg = dialect === 'postgres' ? await createTempDatabase() : undefined;
-  const [apiPort, identityPort] = [await freePort(), await freePort()];
-  const config = loadConfig({
-    argv: [],
-    env: {
-      APPLIANCE_API_PORT: String(apiPort),
-      APPLIANCE_IDENTITY_PORT: String(identityPort),
-      APPLIANCE_HOST: '127.0.0.1',
-      APPLIANCE_DATA_DIR: dataDir,
-      APPLIANCE_DATABASE_URL: pg?.url ?? '',
-      APPLIANCE_ADMIN_PASSWORD: 'admin',
-      // The test plays every agent itself: the appliance's own L2 and DHCP agents stay off.
-      APPLIANCE__AGENTS__L2__ENABLED: 'false',
-      APPLIANCE__AGENTS__DHCP__ENABLED: 'false',
-    },
-  });
-  const log = pino({ level: 'silent' });
-  let api: INestApplication | undefined;
-  let identity: INestApplication | undefined;
-  const close = async () => {
-    await identity?.close();
-    await api?.close();
-    await pg?.drop();
-    await rm(dataDir, { recursive: true, force: true });
-  };
-  try {
-    api = await createHttpApp(ApplianceModule.forRoot(config), {
-      bodyLimit: config.api.body_limit_bytes,
-      log,
-      renderError: (error, req, reply) => renderError(error, req, reply, log),
-    });
-    api.useGlobalFilters(new NeutronExceptionFilter(log));
-    await api.init();
-    identity = await createIdentityApp({ config, app: api, logger: log });
-    await api.listen(apiPort, '127.0.0.1');
-    await identity.listen(identityPort, '127.0.0.1');
-  } catch (e) {
-    await close();
-    throw e;
-  }
-  const unsupported = () => Promise.reject(new Error('in-process appliance: not supported'));
-  return {
-    app: {
-      dialect,
-      apiUrl: `http://127.0.0.1:${apiPort}`,
-      identityUrl: `http://127.0.0.1:${identityPort}`,
-      dataDir,
-      adminPassword: 'admin',
-      output: () => '',
-      terminate: unsupported,
-      restart: unsupported,
-      stop: close,
-    },
-    heartbeats: api.get(AgentHeartbeatsService),
-    close,
-  };
-}
+import { type InProcessHttp, startHttpInProcess } from './support/in-process-http.js';
 
 const TIMESTAMP = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/;
 
@@ -101,7 +25,7 @@ describe.each(DIALECTS)('agents (%s)', (dialect) => {
   let admin: ApiClient;
   let member: ProjectUser;
   const cli = () => cliFor(server.app);
-  const report = async (state: AgentState, at?: Date) => server.heartbeats.reportState({ agent_state: state, time: new Date().toISOString() }, at);
+  const report = async (state: AgentState, at?: Date) => server.get(AgentHeartbeatsService).reportState({ agent_state: state, time: new Date().toISOString() }, at);
   const agentId = async (host: string, type: string): Promise<string> => {
     const res = await admin.get(`/v2.0/agents?host=${host}&agent_type=${encodeURIComponent(type)}&fields=id`);
     expect(res.body.agents).toHaveLength(1);
@@ -109,7 +33,11 @@ describe.each(DIALECTS)('agents (%s)', (dialect) => {
   };
 
   beforeAll(async () => {
-    server = await startHttpInProcess(dialect);
+    server = await startHttpInProcess(dialect, 'agents', {
+      // The test plays every agent itself: the appliance's own L2 and DHCP agents stay off.
+      APPLIANCE__AGENTS__L2__ENABLED: 'false',
+      APPLIANCE__AGENTS__DHCP__ENABLED: 'false',
+    });
     const token = await issueToken(server.app.identityUrl, adminCredentials());
     admin = apiClient(server.app.apiUrl, token);
     member = await createProjectUser(server.app, token, { project: 'agents-demo', user: 'agents-alice' });

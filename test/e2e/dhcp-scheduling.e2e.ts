@@ -5,100 +5,24 @@
  * The appliance runs inside the test process (as in agents.e2e.ts) with its own DHCP agent switched off, so the test
  * plays the DHCP agents: report_state through the server's handler, the DHCP RPC over the real in-process bus.
  */
-import 'reflect-metadata';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { INestApplication } from '@nestjs/common';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApplianceModule } from '../../apps/appliance/app.module.js';
 import { AGENT_TYPES, type DhcpNetworkInfo, PLUGIN_TOPIC } from '../../libs/agents/rpc.contract.js';
 import { AgentHeartbeatsService } from '../../libs/agents-api/agent-heartbeats.service.js';
-import { createHttpApp, NeutronExceptionFilter, renderError } from '../../libs/api/index.js';
 import { BUS, type Bus } from '../../libs/bus/bus.contract.js';
-import { loadConfig } from '../../libs/config/index.js';
 import { dhcpDeviceId } from '../../libs/dhcp-scheduler/dhcp-device-id.js';
-import { createIdentityApp } from '../../libs/identity/index.js';
-import { type Appliance, type Dialect, DIALECTS, freePort } from './support/appliance.js';
+import { DIALECTS } from './support/appliance.js';
 import { cliFailure, cliFor } from './support/cli.js';
 import { adminCredentials, type ApiClient, apiClient, expectNeutronError, issueToken, type Json } from './support/http.js';
 import { createProjectUser, type ProjectUser } from './support/identity.js';
-import { createTempDatabase } from './support/postgres.js';
-
-interface InProcess {
-  app: Appliance;
-  heartbeats: AgentHeartbeatsService;
-  bus: Bus;
-  close(): Promise<void>;
-}
-
-async function startInProcess(dialect: Dialect): Promise<InProcess> {
-  const dataDir = await mkdtemp(join(tmpdir(), `appliance-dhcp-${dialect}-`));
-  const pg = dialect === 'postgres' ? await createTempDatabase() : undefined;
-  const [apiPort, identityPort] = [await freePort(), await freePort()];
-  const config = loadConfig({
-    argv: [],
-    env: {
-      APPLIANCE_API_PORT: String(apiPort),
-      APPLIANCE_IDENTITY_PORT: String(identityPort),
-      APPLIANCE_HOST: '127.0.0.1',
-      APPLIANCE_DATA_DIR: dataDir,
-      APPLIANCE_DATABASE_URL: pg?.url ?? '',
-      APPLIANCE_ADMIN_PASSWORD: 'admin',
-      APPLIANCE__AGENTS__DHCP__ENABLED: 'false',
-    },
-  });
-  const log = pino({ level: 'silent' });
-  let api: INestApplication | undefined;
-  let identity: INestApplication | undefined;
-  const close = async () => {
-    await identity?.close();
-    await api?.close();
-    await pg?.drop();
-    await rm(dataDir, { recursive: true, force: true });
-  };
-  try {
-    api = await createHttpApp(ApplianceModule.forRoot(config), {
-      bodyLimit: config.api.body_limit_bytes,
-      log,
-      renderError: (error, req, reply) => renderError(error, req, reply, log),
-    });
-    api.useGlobalFilters(new NeutronExceptionFilter(log));
-    await api.init();
-    identity = await createIdentityApp({ config, app: api, logger: log });
-    await api.listen(apiPort, '127.0.0.1');
-    await identity.listen(identityPort, '127.0.0.1');
-  } catch (e) {
-    await close();
-    throw e;
-  }
-  const unsupported = () => Promise.reject(new Error('in-process appliance: not supported'));
-  return {
-    app: {
-      dialect,
-      apiUrl: `http://127.0.0.1:${apiPort}`,
-      identityUrl: `http://127.0.0.1:${identityPort}`,
-      dataDir,
-      adminPassword: 'admin',
-      output: () => '',
-      terminate: unsupported,
-      restart: unsupported,
-      stop: close,
-    },
-    heartbeats: api.get(AgentHeartbeatsService),
-    bus: api.get<Bus>(BUS),
-    close,
-  };
-}
+import { type InProcessHttp, startHttpInProcess } from './support/in-process-http.js';
 
 describe.each(DIALECTS)('DHCP scheduling (%s)', (dialect) => {
-  let server: InProcess;
+  let server: InProcessHttp;
   let admin: ApiClient;
   let member: ProjectUser;
   const cli = () => cliFor(server.app);
   const reportDhcp = (host: string) =>
-    server.heartbeats.reportState({
+    server.get(AgentHeartbeatsService).reportState({
       agent_state: { ...AGENT_TYPES.dhcp, host, availability_zone: 'nova', configurations: { networks: 0 }, start_flag: true },
       time: new Date().toISOString(),
     });
@@ -108,7 +32,7 @@ describe.each(DIALECTS)('DHCP scheduling (%s)', (dialect) => {
     (await cli().openstack(['port', 'list', '--device-owner', 'network:dhcp', '--network', network, '-f', 'json'])) as Json[];
 
   beforeAll(async () => {
-    server = await startInProcess(dialect);
+    server = await startHttpInProcess(dialect, 'dhcp', { APPLIANCE__AGENTS__DHCP__ENABLED: 'false' });
     admin = apiClient(server.app.apiUrl, await issueToken(server.app.identityUrl, adminCredentials()));
     member = await createProjectUser(server.app, admin.token!, { project: 'dhcp-demo', user: 'dhcp-alice' });
     await reportDhcp('dhcp-host-1');
@@ -210,9 +134,9 @@ describe.each(DIALECTS)('DHCP scheduling (%s)', (dialect) => {
     // The in-process L2 agent on compute1 wires the port; the DHCP block still holds it back.
     await new Promise((r) => setTimeout(r, 1500));
     expect(await statusOf()).not.toBe('ACTIVE');
-    const [info] = (await server.bus.call<DhcpNetworkInfo[]>(PLUGIN_TOPIC, 'get_active_networks_info', { host })).filter((n) => n.id === net.id);
+    const [info] = (await server.get<Bus>(BUS).call<DhcpNetworkInfo[]>(PLUGIN_TOPIC, 'get_active_networks_info', { host })).filter((n) => n.id === net.id);
     expect(info.ports.map((p) => p.id)).toContain(port.id);
-    await server.bus.call(PLUGIN_TOPIC, 'dhcp_ready_on_ports', { port_ids: [port.id] });
+    await server.get<Bus>(BUS).call(PLUGIN_TOPIC, 'dhcp_ready_on_ports', { port_ids: [port.id] });
     const deadline = Date.now() + 10_000;
     while ((await statusOf()) !== 'ACTIVE' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
     expect(await statusOf()).toBe('ACTIVE');

@@ -1,19 +1,16 @@
 import 'reflect-metadata';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ServerModule } from '../../../apps/neutron-server/server.module.js';
 import { ResourceEngine } from '../../../libs/api/engine/resource-engine.js';
 import { ResourceRegistry } from '../../../libs/api/engine/resource-registry.js';
 import { NeutronError } from '../../../libs/api/errors/neutron-error.js';
+import { ADMIN_AUTH } from '../../../libs/api/testing/admin-context.js';
 import { loadConfig } from '../../../libs/config/index.js';
 import { Database } from '../../../libs/db/index.js';
-import type { AuthContext } from '../../../libs/identity/auth-context.js';
+import { createScratchStorage } from '../../../libs/db/testing/scratch-database.js';
 import type { Dialect } from './appliance.js';
 import type { Json } from './http.js';
-import { createTempDatabase } from './postgres.js';
 
 export interface InProcessAppliance {
   db: Database;
@@ -24,34 +21,20 @@ export interface InProcessAppliance {
   close(): Promise<void>;
 }
 
-const ADMIN: AuthContext = {
-  token_id: 'in-process',
-  user_id: 'admin-user',
-  user_name: 'admin',
-  user_domain_id: 'default',
-  project_id: 'admin-project',
-  project_name: 'admin',
-  roles: ['admin', 'member', 'reader'],
-  is_admin: true,
-  expires_at: '2999-01-01T00:00:00Z',
-};
-
 /**
  * The server's modules in this process (no listeners, no Keystone round trip, no agents whose background work would
  * add statements), for tests that must look inside, such as counting the SQL statements of one request.
  */
 export async function startInProcess(dialect: Dialect): Promise<InProcessAppliance> {
-  const dataDir = await mkdtemp(join(tmpdir(), `appliance-inproc-${dialect}-`));
-  const pg = dialect === 'postgres' ? await createTempDatabase() : undefined;
-  const config = loadConfig({ argv: [], env: { APPLIANCE_DATA_DIR: dataDir, APPLIANCE_DATABASE_URL: pg?.url ?? '', APPLIANCE_LOG_LEVEL: 'silent' } });
+  const storage = await createScratchStorage(dialect, `appliance_inproc_${dialect}`);
+  const config = loadConfig({ argv: [], env: { APPLIANCE_DATA_DIR: storage.dataDir, APPLIANCE_DATABASE_URL: storage.url, APPLIANCE_LOG_LEVEL: 'silent' } });
   let app: INestApplicationContext | undefined;
   try {
     app = await NestFactory.createApplicationContext(ServerModule.forRoot(config), { logger: false, abortOnError: false });
     await app.init();
   } catch (e) {
     await app?.close();
-    await pg?.drop();
-    await rm(dataDir, { recursive: true, force: true });
+    await storage.remove();
     throw e;
   }
   const ctx = app;
@@ -73,7 +56,7 @@ export async function startInProcess(dialect: Dialect): Promise<InProcessApplian
             query: opts.query ?? {},
             rawBody: opts.body === undefined ? undefined : JSON.stringify(opts.body),
             headers: {},
-            auth: ADMIN,
+            auth: ADMIN_AUTH,
             pathUrl: `http://in-process/v2.0/${segments.join('/')}`,
           },
           match.rest,
@@ -86,8 +69,7 @@ export async function startInProcess(dialect: Dialect): Promise<InProcessApplian
     },
     close: async () => {
       await ctx.close();
-      await pg?.drop();
-      await rm(dataDir, { recursive: true, force: true });
+      await storage.remove();
     },
   };
 }
