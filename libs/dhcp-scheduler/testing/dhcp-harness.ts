@@ -1,12 +1,7 @@
 /** The server's modules (no agents, no listeners) on a scratch SQLite file or PostgreSQL database, for DHCP specs. */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import pg from 'pg';
 import { ServerModule } from '../../../apps/neutron-server/server.module.js';
 import { AgentHeartbeatsService } from '../../agents-api/agent-heartbeats.service.js';
 import { AGENT_TYPES, type AgentState } from '../../agents/rpc.contract.js';
@@ -14,25 +9,15 @@ import { ResourceEngine } from '../../api/engine/resource-engine.js';
 import { ResourceRegistry } from '../../api/engine/resource-registry.js';
 import type { ApiRequest } from '../../api/engine/ports.js';
 import { NeutronError } from '../../api/errors/neutron-error.js';
+import { ADMIN_AUTH } from '../../api/testing/admin-context.js';
 import { BUS, type Bus } from '../../bus/bus.contract.js';
 import { loadConfig } from '../../config/index.js';
 import { Database } from '../../db/index.js';
+import { createScratchStorage } from '../../db/testing/scratch-database.js';
 import type { AuthContext } from '../../identity/auth-context.js';
 import { DhcpAgentNotifier } from '../dhcp-agent-notifier.js';
 
-const POSTGRES_SERVER_URL = process.env.E2E_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-export const ADMIN: AuthContext = {
-  token_id: 't',
-  user_id: 'admin-user',
-  user_name: 'admin',
-  user_domain_id: 'default',
-  project_id: 'admin-project',
-  project_name: 'admin',
-  roles: ['admin', 'member', 'reader'],
-  is_admin: true,
-  expires_at: '2999-01-01T00:00:00Z',
-};
+export const ADMIN: AuthContext = ADMIN_AUTH;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
@@ -50,23 +35,12 @@ export interface DhcpHarness {
 }
 
 export async function openDhcpHarness(dialect: 'sqlite' | 'postgres', env: Record<string, string> = {}): Promise<DhcpHarness> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'dhcp-spec-'));
-  let url = '';
-  let dropDb: (() => Promise<void>) | undefined;
-  if (dialect === 'postgres') {
-    const name = `dhcp_spec_${randomBytes(5).toString('hex')}`;
-    await adminQuery(`CREATE DATABASE ${name}`);
-    const u = new URL(POSTGRES_SERVER_URL);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    dropDb = () => adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  }
-  const config = loadConfig({ argv: [], env: { APPLIANCE_DATA_DIR: dataDir, APPLIANCE_DATABASE_URL: url, APPLIANCE_LOG_LEVEL: 'silent', ...env } });
+  const storage = await createScratchStorage(dialect, 'dhcp_spec');
+  const config = loadConfig({ argv: [], env: { APPLIANCE_DATA_DIR: storage.dataDir, APPLIANCE_DATABASE_URL: storage.url, APPLIANCE_LOG_LEVEL: 'silent', ...env } });
   let app: INestApplicationContext | undefined;
   const cleanup = async () => {
     await app?.close();
-    await dropDb?.();
-    await rm(dataDir, { recursive: true, force: true });
+    await storage.remove();
   };
   try {
     app = await NestFactory.createApplicationContext(ServerModule.forRoot(config), { logger: false, abortOnError: false });
@@ -112,14 +86,4 @@ export async function openDhcpHarness(dialect: 'sqlite' | 'postgres', env: Recor
     noticesSent: () => ctx.get(DhcpAgentNotifier).idle(),
     close: cleanup,
   };
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: POSTGRES_SERVER_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
 }
