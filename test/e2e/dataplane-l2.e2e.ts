@@ -15,9 +15,7 @@ import type { Bus } from '../../libs/bus/bus.contract.js';
 import { createBus } from '../../libs/bus/index.js';
 import { loadConfig } from '../../libs/config/index.js';
 import {
-  addAddress,
   addBridge,
-  addVethPair,
   addVxlan,
   deleteNamespace,
   ensureNamespace,
@@ -25,9 +23,9 @@ import {
   getLink,
   listLinks,
   namespaceExists,
-  setLink,
 } from '../../libs/dataplane/index.js';
 import { skipUnlessDataplane, testNamespaceName } from '../../libs/dataplane/testing/dataplane-availability.js';
+import { plugNovaGuest } from '../../libs/dataplane/testing/nova-guest.js';
 
 const unavailable = await skipUnlessDataplane('test/e2e/dataplane-l2.e2e.ts');
 const silent = pino({ level: 'silent' });
@@ -95,10 +93,7 @@ describe.skipIf(unavailable)('L2 agent, linux dataplane (root)', () => {
   async function plugGuest(portId: string, address: string): Promise<string> {
     const guest = testNamespaceName('l2g');
     guests.push(guest);
-    await ensureNamespace(guest);
-    await addVethPair(hostNs, tapDevice(portId), 'eth0', { peerNamespace: guest });
-    await setLink(guest, 'eth0', { up: true });
-    await addAddress(guest, 'eth0', address);
+    await plugNovaGuest(hostNs, tapDevice(portId), guest, address);
     return guest;
   }
 

@@ -18,6 +18,7 @@ import {
   setLink,
 } from '../../dataplane/index.js';
 import { kernelSupportsVlan, skipUnlessDataplane, testNamespaceName } from '../../dataplane/testing/dataplane-availability.js';
+import { plugNovaGuest } from '../../dataplane/testing/nova-guest.js';
 import { tapDevice } from '../rpc.contract.js';
 import type { DeviceWiring, L2Capabilities, NetworkSegment } from './l2-driver.js';
 import { bridgeName } from './linuxbridge-names.js';
@@ -40,10 +41,7 @@ async function plugGuest(networkId: string, segment: NetworkSegment, address?: s
   const portId = randomUUID();
   const guest = testNamespaceName('g');
   namespaces.push(guest);
-  await ensureNamespace(guest);
-  await addVethPair(hostNs, tapDevice(portId), 'eth0', { peerNamespace: guest });
-  await setLink(guest, 'eth0', { up: true });
-  if (address) await addAddress(guest, 'eth0', address);
+  await plugNovaGuest(hostNs, tapDevice(portId), guest, address);
   return { device: tapDevice(portId), port_id: portId, network_id: networkId, segment, device_owner: 'compute:nova', guest };
 }
 
