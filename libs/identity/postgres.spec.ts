@@ -1,38 +1,21 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createScratchPostgres, type ScratchPostgres } from '../db/testing/scratch-database.js';
 import { KeystoneClient } from './testing/keystone-client.js';
 import { type RunningIdentity, startIdentity } from './testing/identity-harness.js';
 
-/** A server where the spec may create and drop a scratch database (the machine's PostgreSQL; CI starts it). */
-const SERVER_URL = process.env.E2E_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
 describe('identity on PostgreSQL', () => {
-  const dbName = `identity_spec_${randomBytes(4).toString('hex')}`;
-  let url: string;
+  // a scratch database on the machine's PostgreSQL (CI starts it)
+  let scratch: ScratchPostgres;
   let id: RunningIdentity;
 
-  async function admin(sql: string): Promise<void> {
-    const client = new pg.Client({ connectionString: SERVER_URL });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  }
-
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${dbName}`);
-    const u = new URL(SERVER_URL!);
-    u.pathname = `/${dbName}`;
-    url = u.toString();
-    id = await startIdentity({ databaseUrl: url });
+    scratch = await createScratchPostgres('identity_spec', 4);
+    id = await startIdentity({ databaseUrl: scratch.url });
   }, 60_000);
 
   afterAll(async () => {
     await id?.close();
-    await admin(`DROP DATABASE IF EXISTS ${dbName}`);
+    await scratch?.drop();
   });
 
   it('runs the migration, bootstraps, issues and validates tokens, CRUD with conflicts and emoji', async () => {
@@ -74,7 +57,7 @@ describe('identity on PostgreSQL', () => {
     const ks = new KeystoneClient(id.origin);
     const token = await ks.token('admin', 'admin', 'admin');
     await id.close();
-    id = await startIdentity({ databaseUrl: url });
+    id = await startIdentity({ databaseUrl: scratch.url });
     expect(await id.services.tokens.validate(token)).toMatchObject({ user_name: 'admin' });
   }, 60_000);
 });
