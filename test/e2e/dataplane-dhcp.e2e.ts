@@ -15,6 +15,7 @@ import {
   deleteNamespace,
   ensureNamespace,
   execInNamespace,
+  getLink,
   listNamespaces,
   runCommand,
   setLink,
@@ -98,6 +99,12 @@ describe.skipIf(unavailable)('DHCP agent, linux dataplane (root)', () => {
     return guest;
   }
 
+  /** Both ends of a guest's veth report operstate UP (the kernel has activated their queues). */
+  async function linkSettled(guest: string, portId: string): Promise<void> {
+    const up = async () => (await getLink(guest, 'eth0'))?.operstate === 'UP' && (await getLink(hostNs, tapDevice(portId)))?.operstate === 'UP';
+    expect(await eventually(up, (ok) => ok, 5_000), 'guest link operationally up').toBe(true);
+  }
+
   /** One-shot udhcpc: resolves with the recorded events and how long it took. */
   async function udhcpcOnce(guest: string, tries = 3): Promise<{ ok: boolean; ms: number; events: string[]; log: string }> {
     const out = join(dir, `${guest}.udhcpc`);
@@ -161,9 +168,10 @@ describe.skipIf(unavailable)('DHCP agent, linux dataplane (root)', () => {
     expect(await eventually(() => portStatus(dhcpPort.id), (s) => s === 'ACTIVE', 10_000)).toBe('ACTIVE');
     expect((await listNamespaces())).toContain(`qdhcp-${netA.id}`);
 
-    // Measured: the guest's first frame right after its veth is bridged never reaches the worker (the worker logs no
-    // DISCOVER for it); a second later it does. The clock starts once the guest's link has settled.
-    await new Promise((r) => setTimeout(r, 1000));
+    // The kernel activates a new veth's queue only when its link-watch work runs (up to a second after carrier):
+    // until then the guest's frames are dropped before they leave it. A booting VM is never that quick; the clock
+    // starts once both ends of the guest's link are operationally up.
+    await linkSettled(guestA, portA.id);
     const run = await udhcpcOnce(guestA);
     expect(run.ok, run.events.join('\n')).toBe(true);
     expect(run.ms, run.log).toBeLessThan(1000);

@@ -58,6 +58,7 @@ export class L2Agent {
   private subscription: Subscription | null = null;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
+  private stopWatching: (() => void) | undefined;
   private startFlag = true;
   /** consecutive failed reports: the next try comes sooner than the interval (the server may be starting) */
   private failedReports = 0;
@@ -112,6 +113,7 @@ export class L2Agent {
     );
     this.log.info('L2 agent started');
     void this.heartbeat().then(() => this.requestPass());
+    this.stopWatching = this.driver.watchDevices?.(() => this.requestPass());
     this.schedulePoll();
   }
 
@@ -122,6 +124,8 @@ export class L2Agent {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    this.stopWatching?.();
+    this.stopWatching = undefined;
     if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
     if (this.pollTimer) clearTimeout(this.pollTimer);
     this.heartbeatTimer = this.pollTimer = null;

@@ -45,6 +45,11 @@ export interface L2Driver {
   /** Removes bridges and uplinks no wired device uses any more (after a full resync). */
   cleanup(): Promise<void>;
   /**
+   * Calls `onChange` soon after a tap appears or goes (a linux driver watches link events), so a plugged guest is
+   * wired at once instead of at the next poll. Returns the function that stops watching.
+   */
+  watchDevices?(onChange: () => void): () => void;
+  /**
    * Only a host without a hypervisor (simulated) implements these: the server's word stands in for libvirt
    * creating or destroying the tap. `bound`: the ports the server says are bound here (a resync), which become
    * exactly the devices present.

@@ -24,6 +24,7 @@ import {
   listLinks,
   setLink,
   type Link,
+  monitorLinks,
 } from '../../dataplane/index.js';
 import type { DeviceWiring, L2Capabilities, L2Driver, NetworkSegment } from './l2-driver.js';
 import { bridgeName, vlanDevice, vxlanDevice } from './linuxbridge-names.js';
@@ -72,6 +73,13 @@ export class LinuxL2Driver implements L2Driver {
     const dropped = opts.capabilities.tunnelTypes.filter((t) => !LINUX_TUNNEL_TYPES.includes(t));
     if (dropped.length) this.log.warn({ tunnel_types: dropped }, 'the linux L2 driver cannot terminate these tunnel types; not reporting them');
     this.caps = this.capabilities = { ...opts.capabilities, tunnelTypes };
+  }
+
+  /** Link events naming a tap (a guest plugged or gone) wake the agent; the poll stays as the safety net. */
+  watchDevices(onChange: () => void): () => void {
+    return monitorLinks(this.namespace, (line) => {
+      if (line.includes(`: ${TAP_PREFIX}`)) onChange();
+    });
   }
 
   /** One `ip -json link show`: the poll runs it every interval. */
