@@ -12,12 +12,11 @@
  */
 import { pino, type Logger } from 'pino';
 import type { Bus, Subscription } from '../../bus/bus.contract.js';
+import { StateReporter } from '../state-reporter.js';
 import {
   AGENT_TYPES,
   PLUGIN_TOPIC,
-  REPORTS_TOPIC,
   dhcpAgentTopic,
-  type AgentState,
   type DhcpActiveNetworksRequest,
   type DhcpAgentConfigurations,
   type DhcpNetworkInfo,
@@ -27,8 +26,6 @@ import {
   type DhcpPortInfo,
   type DhcpPortUpdateNotice,
   type DhcpReadyRequest,
-  type ReportStateRequest,
-  type ReportStateResult,
 } from '../rpc.contract.js';
 import { servable, type DhcpDriver } from './dhcp-driver.js';
 
@@ -64,15 +61,12 @@ export class DhcpAgent {
   private readonly bus: Bus;
   private readonly driver: DhcpDriver;
   private readonly log: Logger;
-  private readonly reportIntervalMs: number;
+  private readonly reporter: StateReporter;
   private readonly retryMs: number;
 
   private running = false;
   private subscription: Subscription | null = null;
-  private heartbeatTimer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
-  private startFlag = true;
-  private failedReports = 0;
   private failedPasses = 0;
 
   /** the networks hosted here, served or not */
@@ -91,16 +85,29 @@ export class DhcpAgent {
     this.host = opts.host;
     this.bus = opts.bus;
     this.driver = opts.driver;
-    this.reportIntervalMs = opts.reportIntervalSeconds * 1000;
     this.retryMs = opts.retryMs ?? 500;
     this.log = (opts.log ?? pino({ level: 'silent' })).child({ agent: 'dhcp', host: opts.host });
+    this.reporter = new StateReporter({
+      bus: opts.bus,
+      log: this.log,
+      intervalMs: opts.reportIntervalSeconds * 1000,
+      state: () => ({
+        ...AGENT_TYPES.dhcp,
+        host: this.host,
+        configurations: this.configurations(),
+        availability_zone: this.opts.availabilityZone ?? null,
+      }),
+      onRevived: () => {
+        this.resyncWanted = true;
+        this.requestPass();
+      },
+    });
   }
 
   /** Starts the driver and listens; heartbeats and syncs in the background (the server may be late). */
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    this.startFlag = true;
     this.resyncWanted = true;
     this.passQueued = false;
     await this.driver.start();
@@ -112,7 +119,7 @@ export class DhcpAgent {
       port_delete: (payload) => this.portNotice(payload as DhcpPortDeleteNotice, true),
     });
     this.log.info({ driver: this.driver.name, ...this.driver.configurations() }, 'DHCP agent started');
-    void this.heartbeat().then(() => this.requestPass());
+    void this.reporter.start().then(() => this.requestPass());
   }
 
   /**
@@ -122,8 +129,9 @@ export class DhcpAgent {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    for (const timer of [this.heartbeatTimer, this.retryTimer]) if (timer) clearTimeout(timer);
-    this.heartbeatTimer = this.retryTimer = null;
+    this.reporter.stop();
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
     await this.subscription?.close();
     this.subscription = null;
     await this.driver.stop();
@@ -164,44 +172,6 @@ export class DhcpAgent {
   }
 
   // ---- heartbeat ----
-
-  private async heartbeat(): Promise<void> {
-    if (!this.running) return;
-    try {
-      await this.reportState();
-    } finally {
-      if (this.running) {
-        const delayMs = Math.min(this.reportIntervalMs, this.failedReports ? 500 * 2 ** this.failedReports : Infinity);
-        this.heartbeatTimer = setTimeout(() => void this.heartbeat(), delayMs);
-        this.heartbeatTimer.unref();
-      }
-    }
-  }
-
-  private async reportState(): Promise<void> {
-    try {
-      const agent_state: AgentState = {
-        ...AGENT_TYPES.dhcp,
-        host: this.host,
-        configurations: this.configurations(),
-        availability_zone: this.opts.availabilityZone ?? null,
-        ...(this.startFlag ? { start_flag: true } : {}),
-      };
-      const request: ReportStateRequest = { agent_state, time: new Date().toISOString() };
-      const result = await this.bus.call<ReportStateResult>(REPORTS_TOPIC, 'report_state', request);
-      this.startFlag = false;
-      if (this.failedReports) this.log.info('reported state after a previous failure');
-      this.failedReports = 0;
-      if (result === 'revived') {
-        this.log.info('the server had this agent down: full resync');
-        this.resyncWanted = true;
-        this.requestPass();
-      }
-    } catch (err) {
-      this.failedReports = Math.min(this.failedReports + 1, 16);
-      this.log.warn({ err }, 'report_state failed; retrying');
-    }
-  }
 
   // ---- notices (they only mark work) ----
 

@@ -8,12 +8,11 @@
  */
 import { pino, type Logger } from 'pino';
 import type { Bus, Subscription } from '../../bus/bus.contract.js';
+import { StateReporter } from '../state-reporter.js';
 import {
   AGENT_TYPES,
   L2_AGENT_FANOUT,
   PLUGIN_TOPIC,
-  REPORTS_TOPIC,
-  type AgentState,
   type BoundDevicesRequest,
   type DeviceDetails,
   type DevicesDetailsRequest,
@@ -22,8 +21,6 @@ import {
   type NetworkDeleteNotice,
   type PortDeleteNotice,
   type PortUpdateNotice,
-  type ReportStateRequest,
-  type ReportStateResult,
 } from '../rpc.contract.js';
 import { batches, planDevice, scanDevices } from './l2-core.js';
 import type { DeviceWiring, L2Capabilities, L2Driver } from './l2-driver.js';
@@ -50,18 +47,14 @@ export class L2Agent {
   private readonly driver: L2Driver;
   private readonly caps: L2Capabilities;
   private readonly log: Logger;
-  private readonly reportIntervalMs: number;
+  private readonly reporter: StateReporter;
   private readonly pollIntervalMs: number;
   private readonly batchSize: number;
 
   private running = false;
   private subscription: Subscription | null = null;
-  private heartbeatTimer: NodeJS.Timeout | null = null;
   private pollTimer: NodeJS.Timeout | null = null;
   private stopWatching: (() => void) | undefined;
-  private startFlag = true;
-  /** consecutive failed reports: the next try comes sooner than the interval (the server may be starting) */
-  private failedReports = 0;
 
   /** devices wired now, and into what */
   private readonly wired = new Map<string, DeviceWiring>();
@@ -88,10 +81,19 @@ export class L2Agent {
     this.bus = opts.bus;
     this.driver = opts.driver;
     this.caps = opts.capabilities;
-    this.reportIntervalMs = opts.reportIntervalSeconds * 1000;
     this.pollIntervalMs = opts.pollIntervalMs ?? 2000;
     this.batchSize = opts.batchSize ?? 100;
     this.log = (opts.log ?? pino({ level: 'silent' })).child({ agent: 'l2', host: opts.host });
+    this.reporter = new StateReporter({
+      bus: opts.bus,
+      log: this.log,
+      intervalMs: opts.reportIntervalSeconds * 1000,
+      state: async () => ({ ...AGENT_TYPES.l2, host: this.host, configurations: { ...(await this.configurations()) } }),
+      onRevived: () => {
+        this.resyncWanted = true;
+        this.requestPass();
+      },
+    });
   }
 
   /** Subscribes to the server's notices, then heartbeats and syncs in the background (the server may be late). */
@@ -99,7 +101,6 @@ export class L2Agent {
     if (this.running) return;
     this.running = true;
     // started again after stop(): like a new process, it announces itself and resyncs
-    this.startFlag = true;
     this.resyncWanted = true;
     this.passQueued = false;
     this.subscription = await this.bus.subscribe(
@@ -112,7 +113,7 @@ export class L2Agent {
       { fanout: true },
     );
     this.log.info('L2 agent started');
-    void this.heartbeat().then(() => this.requestPass());
+    void this.reporter.start().then(() => this.requestPass());
     this.stopWatching = this.driver.watchDevices?.(() => this.requestPass());
     this.schedulePoll();
   }
@@ -126,9 +127,9 @@ export class L2Agent {
     this.running = false;
     this.stopWatching?.();
     this.stopWatching = undefined;
-    if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
+    this.reporter.stop();
     if (this.pollTimer) clearTimeout(this.pollTimer);
-    this.heartbeatTimer = this.pollTimer = null;
+    this.pollTimer = null;
     await this.subscription?.close();
     this.subscription = null;
     this.log.info('L2 agent stopped');
@@ -153,44 +154,6 @@ export class L2Agent {
   }
 
   // ---- heartbeat ----
-
-  private async heartbeat(): Promise<void> {
-    if (!this.running) return;
-    try {
-      await this.reportState();
-    } finally {
-      if (this.running) {
-        const delayMs = Math.min(this.reportIntervalMs, this.failedReports ? 500 * 2 ** this.failedReports : Infinity);
-        this.heartbeatTimer = setTimeout(() => void this.heartbeat(), delayMs);
-        this.heartbeatTimer.unref();
-      }
-    }
-  }
-
-  private async reportState(): Promise<void> {
-    try {
-      const agent_state: AgentState = {
-        ...AGENT_TYPES.l2,
-        host: this.host,
-        configurations: { ...(await this.configurations()) },
-        ...(this.startFlag ? { start_flag: true } : {}),
-      };
-      const request: ReportStateRequest = { agent_state, time: new Date().toISOString() };
-      if (!this.running) return;
-      const result = await this.bus.call<ReportStateResult>(REPORTS_TOPIC, 'report_state', request);
-      this.startFlag = false;
-      if (this.failedReports) this.log.info('reported state after a previous failure');
-      this.failedReports = 0;
-      if (result === 'revived') {
-        this.log.info('the server had this agent down: full resync');
-        this.resyncWanted = true;
-        this.requestPass();
-      }
-    } catch (err) {
-      this.failedReports = Math.min(this.failedReports + 1, 16);
-      this.log.warn({ err }, 'report_state failed; retrying');
-    }
-  }
 
   // ---- notices from the server (they only mark work) ----
 
