@@ -12,6 +12,7 @@
  */
 import { pino, type Logger } from 'pino';
 import type { Bus, Subscription } from '../../bus/bus.contract.js';
+import { PassQueue } from '../pass-queue.js';
 import { StateReporter } from '../state-reporter.js';
 import {
   AGENT_TYPES,
@@ -78,8 +79,7 @@ export class DhcpAgent {
   private resyncWanted = true;
   /** ports served whose readiness the server has not acknowledged yet */
   private readonly ready = new Set<string>();
-  private passRunning: Promise<void> | null = null;
-  private passQueued = false;
+  private readonly passes: PassQueue;
 
   constructor(private readonly opts: DhcpAgentOptions) {
     this.host = opts.host;
@@ -87,6 +87,18 @@ export class DhcpAgent {
     this.driver = opts.driver;
     this.retryMs = opts.retryMs ?? 500;
     this.log = (opts.log ?? pino({ level: 'silent' })).child({ agent: 'dhcp', host: opts.host });
+    this.passes = new PassQueue({
+      pass: () => this.pass(),
+      active: () => this.running,
+      onSuccess: () => {
+        this.failedPasses = 0;
+      },
+      onError: (err) => {
+        this.failedPasses = Math.min(this.failedPasses + 1, 6);
+        this.log.error({ err }, 'DHCP sync failed; retrying');
+        this.scheduleRetry();
+      },
+    });
     this.reporter = new StateReporter({
       bus: opts.bus,
       log: this.log,
@@ -109,7 +121,7 @@ export class DhcpAgent {
     if (this.running) return;
     this.running = true;
     this.resyncWanted = true;
-    this.passQueued = false;
+    this.passes.reset();
     await this.driver.start();
     const onNotice = (removed: boolean) => (payload: unknown) => this.mark((payload as DhcpNetworkNotice).network_id, removed);
     this.subscription = await this.bus.subscribe(dhcpAgentTopic(this.host), {
@@ -167,8 +179,8 @@ export class DhcpAgent {
   }
 
   /** Resolves once no pass is running or queued. */
-  async idle(): Promise<void> {
-    while (this.passRunning) await this.passRunning;
+  idle(): Promise<void> {
+    return this.passes.idle();
   }
 
   // ---- heartbeat ----
@@ -196,28 +208,7 @@ export class DhcpAgent {
   // ---- the loop ----
 
   private requestPass(): void {
-    if (this.passQueued || !this.running) return;
-    this.passQueued = true;
-    const previous = this.passRunning ?? Promise.resolve();
-    const next = previous
-      .then(() => {
-        this.passQueued = false;
-        return this.running ? this.pass() : undefined;
-      })
-      .then(
-        () => {
-          this.failedPasses = 0;
-        },
-        (err: unknown) => {
-          this.failedPasses = Math.min(this.failedPasses + 1, 6);
-          this.log.error({ err }, 'DHCP sync failed; retrying');
-          this.scheduleRetry();
-        },
-      )
-      .finally(() => {
-        if (this.passRunning === next) this.passRunning = null;
-      });
-    this.passRunning = next;
+    this.passes.request();
   }
 
   private scheduleRetry(): void {

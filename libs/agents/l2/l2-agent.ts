@@ -8,6 +8,7 @@
  */
 import { pino, type Logger } from 'pino';
 import type { Bus, Subscription } from '../../bus/bus.contract.js';
+import { PassQueue } from '../pass-queue.js';
 import { StateReporter } from '../state-reporter.js';
 import {
   AGENT_TYPES,
@@ -72,8 +73,7 @@ export class L2Agent {
   private noticesDuringResync: Map<string, boolean> | null = null;
   private resyncWanted = true;
   private fullSync = true;
-  private passRunning: Promise<void> | null = null;
-  private passQueued = false;
+  private readonly passes: PassQueue;
 
   constructor(opts: L2AgentOptions) {
     this.host = opts.host;
@@ -84,6 +84,14 @@ export class L2Agent {
     this.pollIntervalMs = opts.pollIntervalMs ?? 2000;
     this.batchSize = opts.batchSize ?? 100;
     this.log = (opts.log ?? pino({ level: 'silent' })).child({ agent: 'l2', host: opts.host });
+    this.passes = new PassQueue({
+      pass: () => this.pass(),
+      active: () => this.running,
+      onError: (err) => {
+        this.fullSync = true;
+        this.log.error({ err }, 'device loop failed; full sync on the next pass');
+      },
+    });
     this.reporter = new StateReporter({
       bus: opts.bus,
       log: this.log,
@@ -102,7 +110,7 @@ export class L2Agent {
     this.running = true;
     // started again after stop(): like a new process, it announces itself and resyncs
     this.resyncWanted = true;
-    this.passQueued = false;
+    this.passes.reset();
     this.subscription = await this.bus.subscribe(
       L2_AGENT_FANOUT,
       {
@@ -149,8 +157,8 @@ export class L2Agent {
   }
 
   /** Resolves once no pass is running or queued. */
-  async idle(): Promise<void> {
-    while (this.passRunning) await this.passRunning;
+  idle(): Promise<void> {
+    return this.passes.idle();
   }
 
   // ---- heartbeat ----
@@ -191,7 +199,7 @@ export class L2Agent {
   }
 
   private onNetworkDelete(notice: NetworkDeleteNotice): void {
-    this.enqueue(async () => {
+    this.passes.enqueue(async () => {
       for (const [device, w] of this.wired) if (w.network_id === notice.network_id) this.wired.delete(device);
       await this.driver.removeNetwork(notice.network_id);
     });
@@ -208,30 +216,8 @@ export class L2Agent {
     this.pollTimer.unref();
   }
 
-  /** Runs a pass now, or right after the one under way; requests meanwhile share that one pass (a batch). */
   private requestPass(): void {
-    if (this.passQueued) return;
-    this.passQueued = true;
-    this.enqueue(() => {
-      this.passQueued = false;
-      return this.pass();
-    });
-  }
-
-  /** Serialises every change to the host: passes and network deletes run one at a time. */
-  private enqueue(work: () => Promise<void>): void {
-    if (!this.running) return;
-    const previous = this.passRunning ?? Promise.resolve();
-    const next = previous
-      .then(() => (this.running ? work() : undefined))
-      .catch((err) => {
-        this.fullSync = true;
-        this.log.error({ err }, 'device loop failed; full sync on the next pass');
-      })
-      .finally(() => {
-        if (this.passRunning === next) this.passRunning = null;
-      });
-    this.passRunning = next;
+    this.passes.request();
   }
 
   private async pass(): Promise<void> {
