@@ -144,6 +144,12 @@ print(json.dumps({'id': port.id, 'before': before, 'bound': bound, 'status': por
       port: { network_id: net.id, device_owner: 'compute:nova', device_id: INSTANCE, 'binding:host_id': 'compute1' },
     });
     const id = created.body.port.id;
+    expectNeutronError(
+      await admin().post(`/v2.0/ports/${id}/bindings`, { binding: { host: OWN_HOST, vnic_type: 'sideways' } }),
+      400,
+      'HTTPBadRequest',
+      /^Invalid input for vnic_type\. Reason: sideways is not in valid_values/,
+    );
     const made = await admin().post(`/v2.0/ports/${id}/bindings`, { binding: { host: OWN_HOST } });
     expectStatus(made, 201);
     expect(made.body.binding).toMatchObject({ host: OWN_HOST, status: 'INACTIVE', vif_type: 'bridge', vnic_type: 'normal' });
@@ -152,6 +158,12 @@ print(json.dumps({'id': port.id, 'before': before, 'bound': bound, 'status': por
       409,
       'PortBindingAlreadyExists',
       `Binding for port ${id} on host ${OWN_HOST} already exists.`,
+    );
+    expectNeutronError(
+      await admin().put(`/v2.0/ports/${id}/bindings/${OWN_HOST}`, { binding: { host: 'elsewhere' } }),
+      400,
+      'HTTPBadRequest',
+      'Cannot update read-only attribute host',
     );
     const list = await admin().get(`/v2.0/ports/${id}/bindings`);
     expect(list.body.bindings.map((b: Json) => [b.host, b.status]).sort()).toEqual([

@@ -2,14 +2,17 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import type { ApiRequest, ApiResponse } from '../../api/engine/ports.js';
-import { badRequest, conflict, methodNotAllowed, NeutronError, notFound, policyNotAuthorized, pyList } from '../../api/errors/neutron-error.js';
-import { isObject, parseJsonBody } from '../../api/request/body-parser.js';
-import { all, parseFields, type QueryParams } from '../../api/request/list-params.js';
+import { renderItem } from '../../api/engine/render.js';
+import { conflict, methodNotAllowed, NeutronError, notFound, policyNotAuthorized } from '../../api/errors/neutron-error.js';
+import { parseJsonBody, prepareRequestBody } from '../../api/request/body-parser.js';
+import { parseFields, parseFilters, type QueryParams } from '../../api/request/list-params.js';
+import type { ApiObject } from '../../api/resource/resource-definition.js';
 import { neutronTimestamp, Database } from '../../db/index.js';
 import { PortEntity, type PortRow } from '../ports/port.entity.js';
 import { portNotFound } from '../ports/port.definition.js';
 import { L2AgentNotifier } from './l2-agent-notifier.js';
 import { BindingLevelEntity, InactiveBindingEntity, type InactiveBindingRow } from './ml2.entities.js';
+import { bindingAttributes } from './port-binding.definition.js';
 import { PortBinder } from './port-binder.js';
 import { type AfterCommit, PortStatusService } from './port-status.service.js';
 
@@ -21,8 +24,6 @@ interface BindingView {
   profile: Record<string, unknown>;
   status: 'ACTIVE' | 'INACTIVE';
 }
-
-const VNIC_TYPES = ['normal', 'direct', 'macvtap', 'baremetal', 'direct-physical', 'virtio-forwarder', 'smart-nic', 'vdpa', 'accelerator-direct', 'accelerator-direct-physical', 'remote-managed'];
 
 const bindingNotFound = (portId: string, host: string) =>
   notFound('PortBindingNotFound', `Binding for port ${portId} for host ${host} could not be found.`);
@@ -75,23 +76,24 @@ export class PortBindingsHandler {
     }
   }
 
-  private async list(em: EntityManager, portId: string, query: QueryParams): Promise<Partial<BindingView>[]> {
-    const filters = bindingFilters(query);
+  private async list(em: EntityManager, portId: string, query: QueryParams): Promise<ApiObject[]> {
+    const { filters } = parseFilters(query, bindingAttributes, false);
     const port = await this.port(em, portId);
     requireCompute(port);
     const inactive = await em.getRepository(InactiveBindingEntity).findBy({ port_id: portId });
     const views = [...(port.binding_host_id ? [activeView(port)] : []), ...inactive.map(inactiveView)];
     const fields = parseFields(query);
-    return views.filter((v) => filters.every(([key, values]) => values.includes(v[key]))).map((v) => pick(v, fields));
+    const matching = views.filter((v) => filters.every((f) => f.values.includes(v[f.attr as keyof BindingView])));
+    return matching.map((v) => render(v, fields));
   }
 
-  private async show(em: EntityManager, portId: string, host: string, query: QueryParams): Promise<Partial<BindingView>> {
+  private async show(em: EntityManager, portId: string, host: string, query: QueryParams): Promise<ApiObject> {
     const port = await this.port(em, portId);
     requireCompute(port);
-    if (port.binding_host_id === host) return pick(activeView(port), parseFields(query));
+    if (port.binding_host_id === host) return render(activeView(port), parseFields(query));
     const row = await em.getRepository(InactiveBindingEntity).findOneBy({ port_id: portId, host });
     if (!row) throw bindingNotFound(portId, host);
-    return pick(inactiveView(row), parseFields(query));
+    return render(inactiveView(row), parseFields(query));
   }
 
   private async create(em: EntityManager, portId: string, req: ApiRequest, after: AfterCommit): Promise<BindingView> {
@@ -215,20 +217,7 @@ export class PortBindingsHandler {
 
 }
 
-/** The attributes Neutron marks is_filter; any other key but the list controls is rejected, as filter-validation does. */
-const FILTERS = ['host', 'vif_type', 'vnic_type', 'status'] as const;
-const LIST_CONTROLS = ['fields', 'sort_key', 'sort_dir', 'limit', 'marker', 'page_reverse'];
-
-function bindingFilters(query: QueryParams): [(typeof FILTERS)[number], string[]][] {
-  const invalid = Object.keys(query).filter((k) => !LIST_CONTROLS.includes(k) && !(FILTERS as readonly string[]).includes(k));
-  if (invalid.length) throw badRequest(`${pyList(invalid)} is invalid attribute for filtering`);
-  return FILTERS.filter((k) => query[k] !== undefined).map((k) => [k, all(query, k)]);
-}
-
-function pick(view: BindingView, fields: string[]): Partial<BindingView> {
-  if (!fields.length) return view;
-  return Object.fromEntries(Object.entries(view).filter(([k]) => fields.includes(k)));
-}
+const render = (view: BindingView, fields: string[]) => renderItem(bindingAttributes, view as unknown as ApiObject, fields, []);
 
 function requireCompute(port: PortRow): void {
   if (!port.device_owner.startsWith('compute:')) {
@@ -236,22 +225,11 @@ function requireCompute(port: PortRow): void {
   }
 }
 
-function bindingBody(req: ApiRequest, create: boolean): Record<string, unknown> {
-  const body = parseJsonBody(req.rawBody);
-  const attrs = body?.binding;
-  if (!isObject(attrs)) throw badRequest("Resource body required with key 'binding'");
-  for (const key of Object.keys(attrs)) {
-    if (!['host', 'vnic_type', 'profile'].includes(key) || (key === 'host' && !create)) {
-      throw badRequest(`Attribute '${key}' not allowed in POST`.replace('POST', create ? 'POST' : 'PUT'));
-    }
-  }
-  if (create && (typeof attrs.host !== 'string' || !attrs.host)) throw badRequest("Failed to parse request. Required attribute 'host' not specified");
-  if (attrs.vnic_type !== undefined && !VNIC_TYPES.includes(attrs.vnic_type as string)) {
-    throw badRequest(`Invalid input for vnic_type. Reason: ${String(attrs.vnic_type)} is not in valid_values.`);
-  }
-  if (attrs.profile !== undefined && attrs.profile !== null && !isObject(attrs.profile)) {
-    throw badRequest(`Invalid input for profile. Reason: '${String(attrs.profile)}' is not a dictionary.`);
-  }
+/** The `binding` body through the engine's parser and the sub-resource's attribute map; a null profile is {}. */
+function bindingBody(req: ApiRequest, create: boolean): ApiObject {
+  const caller = { projectId: req.auth.project_id, isAdmin: req.auth.is_admin };
+  const opts = { resource: 'binding', collection: 'bindings', attributes: bindingAttributes, isCreate: create, allowBulk: false, caller };
+  const [attrs] = prepareRequestBody(parseJsonBody(req.rawBody), opts);
   if (attrs.profile === null) attrs.profile = {};
   return attrs;
 }
