@@ -30,11 +30,14 @@ export class DhcpNetworks {
     @Inject(AGENT_REGISTRY) private readonly agents: AgentRegistry,
   ) {}
 
-  /** After a subnet write: schedule the network if it now needs DHCP, then its DHCP ports; notify its agents. */
-  async reconcile(ctx: RequestContext, networkId: string, schedule: boolean): Promise<void> {
+  /**
+   * After a subnet write: schedule the network if it now needs DHCP, then its DHCP ports; notify its agents.
+   * `leaving`: a subnet about to be deleted (the DHCP port gives its address back first).
+   */
+  async reconcile(ctx: RequestContext, networkId: string, schedule: boolean, leaving?: string): Promise<void> {
     const network = await lockNetwork(ctx.em, networkId);
     if (!network) return;
-    const subnetIds = (await dhcpSubnetIds(ctx.em, [networkId])).get(networkId) ?? [];
+    const subnetIds = ((await dhcpSubnetIds(ctx.em, [networkId])).get(networkId) ?? []).filter((id) => id !== leaving);
     let hosted = await hostingAgents(ctx.em, [networkId]);
     if (schedule && subnetIds.length && (await this.scheduler.schedule(ctx.em, network, hosted)).length) {
       hosted = await hostingAgents(ctx.em, [networkId]);

@@ -6,13 +6,16 @@ import { addBlock, DHCP_ENTITY, removeBlock, takesProvisioningBlocks } from '../
 import { SubnetEntity } from '../plugin/subnets/subnet.entity.js';
 import type { DhcpPortInfo } from '../agents/rpc.contract.js';
 import { DhcpAgentNotifier } from './dhcp-agent-notifier.js';
+import { hostingAgents } from './dhcp-bindings.store.js';
+import { DhcpNetworks } from './dhcp-networks.service.js';
 import { DHCP_OWNER } from './dhcp-ports.service.js';
 import { DHCP_BINDINGS_TABLE } from './network-dhcp-agent-binding.entity.js';
 
 type PortDict = { id: string; network_id: string; device_owner: string; mac_address: string; fixed_ips: { subnet_id: string }[] };
 
 /**
- * Rides ML2's mechanism hooks for ports (appended to the manager's drivers by DhcpSchedulerModule; it binds nothing):
+ * Rides ML2's mechanism hooks (appended to the manager's drivers by DhcpSchedulerModule; it binds nothing): subnet
+ * writes schedule the network and keep its DHCP port; network updates and deletes reach the hosting agents; and for ports:
  * - pre-commit: Ml2Plugin._setup_dhcp_agent_provisioning_component: a port on a DHCP-enabled subnet of a network a
  *   DHCP agent hosts gets the DHCP provisioning block, so it goes ACTIVE only once the agent said dhcp_ready_on_ports;
  * - post-commit: the hosting DHCP agents hear `port_update` / `port_delete` with the port as the request wrote it
@@ -23,7 +26,33 @@ type PortDict = { id: string; network_id: string; device_owner: string; mac_addr
 export class DhcpPortDriver implements MechanismDriver {
   readonly name = 'dhcp_agent_scheduler';
 
-  constructor(@Inject(DhcpAgentNotifier) private readonly notifier: DhcpAgentNotifier) {}
+  constructor(
+    @Inject(DhcpAgentNotifier) private readonly notifier: DhcpAgentNotifier,
+    @Inject(DhcpNetworks) private readonly networks: DhcpNetworks,
+  ) {}
+
+  // Subnets: every write re-checks the network's scheduling and its DHCP port in the same transaction.
+  async createSubnetPrecommit({ ctx, current }: ResourceContext): Promise<void> {
+    await this.networks.reconcile(ctx, current.network_id as string, true);
+  }
+
+  async updateSubnetPrecommit({ ctx, current }: ResourceContext): Promise<void> {
+    await this.networks.reconcile(ctx, current.network_id as string, true);
+  }
+
+  async deleteSubnetPrecommit({ ctx, current }: ResourceContext): Promise<void> {
+    await this.networks.reconcile(ctx, current.network_id as string, false, current.id as string);
+  }
+
+  // Networks: hosting agents refetch an updated one; a deleted one's agents (bindings go with it) stop serving it.
+  updateNetworkPostcommit({ current }: CommittedContext): void {
+    this.notifier.networkChanged(current.id as string);
+  }
+
+  async deleteNetworkPrecommit({ ctx, current }: ResourceContext): Promise<void> {
+    const hosts = (await hostingAgents(ctx.em, [current.id as string])).filter((h) => h.admin_state_up).map((h) => h.host);
+    this.networks.afterCommit(ctx, 'network_remove', hosts, current.id as string);
+  }
 
   async createPortPrecommit({ em, current }: ResourceContext): Promise<void> {
     const port = current as PortDict;

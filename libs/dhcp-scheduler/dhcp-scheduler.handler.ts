@@ -82,6 +82,7 @@ export class DhcpSchedulerHandler {
       pageReverse: false,
       fields: [],
     });
+    for (const extend of def.extenders ?? []) await extend(ctx, networks);
     return networks.map((n) => renderItem(def.attributes, n, [], []));
   }
 

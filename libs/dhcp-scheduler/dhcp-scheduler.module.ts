@@ -1,4 +1,4 @@
-import { Global, Inject, Module, type OnApplicationBootstrap, type OnModuleInit } from '@nestjs/common';
+import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { ResourceRegistry } from '../api/engine/resource-registry.js';
 import { MechanismManager } from '../plugin/ml2/mechanism-manager.js';
 import { PLUGIN_RPC_ENDPOINTS } from '../plugin/ml2/rpc/l2-agent-rpc.service.js';
@@ -6,7 +6,7 @@ import { DhcpAgentNotifier } from './dhcp-agent-notifier.js';
 import { DhcpNetworks } from './dhcp-networks.service.js';
 import { DhcpPortDriver } from './dhcp-port-driver.js';
 import { DhcpPorts } from './dhcp-ports.service.js';
-import { withDhcpNetworks, withDhcpSubnets } from './dhcp-resource-hooks.js';
+import { networkAvailabilityZones } from './network-availability-zones.js';
 import { DhcpRpcService } from './dhcp-rpc.service.js';
 import { DhcpSchedulerHandler } from './dhcp-scheduler.handler.js';
 import { DhcpScheduler } from './dhcp-scheduler.service.js';
@@ -35,28 +35,20 @@ export const dhcpSchedulerMigrations = [DhcpAgentBindings1764000007000];
   ],
   exports: [PLUGIN_RPC_ENDPOINTS, DhcpNetworks, DhcpAgentNotifier],
 })
-export class DhcpSchedulerModule implements OnModuleInit, OnApplicationBootstrap {
+export class DhcpSchedulerModule implements OnModuleInit {
   constructor(
     @Inject(ResourceRegistry) private readonly registry: ResourceRegistry,
     @Inject(DhcpSchedulerHandler) private readonly handler: DhcpSchedulerHandler,
     @Inject(MechanismManager) private readonly mechanisms: MechanismManager,
     @Inject(DhcpPortDriver) private readonly portDriver: DhcpPortDriver,
-    @Inject(DhcpNetworks) private readonly dhcp: DhcpNetworks,
   ) {}
 
   onModuleInit(): void {
     this.registry.addSubResource('agents', 'dhcp-networks', (req, id, rest) => this.handler.agentNetworks(req, id, rest));
     this.registry.addSubResource('networks', 'dhcp-agents', (req, id, rest) => this.handler.networkAgents(req, id, rest));
     this.registry.addExtensions('dhcp_agent_scheduler');
+    this.registry.extendItems('networks', networkAvailabilityZones);
     // Neutron runs _setup_dhcp_agent_provisioning_component right after the drivers' port pre-commit: last in line.
     if (!this.mechanisms.drivers.includes(this.portDriver)) this.mechanisms.drivers.push(this.portDriver);
-  }
-
-  /** Networks and subnets get DHCP scheduling once every module has registered its resources (as ML2's hooks do). */
-  onApplicationBootstrap(): void {
-    const networks = this.registry.resourceAt('networks');
-    if (networks) networks.service = withDhcpNetworks(networks.service, this.dhcp);
-    const subnets = this.registry.resourceAt('subnets');
-    if (subnets) subnets.service = withDhcpSubnets(subnets.service, this.dhcp);
   }
 }

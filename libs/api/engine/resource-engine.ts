@@ -61,7 +61,10 @@ export class ResourceEngine {
       taggable: !!def.taggable,
       maxLimit: this.config.api.pagination_max_limit,
     });
-    const items = await this.db.read((em) => def.service.list(this.context(req.auth, em, false), query));
+    const items = await this.db.read(async (em) => {
+      const ctx = this.context(req.auth, em, false);
+      return this.extended(def, ctx, await def.service.list(ctx, query));
+    });
     const readable = items.filter((item) => this.canRead(def, req.auth, item));
     const body: ApiObject = { [def.collection]: readable.map((item) => this.render(def, req.auth, item, query.fields)) };
     const links = paginationLinks(req.pathUrl, req.query, items, query.limit, query.pageReverse);
@@ -96,7 +99,7 @@ export class ResourceEngine {
         this.enforce(def, `create_${def.name}`, targets[i], req.auth, this.explicitlySet(def, item));
         results.push(await def.service.create(ctx, item));
       }
-      return results;
+      return this.extended(def, ctx, results);
     });
     const rendered = created.map((item) => this.render(def, req.auth, item, []));
     return { status: 201, body: bulk ? { [def.collection]: rendered } : { [def.name]: rendered[0] } };
@@ -117,7 +120,7 @@ export class ResourceEngine {
       checkRevision(current, revision);
       const target = { ...current, ...changes, ...(def.policyTarget ? await def.policyTarget(ctx, current) : {}) };
       this.enforceWrite(def, `update_${def.name}`, target, current, req.auth, Object.keys(changes));
-      return def.service.update(ctx, current, changes);
+      return (await this.extended(def, ctx, [await def.service.update(ctx, current, changes)]))[0];
     });
     return { status: 200, body: { [def.name]: this.render(def, req.auth, updated, []) } };
   }
@@ -139,7 +142,12 @@ export class ResourceEngine {
   private async visibleItem(def: ResourceDefinition, ctx: RequestContext, id: string): Promise<ApiObject> {
     const item = await def.service.get(ctx, id);
     if (!item || !this.canRead(def, ctx.auth, item)) throw def.notFound(id);
-    return item;
+    return (await this.extended(def, ctx, [item]))[0];
+  }
+
+  private async extended(def: ResourceDefinition, ctx: RequestContext, items: ApiObject[]): Promise<ApiObject[]> {
+    if (items.length) for (const extend of def.extenders ?? []) await extend(ctx, items);
+    return items;
   }
 
   private canRead(def: ResourceDefinition, auth: AuthContext, item: ApiObject): boolean {

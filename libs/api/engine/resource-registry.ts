@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ResourceDefinition } from '../resource/resource-definition.js';
+import type { ItemExtender, ResourceDefinition } from '../resource/resource-definition.js';
 import type { CustomHandler, SubResourceHandler } from './ports.js';
 
 /** Everything mounted below /v2.0, filled by the domain modules at start. */
@@ -9,9 +9,18 @@ export class ResourceRegistry {
   private readonly handlers = new Map<string, CustomHandler>();
   private readonly aliases = new Set<string>();
   private readonly subResources = new Map<string, SubResourceHandler>();
+  private readonly extenders = new Map<string, ItemExtender[]>();
 
   addResource(def: ResourceDefinition): void {
     this.resources.set(def.path, def);
+    def.extenders = [...(def.extenders ?? []), ...(this.extenders.get(def.path) ?? [])];
+  }
+
+  /** Adds attributes to another module's resource (whichever module registers first). */
+  extendItems(path: string, extender: ItemExtender): void {
+    this.extenders.set(path, [...(this.extenders.get(path) ?? []), extender]);
+    const def = this.resources.get(path);
+    if (def) def.extenders = [...(def.extenders ?? []), extender];
   }
 
   resourceAt(path: string): ResourceDefinition | undefined {

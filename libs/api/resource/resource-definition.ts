@@ -57,6 +57,8 @@ export interface ResourceService {
   delete(ctx: RequestContext, current: ApiObject): Promise<void>;
 }
 
+export type ItemExtender = (ctx: RequestContext, items: ApiObject[]) => Promise<void>;
+
 export interface ResourceDefinition {
   /** Singular JSON key and policy name: 'network'. */
   name: string;
@@ -81,6 +83,12 @@ export interface ResourceDefinition {
   memberActions?: Record<string, (ctx: RequestContext, current: ApiObject, body: ApiObject | undefined) => Promise<unknown>>;
   /** List and show only (e.g. network-ip-availabilities): POST, PUT and DELETE answer 405. */
   readOnly?: boolean;
+  /**
+   * Neutron's dict-extend functions (resource_extend): other modules add attributes to the items the service returns,
+   * e.g. a network's `availability_zones`. The engine runs them once per request over all its items (batch them).
+   * Filled through ResourceRegistry.extendItems.
+   */
+  extenders?: ItemExtender[];
   /** Extra keys policy rules need about the item (e.g. 'network:tenant_id' for ports and subnets). */
   policyTarget?(ctx: RequestContext, item: ApiObject): Promise<ApiObject>;
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { RequestContext } from '../../api/resource/resource-definition.js';
 import type { AgentRecord } from '../../agents-api/agents.contract.js';
 import type { Segment } from '../segments/segments.contract.js';
 
@@ -8,9 +9,10 @@ export interface CommittedContext {
   original?: Record<string, unknown>;
 }
 
-/** A pre-commit hook also gets the open transaction. */
+/** A pre-commit hook also gets the open transaction, and the request's context for work that queues after-commit steps. */
 export interface ResourceContext extends CommittedContext {
   em: EntityManager;
+  ctx: RequestContext;
 }
 
 /** The port being bound: the segments to choose from and the agents on its host, loaded once by the binder. */

@@ -34,7 +34,7 @@ export class MechanismManager {
     const post = `${phase}${kind}Postcommit` as keyof MechanismDriver;
     for (const driver of this.drivers) {
       const hook = driver[pre] as Hook | undefined;
-      if (hook) await hook.call(driver, { em: ctx.em, current, original });
+      if (hook) await hook.call(driver, { em: ctx.em, ctx, current, original });
     }
     if (!this.drivers.some((d) => d[post])) return;
     ctx.afterCommit(async () => {
