@@ -4,7 +4,7 @@ import { MechanismManager } from '../plugin/ml2/mechanism-manager.js';
 import { PLUGIN_RPC_ENDPOINTS } from '../plugin/ml2/rpc/l2-agent-rpc.service.js';
 import { DhcpAgentNotifier } from './dhcp-agent-notifier.js';
 import { DhcpNetworks } from './dhcp-networks.service.js';
-import { DhcpPortDriver } from './dhcp-port-driver.js';
+import { DhcpMechanismDriver } from './dhcp-mechanism-driver.js';
 import { DhcpPorts } from './dhcp-ports.service.js';
 import { networkAvailabilityZones } from './network-availability-zones.js';
 import { DhcpRpcService } from './dhcp-rpc.service.js';
@@ -28,7 +28,7 @@ export const dhcpSchedulerMigrations = [DhcpAgentBindings1764000007000];
     DhcpPorts,
     DhcpAgentNotifier,
     DhcpNetworks,
-    DhcpPortDriver,
+    DhcpMechanismDriver,
     DhcpRpcService,
     DhcpSchedulerHandler,
     { provide: PLUGIN_RPC_ENDPOINTS, inject: [DhcpRpcService], useFactory: (rpc: DhcpRpcService) => rpc.handlers() },
@@ -40,7 +40,7 @@ export class DhcpSchedulerModule implements OnModuleInit {
     @Inject(ResourceRegistry) private readonly registry: ResourceRegistry,
     @Inject(DhcpSchedulerHandler) private readonly handler: DhcpSchedulerHandler,
     @Inject(MechanismManager) private readonly mechanisms: MechanismManager,
-    @Inject(DhcpPortDriver) private readonly portDriver: DhcpPortDriver,
+    @Inject(DhcpMechanismDriver) private readonly mechanismDriver: DhcpMechanismDriver,
   ) {}
 
   onModuleInit(): void {
@@ -49,6 +49,6 @@ export class DhcpSchedulerModule implements OnModuleInit {
     this.registry.addExtensions('dhcp_agent_scheduler');
     this.registry.extendItems('networks', networkAvailabilityZones);
     // Neutron runs _setup_dhcp_agent_provisioning_component right after the drivers' port pre-commit: last in line.
-    if (!this.mechanisms.drivers.includes(this.portDriver)) this.mechanisms.drivers.push(this.portDriver);
+    if (!this.mechanisms.drivers.includes(this.mechanismDriver)) this.mechanisms.drivers.push(this.mechanismDriver);
   }
 }

@@ -23,7 +23,7 @@ type PortDict = { id: string; network_id: string; device_owner: string; mac_addr
  *   server's on every lease of the network).
  */
 @Injectable()
-export class DhcpPortDriver implements MechanismDriver {
+export class DhcpMechanismDriver implements MechanismDriver {
   readonly name = 'dhcp_agent_scheduler';
 
   constructor(
