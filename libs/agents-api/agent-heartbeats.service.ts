@@ -1,3 +1,4 @@
+import { isPostgres } from '../db/index.js';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
@@ -36,7 +37,7 @@ export class AgentHeartbeatsService {
       .select('a.heartbeat_timestamp', 'heartbeat_timestamp')
       .where('a.agent_type = :type AND a.host = :host', { type: state.agent_type, host: state.host });
     // Two replicas handling reports of one agent at once: the second waits and sees the first one's heartbeat.
-    if (em.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
+    if (isPostgres(em)) qb.setLock('pessimistic_write');
     const row = await qb.getRawOne<{ heartbeat_timestamp: string }>();
     return row?.heartbeat_timestamp;
   }

@@ -1,3 +1,4 @@
+import { isPostgres } from '../db/index.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { methodNotAllowed } from '../api/errors/neutron-error.js';
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../api/resource/resource-definition.js';
@@ -54,7 +55,7 @@ export class AgentsService implements ResourceService {
 
   private findRow(ctx: RequestContext, id: string): Promise<AgentRow | null> {
     const qb = ctx.em.getRepository(AgentEntity).createQueryBuilder('a').where('a.id = :id', { id });
-    if (ctx.forUpdate && ctx.em.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
+    if (ctx.forUpdate && isPostgres(ctx.em)) qb.setLock('pessimistic_write');
     return qb.getOne();
   }
 

@@ -1,3 +1,4 @@
+import { isPostgres } from './dialect.js';
 import { type EntityManager, type FindOperator, Raw } from 'typeorm';
 
 let seq = 0;
@@ -15,6 +16,6 @@ export function anyOf(em: EntityManager, ids: readonly string[]): FindOperator<s
 /** The same for query builders: `qb.where(...anyOfSql(em, 'a.port_id', ids))`. */
 export function anyOfSql(em: EntityManager, column: string, ids: readonly string[]): [string, Record<string, unknown>] {
   const key = `anyOf${(seq = (seq + 1) % 1_000_000)}`;
-  if (em.connection.options.type === 'postgres') return [`${column} = ANY(:${key})`, { [key]: [...ids] }];
+  if (isPostgres(em)) return [`${column} = ANY(:${key})`, { [key]: [...ids] }];
   return [`${column} IN (SELECT value FROM json_each(:${key}))`, { [key]: JSON.stringify(ids) }];
 }

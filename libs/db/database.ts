@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DataSource, type EntityManager, type EntitySchema, type MixedList } from 'typeorm';
 
-export type Dialect = 'sqlite' | 'postgres';
+import type { Dialect } from './dialect.js';
 
 /** Queues work to run after the current transaction committed. */
 export type AfterCommit = (work: () => void | Promise<void>) => void;

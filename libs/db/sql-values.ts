@@ -1,3 +1,4 @@
+import { isPostgres } from './dialect.js';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -5,5 +6,5 @@ import type { EntityManager } from 'typeorm';
  * PostgreSQL takes a real boolean.
  */
 export function sqlBool(em: EntityManager, value: boolean): boolean | number {
-  return em.connection.options.type === 'better-sqlite3' ? (value ? 1 : 0) : value;
+  return !isPostgres(em) ? (value ? 1 : 0) : value;
 }

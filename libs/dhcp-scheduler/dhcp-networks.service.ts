@@ -1,3 +1,4 @@
+import { isPostgres } from '../db/index.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { agentNotFound } from '../agents-api/agent.definition.js';
@@ -118,6 +119,6 @@ export class DhcpNetworks {
 /** The network row, locked on PostgreSQL: scheduling and DHCP port changes of one network queue behind each other. */
 export function lockNetwork(em: EntityManager, id: string): Promise<NetworkRow | null> {
   const qb = em.getRepository(NetworkEntity).createQueryBuilder('n').where('n.id = :id', { id });
-  if (em.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
+  if (isPostgres(em)) qb.setLock('pessimistic_write');
   return qb.getOne();
 }

@@ -1,10 +1,11 @@
+import { isPostgres } from '../db/index.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { NeutronError, pyList } from '../api/errors/neutron-error.js';
 import type { QuotaEnforcer } from '../api/engine/ports.js';
 import type { RequestContext } from '../api/resource/resource-definition.js';
-import { sqlRows } from '../api/sql/raw-sql.js';
+import { sqlRows } from '../db/index.js';
 import { QuotaEntity } from './quota.entity.js';
 
 const QUOTAS_TABLE = QuotaEntity.options.tableName!;
@@ -65,7 +66,7 @@ export class QuotasService implements QuotaEnforcer {
     const limit = await this.limit(ctx.em, projectId, resource);
     // Unlimited: nothing to count, and no lock that would serialize the project's creates until commit.
     if (limit === undefined || limit < 0) return;
-    if (ctx.em.connection.options.type === 'postgres') {
+    if (isPostgres(ctx.em)) {
       // Two replicas creating the project's last allowed network must not both pass the count.
       await ctx.em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`quota:${projectId}:${resource}`]);
     }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ListQuery, RequestContext } from '../api/resource/resource-definition.js';
 import { newStandardColumns } from '../api/resource/standard-row.js';
-import { isPostgres, sqlAnyOf, sqlFlag, sqlLock, sqlRows, sqlRun } from '../api/sql/raw-sql.js';
+import { isPostgres, sqlAnyOf, sqlFlag, sqlLock, sqlRows, sqlRun } from '../db/index.js';
 import { QuotasService } from '../quotas/quotas.service.js';
 import { initialRules, newRuleRow } from './rule.store.js';
 import { securityGroupConflict, securityGroupNotFound } from './security-group.errors.js';

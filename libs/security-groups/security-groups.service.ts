@@ -1,3 +1,4 @@
+import { isPostgres } from '../db/index.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../api/resource/resource-definition.js';
 import { presentStandard, revised } from '../api/resource/standard-row.js';
@@ -89,7 +90,7 @@ export class SecurityGroupsService implements ResourceService {
 
   private findRow(ctx: RequestContext, id: string): Promise<SecurityGroupRow | null> {
     const qb = ctx.em.getRepository(SecurityGroupEntity).createQueryBuilder('g').where('g.id = :id', { id });
-    if (ctx.forUpdate && ctx.em.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
+    if (ctx.forUpdate && isPostgres(ctx.em)) qb.setLock('pessimistic_write');
     return qb.getOne();
   }
 

@@ -1,3 +1,4 @@
+import { isPostgres } from '../../db/index.js';
 import type { EntityManager, ObjectLiteral, SelectQueryBuilder, WhereExpressionBuilder } from 'typeorm';
 import { Brackets } from 'typeorm';
 import type { NeutronError } from '../errors/neutron-error.js';
@@ -50,7 +51,7 @@ export async function runRawListQuery<T extends ObjectLiteral, R>(
 }
 
 async function applyListQuery<T extends ObjectLiteral>(em: EntityManager, qb: SelectQueryBuilder<T>, query: ListQuery, opts: SqlListOptions<T>): Promise<void> {
-  const sqlite = em.connection.options.type === 'better-sqlite3';
+  const sqlite = !isPostgres(em);
   const a = opts.alias;
   let n = 0;
   const param = () => `p${n++}`;

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
-import { sqlAnyOf, sqlRows } from '../sql/raw-sql.js';
+import { sqlAnyOf, sqlRows } from '../../db/index.js';
 import { TAGS_TABLE, TagEntity } from './tag.entity.js';
 
 /** Tags of many resources in one query: resource id → sorted tags. */

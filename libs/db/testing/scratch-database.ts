@@ -7,7 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { type Dialect, Database, type DatabaseOptions } from '../database.js';
+import { Database, type DatabaseOptions } from '../database.js';
+import type { Dialect } from '../dialect.js';
 
 /** The machine's PostgreSQL (trust auth); override with E2E_POSTGRES_URL. */
 export const POSTGRES_SERVER_URL = process.env.E2E_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

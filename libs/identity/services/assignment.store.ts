@@ -16,7 +16,7 @@ import { assignmentNotFound, notFound } from '../keystone-error.js';
 import { impliedRoleNames } from './implied-roles.js';
 import { RoleStore } from './role.store.js';
 import { type RevokeFilter, TokenService } from './token.service.js';
-import { isUniqueViolation } from './unique-violation.js';
+import { isUniqueViolation } from '../../db/index.js';
 
 /** Where a role is granted: a project, a domain, or the system (id 'all'). */
 export interface Target {

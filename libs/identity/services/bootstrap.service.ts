@@ -12,7 +12,7 @@ import { DEFAULT_DOMAIN_ID } from './domain.store.js';
 import { newId } from './ids.js';
 import { hashPassword, verifyPassword } from './password-hasher.js';
 import { TokenService } from './token.service.js';
-import { isUniqueViolation } from './unique-violation.js';
+import { isUniqueViolation } from '../../db/index.js';
 
 const ADMIN = 'admin';
 const BOOTSTRAP_ROLES = ['admin', 'member', 'reader'];

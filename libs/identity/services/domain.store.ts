@@ -7,7 +7,7 @@ import { RoleAssignmentEntity } from '../entities/role-assignment.entity.js';
 import { domainConflict, forbiddenNotSecurity, notFound } from '../keystone-error.js';
 import { newId } from './ids.js';
 import { TokenService } from './token.service.js';
-import { isUniqueViolation } from './unique-violation.js';
+import { isUniqueViolation } from '../../db/index.js';
 
 export const DEFAULT_DOMAIN_ID = 'default';
 

@@ -9,7 +9,7 @@ import { forbiddenNotSecurity, notFound, projectConflict, validationError } from
 import type { DomainRef } from './domain.store.js';
 import { newId } from './ids.js';
 import { TokenService } from './token.service.js';
-import { isUniqueViolation } from './unique-violation.js';
+import { isUniqueViolation } from '../../db/index.js';
 
 export interface ProjectInput {
   id?: string;

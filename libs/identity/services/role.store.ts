@@ -5,7 +5,7 @@ import { RoleEntity, type RoleRow } from '../entities/role.entity.js';
 import { conflict, notFound } from '../keystone-error.js';
 import { newId } from './ids.js';
 import { TokenService } from './token.service.js';
-import { isUniqueViolation } from './unique-violation.js';
+import { isUniqueViolation } from '../../db/index.js';
 
 export interface RoleInput {
   name: string;

@@ -11,7 +11,7 @@ import { newId } from './ids.js';
 import { MAX_PASSWORD_LENGTH, hashPassword, verifyPassword } from './password-hasher.js';
 import { ProjectStore } from './project.store.js';
 import { TokenService } from './token.service.js';
-import { isUniqueViolation } from './unique-violation.js';
+import { isUniqueViolation } from '../../db/index.js';
 
 export interface UserInput {
   name: string;

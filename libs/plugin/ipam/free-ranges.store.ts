@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { isPostgres, sqlRows, sqlRun } from '../../api/sql/raw-sql.js';
+import { isPostgres, sqlRows, sqlRun } from '../../db/index.js';
 import type { IpVersion } from '../../api/validators/ip.js';
 import { FREE_RANGES_TABLE, type FreeRangeRow } from './ipam.entities.js';
 import { fromHex, type IpRange, toHex } from './ip-math.js';

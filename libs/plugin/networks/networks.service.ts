@@ -1,3 +1,4 @@
+import { isPostgres } from '../../db/index.js';
 import { sqlBool } from '../../db/index.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
@@ -116,7 +117,7 @@ export class NetworksService implements ResourceService {
 
   private findRow(ctx: RequestContext, id: string): Promise<NetworkRow | null> {
     const qb = ctx.em.getRepository(NetworkEntity).createQueryBuilder('r').where('r.id = :id', { id });
-    if (ctx.forUpdate && ctx.em.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
+    if (ctx.forUpdate && isPostgres(ctx.em)) qb.setLock('pessimistic_write');
     return qb.getOne();
   }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { sqlAnyOf, sqlRows, sqlRun } from '../../api/sql/raw-sql.js';
+import { sqlAnyOf, sqlRows, sqlRun } from '../../db/index.js';
 import { ALLOWED_ADDRESS_PAIRS_TABLE, type AllowedAddressPairRow, EXTRA_DHCP_OPTS_TABLE, type ExtraDhcpOptRow } from './port.entity.js';
 import type { AddressPair, DhcpOpt } from './port-rules.js';
 

@@ -1,6 +1,6 @@
 import { NeutronError, notFound } from '../../api/errors/neutron-error.js';
 import type { ApiObject, RequestContext } from '../../api/resource/resource-definition.js';
-import { sqlFlag, sqlLock, sqlRows } from '../../api/sql/raw-sql.js';
+import { sqlFlag, sqlLock, sqlRows } from '../../db/index.js';
 import { NetworkEntity } from '../networks/network.entity.js';
 
 /** What ports need to know about their network. */

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { sqlFlag, sqlJson, sqlRows, sqlRun } from '../../api/sql/raw-sql.js';
+import { sqlFlag, sqlJson, sqlRows, sqlRun } from '../../db/index.js';
 import type { PortRow } from './port.entity.js';
 import { PORTS_TABLE } from './ports.contract.js';
 

@@ -5,7 +5,7 @@ import { conflict, invalidInput, NeutronError } from '../../api/errors/neutron-e
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../../api/resource/resource-definition.js';
 import { newStandardColumns, revised } from '../../api/resource/standard-row.js';
 import { runRawListQuery } from '../../api/sql/list-query.js';
-import { isPostgres } from '../../api/sql/raw-sql.js';
+import { isPostgres } from '../../db/index.js';
 import { deleteAllTags, replaceTags } from '../../api/tags/tag.store.js';
 import { pyJsonDumps, pyStr } from '../../api/validators/index.js';
 import { PORT_SECURITY_GROUPS, type PortSecurityGroups } from '../../security-groups/security-groups.contract.js';

@@ -1,3 +1,4 @@
+import { isPostgres } from '../../db/index.js';
 import type { EntityManager } from 'typeorm';
 import type { IdRange } from './segment-ranges.js';
 
@@ -78,7 +79,7 @@ export class AllocationTable {
 
 /** `?` placeholders as the dialect wants them ($1, $2… on PostgreSQL). */
 function placeholders(em: EntityManager, sql: string): string {
-  if (em.connection.options.type !== 'postgres') return sql;
+  if (!isPostgres(em)) return sql;
   let n = 0;
   return sql.replace(/\?/g, () => `$${++n}`);
 }

@@ -1,3 +1,4 @@
+import { isPostgres } from '../../db/index.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { invalidInput, notFound } from '../../api/errors/neutron-error.js';
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../../api/resource/resource-definition.js';
@@ -72,7 +73,7 @@ export class SegmentsService implements ResourceService {
 
   private findRow(ctx: RequestContext, id: string): Promise<SegmentRow | null> {
     const qb = ctx.em.getRepository(SegmentEntity).createQueryBuilder('r').where('r.id = :id', { id });
-    if (ctx.forUpdate && ctx.em.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
+    if (ctx.forUpdate && isPostgres(ctx.em)) qb.setLock('pessimistic_write');
     return qb.getOne();
   }
 }

@@ -1,3 +1,4 @@
+import { isPostgres } from '../../db/index.js';
 import { QueryFailedError } from 'typeorm';
 import type { ApiObject, RequestContext } from '../../api/resource/resource-definition.js';
 import { presentStandard } from '../../api/resource/standard-row.js';
@@ -7,7 +8,7 @@ import { SubnetPoolEntity, type SubnetPoolRow } from './subnetpool.entity.js';
 /** Row access shared by the API service and the allocator; every query runs in the caller's unit of work. */
 export function findPoolRow(ctx: RequestContext, id: string, lock: boolean): Promise<SubnetPoolRow | null> {
   const qb = ctx.em.getRepository(SubnetPoolEntity).createQueryBuilder('p').where('p.id = :id', { id });
-  if (lock && ctx.em.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
+  if (lock && isPostgres(ctx.em)) qb.setLock('pessimistic_write');
   return qb.getOne();
 }
 

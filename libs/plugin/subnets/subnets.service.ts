@@ -1,3 +1,4 @@
+import { isPostgres } from '../../db/index.js';
 import { sqlBool } from '../../db/index.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
@@ -215,7 +216,7 @@ export class SubnetsService implements ResourceService {
   /** Serialises subnet creation per network (overlap and pool-affinity checks) on PostgreSQL. */
   private async lockNetwork(ctx: RequestContext, id: string): Promise<NetworkRow> {
     const qb = ctx.em.getRepository(NetworkEntity).createQueryBuilder('n').where('n.id = :id', { id });
-    if (ctx.em.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
+    if (isPostgres(ctx.em)) qb.setLock('pessimistic_write');
     const network = await qb.getOne();
     if (!network) throw networkNotFound(id);
     return network;
@@ -223,7 +224,7 @@ export class SubnetsService implements ResourceService {
 
   private findRow(ctx: RequestContext, id: string, lock: boolean): Promise<SubnetRow | null> {
     const qb = ctx.em.getRepository(SubnetEntity).createQueryBuilder('s').where('s.id = :id', { id });
-    if (lock && ctx.forUpdate && ctx.em.connection.options.type === 'postgres') qb.setLock('pessimistic_write');
+    if (lock && ctx.forUpdate && isPostgres(ctx.em)) qb.setLock('pessimistic_write');
     return qb.getOne();
   }
 

@@ -8,7 +8,7 @@ import type { EntityManager } from 'typeorm';
 const pgText = new Map<string, string>();
 const PG_TEXT_CACHE = 500;
 
-export const isPostgres = (em: EntityManager): boolean => em.connection.options.type === 'postgres';
+import { isPostgres } from './dialect.js';
 
 function dialectSql(em: EntityManager, sql: string): string {
   if (!isPostgres(em)) return sql;

@@ -1,0 +1,8 @@
+import type { EntityManager } from 'typeorm';
+
+export type Dialect = 'sqlite' | 'postgres';
+
+/** The one place that asks which database a manager talks to; everything dialect-specific goes through here. */
+export const isPostgres = (em: EntityManager): boolean => em.connection.options.type === 'postgres';
+
+export const dialectOf = (em: EntityManager): Dialect => (isPostgres(em) ? 'postgres' : 'sqlite');
