@@ -1,26 +1,47 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { agentEntities, agentMigrations, AgentsApiModule } from '../../libs/agents-api/agents-api.module.js';
-import { ApiModule } from '../../libs/api/api.module.js';
-import { apiEntities, apiMigrations } from '../../libs/api/index.js';
-import { AvailabilityZonesModule } from '../../libs/availability-zones/availability-zones.module.js';
+import { agentsApiDomain } from '../../libs/agents-api/agents-api.module.js';
+import { apiDomain } from '../../libs/api/index.js';
+import { availabilityZonesDomain } from '../../libs/availability-zones/availability-zones.module.js';
 import { BusModule } from '../../libs/bus/bus.module.js';
 import { type AppConfig, ConfigModule } from '../../libs/config/index.js';
-import { DbModule } from '../../libs/db/index.js';
-import { dhcpSchedulerEntities, dhcpSchedulerMigrations, DhcpSchedulerModule } from '../../libs/dhcp-scheduler/dhcp-scheduler.module.js';
-import { identityEntities, identityMigrations, IdentityModule } from '../../libs/identity/index.js';
-import { NovaNotifierModule } from '../../libs/nova-notifier/nova-notifier.module.js';
-import { ml2Entities, ml2Migrations, Ml2Module } from '../../libs/plugin/ml2/ml2.module.js';
-import { pluginEntities, pluginMigrations, PluginModule } from '../../libs/plugin/plugin.module.js';
-import { portEntities, portMigrations, PortsModule } from '../../libs/plugin/ports/ports.module.js';
-import { subnetEntities, subnetMigrations, SubnetsModule } from '../../libs/plugin/subnets/subnets.module.js';
-import { subnetPoolEntities, subnetPoolMigrations, SubnetPoolsModule } from '../../libs/plugin/subnetpools/subnetpools.module.js';
-import { quotaEntities, quotaMigrations, QuotasModule } from '../../libs/quotas/quotas.module.js';
-import {
-  securityGroupEntities,
-  securityGroupMigrations,
-  SecurityGroupsModule,
-} from '../../libs/security-groups/security-groups.module.js';
+import { DbModule, type Domain, entitiesOf, migrationsOf } from '../../libs/db/index.js';
+import { dhcpSchedulerDomain } from '../../libs/dhcp-scheduler/dhcp-scheduler.module.js';
+import { identityDomain } from '../../libs/identity/identity.module.js';
+import { novaNotifierDomain } from '../../libs/nova-notifier/nova-notifier.module.js';
+import { allowedAddressPairsDomain } from '../../libs/plugin/allowed-address-pairs/allowed-address-pairs.module.js';
+import { extraDhcpOptsDomain } from '../../libs/plugin/extra-dhcp-opts/extra-dhcp-opts.module.js';
+import { ml2Domain } from '../../libs/plugin/ml2/ml2.module.js';
+import { networksDomain } from '../../libs/plugin/plugin.module.js';
+import { portSecurityDomain } from '../../libs/plugin/port-security/port-security.module.js';
+import { portsDomain } from '../../libs/plugin/ports/ports.module.js';
+import { subnetPoolsDomain } from '../../libs/plugin/subnetpools/subnetpools.module.js';
+import { subnetsDomain } from '../../libs/plugin/subnets/subnets.module.js';
+import { quotasDomain } from '../../libs/quotas/quotas.module.js';
+import { securityGroupsDomain } from '../../libs/security-groups/security-groups.module.js';
+
+/**
+ * Every domain of the server, once: identity, the Networking API, the core plug-in and its fragments, the service
+ * plug-ins. Fragments on ports register in this order, which is also the order of their attributes.
+ */
+export const SERVER_DOMAINS: readonly Domain[] = [
+  identityDomain,
+  apiDomain,
+  quotasDomain,
+  networksDomain,
+  subnetPoolsDomain,
+  subnetsDomain,
+  securityGroupsDomain,
+  portsDomain,
+  allowedAddressPairsDomain,
+  ml2Domain,
+  extraDhcpOptsDomain,
+  portSecurityDomain,
+  availabilityZonesDomain,
+  agentsApiDomain,
+  dhcpSchedulerDomain,
+  novaNotifierDomain,
+];
 
 /** The server: identity, the Networking API, the plug-in and its service plug-ins, on one database and the bus. */
 @Module({})
@@ -35,46 +56,10 @@ export class ServerModule {
           url: config.database.url,
           dataDir: config.data_dir,
           logQueries: config.database.log_queries,
-          entities: [
-            ...identityEntities,
-            ...apiEntities,
-            ...quotaEntities,
-            ...pluginEntities,
-            ...subnetPoolEntities,
-            ...subnetEntities,
-            ...securityGroupEntities,
-            ...portEntities,
-            ...ml2Entities,
-            ...agentEntities,
-            ...dhcpSchedulerEntities,
-          ],
-          migrations: [
-            ...identityMigrations,
-            ...apiMigrations,
-            ...quotaMigrations,
-            ...pluginMigrations,
-            ...subnetPoolMigrations,
-            ...subnetMigrations,
-            ...securityGroupMigrations,
-            ...portMigrations,
-            ...ml2Migrations,
-            ...agentMigrations,
-            ...dhcpSchedulerMigrations,
-          ],
+          entities: entitiesOf(SERVER_DOMAINS),
+          migrations: migrationsOf(SERVER_DOMAINS),
         }),
-        IdentityModule,
-        ApiModule,
-        QuotasModule,
-        PluginModule,
-        SubnetPoolsModule,
-        SubnetsModule,
-        SecurityGroupsModule,
-        PortsModule,
-        Ml2Module,
-        AvailabilityZonesModule,
-        AgentsApiModule,
-        DhcpSchedulerModule,
-        NovaNotifierModule,
+        ...SERVER_DOMAINS.map((d) => d.module),
       ],
     };
   }

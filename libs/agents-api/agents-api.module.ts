@@ -1,4 +1,5 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
+import { defineDomain } from '../db/index.js';
 import { ResourceRegistry } from '../api/engine/resource-registry.js';
 import { REPORTS_TOPIC, type ReportStateRequest } from '../agents/rpc.contract.js';
 import { BUS, type Bus, type Subscription } from '../bus/bus.contract.js';
@@ -54,3 +55,5 @@ export class AgentsApiModule implements OnModuleInit, OnApplicationShutdown {
     await this.subscription?.close();
   }
 }
+
+export const agentsApiDomain = defineDomain({ module: AgentsApiModule, entities: agentEntities, migrations: agentMigrations });

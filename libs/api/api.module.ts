@@ -4,6 +4,8 @@ import { loadPolicy } from '../policy/index.js';
 import { AUTHORIZER } from './engine/ports.js';
 import { ResourceEngine } from './engine/resource-engine.js';
 import { ResourceRegistry } from './engine/resource-registry.js';
+import { ResourceWriter } from './engine/resource-writer.js';
+import { ResourceEvents } from './events/resource-events.js';
 import { ExtensionsHandler } from './extensions/extensions.handler.js';
 import { ApiController } from './http/api.controller.js';
 import { HealthController } from './http/health.controller.js';
@@ -16,6 +18,8 @@ import { PolicyAuthorizer } from './policy-authorizer.js';
   controllers: [HealthController, ApiController],
   providers: [
     ResourceRegistry,
+    ResourceEvents,
+    ResourceWriter,
     ResourceEngine,
     ApiRouter,
     ExtensionsHandler,
@@ -25,7 +29,7 @@ import { PolicyAuthorizer } from './policy-authorizer.js';
       useFactory: (config: AppConfig) => new PolicyAuthorizer(loadPolicy(config.policy.file || undefined)),
     },
   ],
-  exports: [ResourceRegistry, ResourceEngine, AUTHORIZER],
+  exports: [ResourceRegistry, ResourceEvents, ResourceWriter, ResourceEngine, AUTHORIZER],
 })
 export class ApiModule implements OnModuleInit {
   constructor(

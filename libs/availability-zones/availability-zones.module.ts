@@ -1,4 +1,5 @@
 import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { defineDomain } from '../db/index.js';
 import { ResourceRegistry } from '../api/engine/resource-registry.js';
 import { AvailabilityZonesHandler } from './availability-zones.handler.js';
 
@@ -14,3 +15,5 @@ export class AvailabilityZonesModule implements OnModuleInit {
     this.registry.addExtensions('availability_zone', 'availability_zone_filter');
   }
 }
+
+export const availabilityZonesDomain = defineDomain({ module: AvailabilityZonesModule, entities: [], migrations: [] });

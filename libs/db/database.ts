@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { Logger } from '@nestjs/common';
 import { resolve } from 'node:path';
 import { DataSource, type EntityManager, type EntitySchema, type MixedList } from 'typeorm';
 
@@ -25,6 +26,7 @@ export interface DatabaseOptions {
  */
 export class Database {
   private tail: Promise<unknown> = Promise.resolve();
+  private readonly logger = new Logger('Database');
   /** Counts statements; tests use it to prove a list is O(1) queries. */
   queryCount = 0;
 
@@ -79,7 +81,14 @@ export class Database {
   async unitOfWork<T>(work: (em: EntityManager, afterCommit: AfterCommit) => Promise<T>): Promise<T> {
     const after: (() => void | Promise<void>)[] = [];
     const result = await this.transaction((em) => work(em, (fn) => after.push(fn)));
-    for (const fn of after) await fn();
+    // The write committed: a failing side effect is logged, it never turns the request into an error.
+    for (const fn of after) {
+      try {
+        await fn();
+      } catch (err) {
+        this.logger.error(`after-commit work failed: ${(err as Error).message}`);
+      }
+    }
     return result;
   }
 

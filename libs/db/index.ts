@@ -6,3 +6,5 @@ export * from './sql-values.js';
 export * from './dialect.js';
 export * from './raw-sql.js';
 export * from './unique-violation.js';
+export * from './load-in-chunks.js';
+export * from './domain.js';

@@ -3,7 +3,8 @@ import type { ApiObject, RequestContext } from '../api/resource/resource-definit
 import type { NetworkRow } from '../plugin/networks/network.entity.js';
 import { type FixedIp, IPAM, type Ipam } from '../plugin/ipam/ipam.contract.js';
 import { PortEntity } from '../plugin/ports/port.entity.js';
-import { PortsService } from '../plugin/ports/ports.service.js';
+import { ResourceRegistry } from '../api/engine/resource-registry.js';
+import { ResourceWriter } from '../api/engine/resource-writer.js';
 import { dhcpDeviceId } from './dhcp-device-id.js';
 
 export const DHCP_OWNER = 'network:dhcp';
@@ -11,13 +12,14 @@ export const DHCP_OWNER = 'network:dhcp';
 /**
  * The DHCP ports of a network, owned by the server (Neutron's DHCP agent creates them by RPC; the API shows the
  * same): one per hosting agent while the network has a DHCP-enabled subnet, with one address on each such subnet
- * (IPAM hands out the lowest free pool address), bound to the agent's host. Written through PortsService, so IPAM,
- * binding, status and notifications run as for any port.
+ * (IPAM hands out the lowest free pool address), bound to the agent's host. Written through the ResourceWriter, so
+ * IPAM, fragments (binding), events and notifications run as for any port.
  */
 @Injectable()
 export class DhcpPorts {
   constructor(
-    @Inject(PortsService) private readonly ports: PortsService,
+    @Inject(ResourceRegistry) private readonly registry: ResourceRegistry,
+    @Inject(ResourceWriter) private readonly writer: ResourceWriter,
     @Inject(IPAM) private readonly ipam: Ipam,
   ) {}
 
@@ -33,7 +35,7 @@ export class DhcpPorts {
     const fixedIps = await this.ipam.loadForPorts(ctx, ours.map((p) => p.id));
     for (const port of ours) {
       if (!wanted.has(port.device_id)) {
-        await this.ports.delete(ctx, await this.current(ctx, port.id));
+        await this.writer.delete(this.ports, ctx, await this.current(ctx, port.id));
         continue;
       }
       wanted.delete(port.device_id);
@@ -42,14 +44,14 @@ export class DhcpPorts {
       const missing = subnetIds.filter((s) => !ips.some((ip) => ip.subnet_id === s));
       if (keep.length === ips.length && !missing.length) continue;
       const requests = [...keep, ...missing.map((subnet_id) => ({ subnet_id }))];
-      await this.ports.update(ctx, await this.current(ctx, port.id), { fixed_ips: requests });
+      await this.writer.update(this.ports, ctx, await this.current(ctx, port.id), { fixed_ips: requests });
     }
     for (const [deviceId, host] of wanted) await this.create(ctx, network, deviceId, host, subnetIds);
   }
 
   private async create(ctx: RequestContext, network: NetworkRow, deviceId: string, host: string, subnetIds: string[]): Promise<void> {
     const fixed_ips: Partial<FixedIp>[] = subnetIds.map((subnet_id) => ({ subnet_id }));
-    await this.ports.create(ctx, {
+    await this.writer.create(this.ports, ctx, {
       network_id: network.id,
       project_id: network.project_id,
       tenant_id: network.project_id,
@@ -67,8 +69,12 @@ export class DhcpPorts {
   }
 
   private async current(ctx: RequestContext, id: string): Promise<ApiObject> {
-    const port = await this.ports.get(ctx, id);
+    const port = await this.ports.service.get(ctx, id);
     if (!port) throw new Error(`DHCP port ${id} vanished`);
-    return port;
+    return (await this.writer.load(this.ports, ctx, [port]))[0];
+  }
+
+  private get ports() {
+    return this.registry.definition('ports');
   }
 }

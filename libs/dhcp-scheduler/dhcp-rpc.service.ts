@@ -15,7 +15,7 @@ import { DHCP_ENTITY } from '../plugin/ml2/provisioning-blocks.js';
 import { ProvisioningBlockEntity } from '../plugin/ml2/ml2.entities.js';
 import { PortStatusService, UNPLUGGED_VIF_TYPES } from '../plugin/ml2/port-status.service.js';
 import { NetworkEntity } from '../plugin/networks/network.entity.js';
-import { PortEntity } from '../plugin/ports/port.entity.js';
+import { boundPortsById } from '../plugin/ml2/binding/port-binding.store.js';
 import { networksOfAgent } from './dhcp-bindings.store.js';
 import { dhcpNetworkInfos } from './dhcp-network-info.js';
 import { DhcpNetworks } from './dhcp-networks.service.js';
@@ -82,7 +82,7 @@ export class DhcpRpcService {
     if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) throw new TypeError('dhcp_ready_on_ports: port_ids must be a list of strings');
     if (!ids.length) return;
     await this.db.unitOfWork(async (em, afterCommit) => {
-      const ports = await em.getRepository(PortEntity).findBy({ id: anyOf(em, ids) });
+      const ports = await boundPortsById(em, ids);
       await em
         .createQueryBuilder()
         .delete()

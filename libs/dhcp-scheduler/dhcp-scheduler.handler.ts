@@ -6,6 +6,7 @@ import { presentAgent } from '../agents-api/agent-presenter.js';
 import { aliveSince } from '../agents-api/agent-time.js';
 import { AUTHORIZER, type ApiRequest, type ApiResponse, type Authorizer } from '../api/engine/ports.js';
 import { renderItem } from '../api/engine/render.js';
+import { ResourceWriter } from '../api/engine/resource-writer.js';
 import { ResourceRegistry } from '../api/engine/resource-registry.js';
 import { badRequest, httpNotFound, methodNotAllowed, policyNotAuthorized } from '../api/errors/neutron-error.js';
 import { isObject, parseJsonBody } from '../api/request/body-parser.js';
@@ -25,6 +26,7 @@ export class DhcpSchedulerHandler {
     @Inject(Database) private readonly db: Database,
     @Inject(DhcpNetworks) private readonly dhcp: DhcpNetworks,
     @Inject(ResourceRegistry) private readonly registry: ResourceRegistry,
+    @Inject(ResourceWriter) private readonly writer: ResourceWriter,
     @Inject(AUTHORIZER) private readonly authz: Authorizer,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
@@ -82,7 +84,7 @@ export class DhcpSchedulerHandler {
       pageReverse: false,
       fields: [],
     });
-    for (const extend of def.extenders ?? []) await extend(ctx, networks);
+    await this.writer.load(def, ctx, networks);
     return networks.map((n) => renderItem(def.attributes, n, [], []));
   }
 

@@ -1,10 +1,10 @@
 import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { ResourceRegistry } from '../api/engine/resource-registry.js';
-import { MechanismManager } from '../plugin/ml2/mechanism-manager.js';
+import { defineDomain } from '../db/index.js';
 import { PLUGIN_RPC_ENDPOINTS } from '../plugin/ml2/rpc/l2-agent-rpc.service.js';
 import { DhcpAgentNotifier } from './dhcp-agent-notifier.js';
 import { DhcpNetworks } from './dhcp-networks.service.js';
-import { DhcpMechanismDriver } from './dhcp-mechanism-driver.js';
+import { DhcpSubscribers } from './dhcp-subscribers.js';
 import { DhcpPorts } from './dhcp-ports.service.js';
 import { networkAvailabilityZones } from './network-availability-zones.js';
 import { DhcpRpcService } from './dhcp-rpc.service.js';
@@ -13,8 +13,6 @@ import { DhcpScheduler } from './dhcp-scheduler.service.js';
 import { DhcpAgentBindings1764000007000 } from './migrations/1764000007000-dhcp-agent-bindings.js';
 import { NetworkDhcpAgentBindingEntity } from './network-dhcp-agent-binding.entity.js';
 
-export const dhcpSchedulerEntities = [NetworkDhcpAgentBindingEntity];
-export const dhcpSchedulerMigrations = [DhcpAgentBindings1764000007000];
 
 /**
  * DHCP on the server: networks scheduled to DHCP agents, the DHCP ports, the DHCP provisioning block, the agents'
@@ -28,7 +26,7 @@ export const dhcpSchedulerMigrations = [DhcpAgentBindings1764000007000];
     DhcpPorts,
     DhcpAgentNotifier,
     DhcpNetworks,
-    DhcpMechanismDriver,
+    DhcpSubscribers,
     DhcpRpcService,
     DhcpSchedulerHandler,
     { provide: PLUGIN_RPC_ENDPOINTS, inject: [DhcpRpcService], useFactory: (rpc: DhcpRpcService) => rpc.handlers() },
@@ -39,8 +37,7 @@ export class DhcpSchedulerModule implements OnModuleInit {
   constructor(
     @Inject(ResourceRegistry) private readonly registry: ResourceRegistry,
     @Inject(DhcpSchedulerHandler) private readonly handler: DhcpSchedulerHandler,
-    @Inject(MechanismManager) private readonly mechanisms: MechanismManager,
-    @Inject(DhcpMechanismDriver) private readonly mechanismDriver: DhcpMechanismDriver,
+    @Inject(DhcpSubscribers) private readonly subscribers: DhcpSubscribers,
   ) {}
 
   onModuleInit(): void {
@@ -48,7 +45,12 @@ export class DhcpSchedulerModule implements OnModuleInit {
     this.registry.addSubResource('networks', 'dhcp-agents', (req, id, rest) => this.handler.networkAgents(req, id, rest));
     this.registry.addExtensions('dhcp_agent_scheduler');
     this.registry.extendItems('networks', networkAvailabilityZones);
-    // Neutron runs _setup_dhcp_agent_provisioning_component right after the drivers' port pre-commit: last in line.
-    if (!this.mechanisms.drivers.includes(this.mechanismDriver)) this.mechanisms.drivers.push(this.mechanismDriver);
+    this.subscribers.subscribe();
   }
 }
+
+export const dhcpSchedulerDomain = defineDomain({
+  module: DhcpSchedulerModule,
+  entities: [NetworkDhcpAgentBindingEntity],
+  migrations: [DhcpAgentBindings1764000007000],
+});

@@ -1,4 +1,7 @@
 import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { defineDomain } from '../db/index.js';
+import { identityEntities } from './entities/index.js';
+import { identityMigrations } from './migrations/index.js';
 import { TOKEN_VALIDATOR } from './auth-context.js';
 import { BootstrapService } from './services/bootstrap.service.js';
 import { IDENTITY_SERVICE_CLASSES, IdentityServices } from './services/identity-services.js';
@@ -21,3 +24,5 @@ export class IdentityModule implements OnModuleInit {
     return this.bootstrap.ensure();
   }
 }
+
+export const identityDomain = defineDomain({ module: IdentityModule, entities: identityEntities, migrations: identityMigrations });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PortChange } from '../plugin/ports/port-events.contract.js';
+import type { PortChange } from './nova-events.js';
 import { isComputePort, isUuidLike, novaEventsFor } from './nova-events.js';
 
 const SERVER = '0b5c6a33-8e6f-4f7c-9a49-3f4b1c2d7e10';

@@ -1,4 +1,37 @@
-import type { PortChange } from '../plugin/ports/port-events.contract.js';
+import type { ResourcePayload } from '../api/events/resource-events.js';
+
+/** A port change as the Nova notifier sees it (Neutron's nova notifier records status and data changes of ports). */
+export interface PortChange {
+  port_id: string;
+  device_id: string;
+  device_owner: string;
+  /** Status before and after this change; equal when only data changed. Undefined before = a new port. */
+  status_before?: string;
+  status_after: string;
+  /** The port was deleted. */
+  deleted?: boolean;
+  /** Attributes other than status changed (Neutron's notify_nova_on_port_data_changes → network-changed). */
+  data_changed?: boolean;
+}
+
+/** The port's after_create / after_update / after_delete payload as a PortChange. */
+export function portChangeOf(op: 'create' | 'update' | 'delete', p: ResourcePayload): PortChange {
+  const port = (p.latest ?? p.original)!;
+  const change: PortChange = {
+    port_id: port.id as string,
+    device_id: port.device_id as string,
+    device_owner: port.device_owner as string,
+    status_after: port.status as string,
+  };
+  if (op === 'update') {
+    change.status_before = p.original!.status as string;
+    if (p.metadata?.statusOnly !== true) change.data_changed = true;
+  } else if (op === 'delete') {
+    change.status_before = port.status as string;
+    change.deleted = true;
+  }
+  return change;
+}
 
 /** One entry of `POST /v2.1/os-server-external-events` (Nova's InstanceExternalEvent request). */
 export interface NovaEvent {

@@ -1,4 +1,4 @@
-import { type INestApplicationContext, Module } from '@nestjs/common';
+import { Global, type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -6,9 +6,16 @@ import { BusModule } from '../bus/bus.module.js';
 import { ConfigModule } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { freePort, type RunningIdentity, startIdentity } from '../identity/testing/identity-harness.js';
-import { PORT_EVENTS, type PortChange, type PortEvents } from '../plugin/ports/port-events.contract.js';
+import { ResourceEvents } from '../api/events/resource-events.js';
+import type { PortChange } from './nova-events.js';
 import { NovaNotifierModule } from './nova-notifier.module.js';
 import { FakeNova } from './testing/fake-nova.js';
+import { PortChangeEvents } from './testing/port-change-events.js';
+
+/** The resource events registry, global as the API module provides it in a server. */
+@Global()
+@Module({ providers: [ResourceEvents], exports: [ResourceEvents] })
+class ResourceEventsModule {}
 
 const SERVER = '0b5c6a33-8e6f-4f7c-9a49-3f4b1c2d7e10';
 const INTERVAL_S = 0.4;
@@ -24,7 +31,7 @@ const plugged = (port: string): PortChange => ({
 
 /** The notifier as a server process composes it: config, the in-process bus, NovaNotifierModule. */
 async function notifierContext(config: AppConfig): Promise<INestApplicationContext> {
-  @Module({ imports: [ConfigModule.forRoot(config), BusModule.forRoot(config, pino({ level: 'silent' })), NovaNotifierModule] })
+  @Module({ imports: [ConfigModule.forRoot(config), BusModule.forRoot(config, pino({ level: 'silent' })), ResourceEventsModule, NovaNotifierModule] })
   class NotifierTestModule {}
   const ctx = await NestFactory.createApplicationContext(NotifierTestModule, { logger: false, abortOnError: false });
   await ctx.init();
@@ -35,13 +42,13 @@ describe('Nova notifications: in-process bus, the Identity stub, Nova over HTTP'
   let nova: FakeNova;
   let identity: RunningIdentity;
   let ctx: INestApplicationContext;
-  let ports: PortEvents;
+  let ports: PortChangeEvents;
 
   beforeEach(async () => {
     nova = new FakeNova(await freePort());
     identity = await startIdentity({ config: { nova: { url: nova.origin, send_events_interval: INTERVAL_S } } });
     ctx = await notifierContext(identity.config);
-    ports = ctx.get<PortEvents>(PORT_EVENTS);
+    ports = new PortChangeEvents(ctx.get(ResourceEvents));
   });
 
   afterEach(async () => {

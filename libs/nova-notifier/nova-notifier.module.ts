@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
+import { defineDomain } from '../db/index.js';
 import { NovaNotifier } from './nova-notifier.service.js';
-import { PortEventsModule } from './port-events.module.js';
 
-/**
- * Nova notifications for a server process. Needs APP_CONFIG and BUS from global modules; brings the global
- * PORT_EVENTS (PortEventsModule) with it.
- */
+/** Nova notifications for a server process. Needs APP_CONFIG, BUS and ResourceEvents from global modules. */
 @Module({
-  imports: [PortEventsModule],
   providers: [NovaNotifier],
 })
 export class NovaNotifierModule {}
+
+export const novaNotifierDomain = defineDomain({ module: NovaNotifierModule, entities: [], migrations: [] });

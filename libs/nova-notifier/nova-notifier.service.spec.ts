@@ -2,9 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { NOVA_EVENTS_QUEUE } from '../agents/rpc.contract.js';
 import type { Bus, EnqueueOptions } from '../bus/bus.contract.js';
 import { testConfig } from '../identity/testing/identity-harness.js';
-import type { PortChange } from '../plugin/ports/port-events.contract.js';
+import type { PortChange } from './nova-events.js';
 import { NovaNotifier } from './nova-notifier.service.js';
-import { InProcessPortEvents } from './port-events.js';
+import { PortChangeEvents } from './testing/port-change-events.js';
 
 const SERVER = '0b5c6a33-8e6f-4f7c-9a49-3f4b1c2d7e10';
 const plugged = (port: string): PortChange => ({
@@ -26,9 +26,9 @@ function recordingBus() {
 }
 
 function notifier(url: string, bus: Bus, interval = 2) {
-  const events = new InProcessPortEvents();
+  const events = new PortChangeEvents();
   const config = testConfig({ nova: { url, send_events_interval: interval } });
-  return { events, notifier: new NovaNotifier(config, events, bus) };
+  return { events, notifier: new NovaNotifier(config, events.registry, bus) };
 }
 
 describe('NovaNotifier (publishing side)', () => {

@@ -7,13 +7,13 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { NOVA_EVENTS_QUEUE } from '../agents/rpc.contract.js';
+import { ALL_WRITES, ResourceEvents } from '../api/events/resource-events.js';
 import { BUS, type Bus, type Subscription } from '../bus/bus.contract.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.schema.js';
-import { PORT_EVENTS, type PortEvents } from '../plugin/ports/port-events.contract.js';
 import { EventBatcher } from './event-batcher.js';
 import { NovaClient, type NovaReply } from './nova-client.js';
-import { type NovaEvent, novaEventsFor } from './nova-events.js';
+import { type NovaEvent, novaEventsFor, portChangeOf } from './nova-events.js';
 import { ServiceToken } from './service-token.js';
 
 /** One job on NOVA_EVENTS_QUEUE: one batch, one POST. */
@@ -26,7 +26,7 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const DELIVERY = { attempts: 10, backoffMs: 1_000 };
 
 /**
- * Neutron's Nova notifier: port changes (PORT_EVENTS, published after commit) become os-server-external-events,
+ * Neutron's Nova notifier: port changes (the port's after_* events, after commit) become os-server-external-events,
  * batched for `nova.send_events_interval` and enqueued as one retried job per batch; a queue worker POSTs each batch
  * to Nova. Publishing only appends to the batch, so a slow or absent Nova never touches an API call. The batch is the
  * only state in memory, and it is enqueued at shutdown. Off when `nova.url` is empty.
@@ -43,7 +43,7 @@ export class NovaNotifier implements OnModuleInit, OnApplicationBootstrap, OnMod
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    @Inject(PORT_EVENTS) private readonly portEvents: PortEvents,
+    @Inject(ResourceEvents) private readonly events: ResourceEvents,
     @Inject(BUS) private readonly bus: Bus,
   ) {
     const { url, send_events_interval, username, password, project } = config.nova;
@@ -62,9 +62,16 @@ export class NovaNotifier implements OnModuleInit, OnApplicationBootstrap, OnMod
 
   onModuleInit(): void {
     if (!this.enabled) return;
-    this.portEvents.subscribe((change) => {
-      for (const event of novaEventsFor(change)) this.batcher.add(event);
-    });
+    for (const op of ALL_WRITES) {
+      this.events.subscribe(
+        'port',
+        `after_${op}`,
+        (payload) => {
+          for (const event of novaEventsFor(portChangeOf(op, payload))) this.batcher.add(event);
+        },
+        { name: 'nova-notifier' },
+      );
+    }
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -3,34 +3,40 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { NeutronError, pyList } from '../api/errors/neutron-error.js';
-import type { QuotaEnforcer } from '../api/engine/ports.js';
+import { ResourceRegistry } from '../api/engine/resource-registry.js';
+import { ResourceEvents } from '../api/events/resource-events.js';
 import type { RequestContext } from '../api/resource/resource-definition.js';
 import { sqlRows } from '../db/index.js';
 import { QuotaEntity } from './quota.entity.js';
 
 const QUOTAS_TABLE = QuotaEntity.options.tableName!;
 
-/** Counts a project's rows of one resource (an indexed COUNT on its table). */
-export type UsageCounter = (em: EntityManager, projectId: string) => Promise<number>;
-
-/** Table-backed resources are counted by project_id. */
-export function countByProject(table: string): UsageCounter {
-  const sql = `SELECT COUNT(*) AS n FROM ${table} WHERE project_id = ?`;
-  return async (em, projectId) => {
-    const [row] = await sqlRows<{ n: string | number }>(em, sql, [projectId]);
-    return Number(row?.n ?? 0);
-  };
-}
-
 @Injectable()
-export class QuotasService implements QuotaEnforcer {
-  private readonly counters = new Map<string, UsageCounter>();
+export class QuotasService {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ResourceRegistry) private readonly registry: ResourceRegistry,
+    @Inject(ResourceEvents) private readonly events: ResourceEvents,
+  ) {}
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
-
-  /** Resources that exist in this build are counted; the others have limits but no usage yet. */
-  registerResource(resource: string, counter: UsageCounter): void {
-    this.counters.set(resource, counter);
+  /**
+   * Every registered resource with a quota checks it in before_create: after the parent's ownership, before policy,
+   * where Neutron's API layer counts. The server's own writes (a DHCP port) are not counted against the project.
+   */
+  subscribeAll(): void {
+    for (const def of this.registry.allResources()) {
+      const resource = def.quotaResource;
+      if (!resource) continue;
+      this.events.subscribe(
+        def.name,
+        'before_create',
+        async ({ ctx, request }) => {
+          if (ctx.internal) return;
+          await this.reserve(ctx, String(request?.project_id ?? ctx.projectId), resource, 1);
+        },
+        { name: 'quotas', priority: 0 },
+      );
+    }
   }
 
   resources(): string[] {
@@ -59,7 +65,7 @@ export class QuotasService implements QuotaEnforcer {
   }
 
   usage(em: EntityManager, projectId: string, resource: string): Promise<number> {
-    return this.counters.get(resource)?.(em, projectId) ?? Promise.resolve(0);
+    return this.registry.usageCounter(resource)?.(em, projectId) ?? Promise.resolve(0);
   }
 
   async reserve(ctx: RequestContext, projectId: string, resource: string, count: number): Promise<void> {

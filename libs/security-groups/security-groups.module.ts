@@ -1,6 +1,9 @@
 import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { ResourceRegistry } from '../api/engine/resource-registry.js';
-import { countByProject, QuotasService } from '../quotas/quotas.service.js';
+import { ResourceEvents } from '../api/events/resource-events.js';
+import { defineDomain } from '../db/index.js';
+import { ensureDefaultGroup, portSecurityGroupsFragment } from './port-security-groups.fragment.js';
+import { countByProject } from '../api/sql/count-by-project.js';
 import { SecurityGroups1764000003000 } from './migrations/1764000003000-security-groups.js';
 import { PortSecurityGroupsService } from './port-security-groups.service.js';
 import { securityGroupDefinition, securityGroupRuleDefinition } from './security-group.definition.js';
@@ -16,8 +19,6 @@ import { SecurityGroupRulesService } from './security-group-rules.service.js';
 import { PORT_SECURITY_GROUPS } from './security-groups.contract.js';
 import { SecurityGroupsService } from './security-groups.service.js';
 
-export const securityGroupEntities = [SecurityGroupEntity, SecurityGroupRuleEntity, DefaultSecurityGroupEntity, PortBindingEntity];
-export const securityGroupMigrations = [SecurityGroups1764000003000];
 
 /** Security groups and rules; networks and ports reach the default group and the bindings through PORT_SECURITY_GROUPS. */
 @Global()
@@ -33,16 +34,34 @@ export const securityGroupMigrations = [SecurityGroups1764000003000];
 export class SecurityGroupsModule implements OnModuleInit {
   constructor(
     @Inject(ResourceRegistry) private readonly registry: ResourceRegistry,
-    @Inject(QuotasService) private readonly quotas: QuotasService,
+    @Inject(ResourceEvents) private readonly events: ResourceEvents,
+    @Inject(PortSecurityGroupsService) private readonly portGroups: PortSecurityGroupsService,
     @Inject(SecurityGroupsService) private readonly groups: SecurityGroupsService,
     @Inject(SecurityGroupRulesService) private readonly rules: SecurityGroupRulesService,
   ) {}
 
   onModuleInit(): void {
-    this.registry.addResource(securityGroupDefinition(this.groups));
-    this.registry.addResource(securityGroupRuleDefinition(this.rules));
-    this.quotas.registerResource('security_group', countByProject(SECURITY_GROUPS_TABLE));
-    this.quotas.registerResource('security_group_rule', countByProject(SECURITY_GROUP_RULES_TABLE));
-    this.registry.addExtensions('security-group', 'stateful-security-group', 'security-groups-normalized-cidr');
+    this.registry.register({
+      definition: securityGroupDefinition(this.groups),
+      quota: countByProject(SECURITY_GROUPS_TABLE),
+      extensions: ['security-group', 'stateful-security-group', 'security-groups-normalized-cidr'],
+    });
+    this.registry.register({ definition: securityGroupRuleDefinition(this.rules), quota: countByProject(SECURITY_GROUP_RULES_TABLE) });
+    this.registry.extend('ports', portSecurityGroupsFragment(this.portGroups), 'port-security-groups-filtering');
+    // Neutron's _ensure_default_security_group_handler: a project's first network brings its default group.
+    this.events.subscribe(
+      'network',
+      'before_create',
+      async ({ ctx, request }) => {
+        await ensureDefaultGroup(this.portGroups, ctx, request?.project_id as string);
+      },
+      { name: 'security-groups' },
+    );
   }
 }
+
+export const securityGroupsDomain = defineDomain({
+  module: SecurityGroupsModule,
+  entities: [SecurityGroupEntity, SecurityGroupRuleEntity, DefaultSecurityGroupEntity, PortBindingEntity],
+  migrations: [SecurityGroups1764000003000],
+});

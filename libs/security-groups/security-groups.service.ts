@@ -3,7 +3,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../api/resource/resource-definition.js';
 import { presentStandard, revised } from '../api/resource/standard-row.js';
 import { runListQuery } from '../api/sql/list-query.js';
-import { deleteAllTags, loadTags } from '../api/tags/tag.store.js';
 import { QuotasService } from '../quotas/quotas.service.js';
 import { createGroup, PortSecurityGroupsService } from './port-security-groups.service.js';
 import { loadRulesForGroups, presentRule } from './rule.store.js';
@@ -36,18 +35,15 @@ export class SecurityGroupsService implements ResourceService {
     });
     const ids = rows.map((r) => r.id);
     const wantRules = !query.fields.length || query.fields.includes('security_group_rules');
-    const [tags, rules] = await Promise.all([
-      loadTags(ctx.em, ids),
-      wantRules ? loadRulesForGroups(ctx.em, ids) : Promise.resolve(undefined),
-    ]);
-    return rows.map((row) => this.present(row, tags.get(row.id) ?? [], rules ? (rules.get(row.id) ?? []).map(presentRule) : undefined));
+    const rules = wantRules ? await loadRulesForGroups(ctx.em, ids) : undefined;
+    return rows.map((row) => this.present(row, rules ? (rules.get(row.id) ?? []).map(presentRule) : undefined));
   }
 
   async get(ctx: RequestContext, id: string): Promise<ApiObject | undefined> {
     const row = await this.findRow(ctx, id);
     if (!row || (!ctx.isAdmin && row.project_id !== ctx.projectId)) return undefined;
-    const [tags, rules] = await Promise.all([loadTags(ctx.em, [id]), loadRulesForGroups(ctx.em, [id])]);
-    return this.present(row, tags.get(id) ?? [], (rules.get(id) ?? []).map(presentRule));
+    const rules = await loadRulesForGroups(ctx.em, [id]);
+    return this.present(row, (rules.get(id) ?? []).map(presentRule));
   }
 
   async create(ctx: RequestContext, item: ApiObject): Promise<ApiObject> {
@@ -60,7 +56,7 @@ export class SecurityGroupsService implements ResourceService {
       stateful: item.stateful as boolean,
       isDefault: false,
     });
-    return this.present(group, [], rules.map(presentRule));
+    return this.present(group, rules.map(presentRule));
   }
 
   async update(ctx: RequestContext, current: ApiObject, changes: ApiObject): Promise<ApiObject> {
@@ -72,7 +68,7 @@ export class SecurityGroupsService implements ResourceService {
     if (row.name === 'default' && 'name' in changes) throw cannotUpdateDefault();
     const next = revised(row, pick(changes, ['name', 'description', 'stateful']));
     await ctx.em.getRepository(SecurityGroupEntity).update({ id: next.id }, next);
-    return this.present(next, current.tags as string[], current.security_group_rules as ApiObject[]);
+    return this.present(next, current.security_group_rules as ApiObject[]);
   }
 
   async delete(ctx: RequestContext, current: ApiObject): Promise<void> {
@@ -84,7 +80,6 @@ export class SecurityGroupsService implements ResourceService {
     await rules.delete({ security_group_id: id });
     await rules.delete({ remote_group_id: id });
     await ctx.em.getRepository(DefaultSecurityGroupEntity).delete({ security_group_id: id });
-    await deleteAllTags(ctx.em, id);
     await ctx.em.getRepository(SecurityGroupEntity).delete({ id });
   }
 
@@ -94,9 +89,9 @@ export class SecurityGroupsService implements ResourceService {
     return qb.getOne();
   }
 
-  private present(row: SecurityGroupRow, tags: string[], rules: ApiObject[] | undefined): ApiObject {
+  private present(row: SecurityGroupRow, rules: ApiObject[] | undefined): ApiObject {
     return {
-      ...presentStandard(row, tags),
+      ...presentStandard(row, undefined),
       name: row.name,
       stateful: row.stateful,
       security_group_rules: rules,

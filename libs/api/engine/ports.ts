@@ -1,5 +1,5 @@
 import type { AuthContext } from '../../identity/auth-context.js';
-import type { ApiObject, RequestContext } from '../resource/resource-definition.js';
+import type { ApiObject } from '../resource/resource-definition.js';
 import type { QueryParams } from '../request/list-params.js';
 
 /** Policy as the engine needs it; implemented over libs/policy. */
@@ -11,12 +11,6 @@ export interface Authorizer {
 }
 export const AUTHORIZER = Symbol('AUTHORIZER');
 
-/** Quota enforcement as the engine needs it; implemented by libs/quotas. */
-export interface QuotaEnforcer {
-  /** Throws OverQuota when `count` more `resource`s would exceed the project's limit. Runs inside the transaction. */
-  reserve(ctx: RequestContext, projectId: string, resource: string, count: number): Promise<void>;
-}
-export const QUOTA_ENFORCER = Symbol('QUOTA_ENFORCER');
 
 export interface ApiRequest {
   method: string;

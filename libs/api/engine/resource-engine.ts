@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
-import { Database } from '../../db/index.js';
+import { type AfterCommit, Database } from '../../db/index.js';
 import type { AuthContext } from '../../identity/auth-context.js';
 import { badRequest, httpNotFound, methodNotAllowed, NeutronError, policyNotAuthorized } from '../errors/neutron-error.js';
 import { parseJsonBody, prepareRequestBody } from '../request/body-parser.js';
@@ -9,7 +9,8 @@ import { paginationLinks, parseFields, parseListQuery } from '../request/list-pa
 import type { ApiObject, RequestContext, ResourceDefinition } from '../resource/resource-definition.js';
 import { renderItem } from './render.js';
 import { checkRevision, parseIfMatch } from './revision.js';
-import { type ApiRequest, type ApiResponse, AUTHORIZER, type Authorizer, QUOTA_ENFORCER, type QuotaEnforcer } from './ports.js';
+import { type ApiRequest, type ApiResponse, AUTHORIZER, type Authorizer } from './ports.js';
+import { ResourceWriter } from './resource-writer.js';
 import { TagsHandler } from './tags-handler.js';
 
 /** The one generic implementation of list/show/create/update/delete for every standard resource. */
@@ -20,7 +21,7 @@ export class ResourceEngine {
   constructor(
     @Inject(Database) private readonly db: Database,
     @Inject(AUTHORIZER) private readonly authz: Authorizer,
-    @Inject(QUOTA_ENFORCER) private readonly quotas: QuotaEnforcer,
+    @Inject(ResourceWriter) private readonly writer: ResourceWriter,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.tags = new TagsHandler(
@@ -63,7 +64,7 @@ export class ResourceEngine {
     });
     const items = await this.db.read(async (em) => {
       const ctx = this.context(req.auth, em, false);
-      return this.extended(def, ctx, await def.service.list(ctx, query));
+      return this.writer.load(def, ctx, await def.service.list(ctx, query), query.fields);
     });
     const readable = items.filter((item) => this.canRead(def, req.auth, item));
     const body: ApiObject = { [def.collection]: readable.map((item) => this.render(def, req.auth, item, query.fields)) };
@@ -90,16 +91,16 @@ export class ResourceEngine {
       caller: { projectId: req.auth.project_id, isAdmin: req.auth.is_admin },
     });
     const created = await this.inTransaction(req.auth, async (ctx) => {
-      // Neutron's order: the parent network's ownership (policyTarget: 404/403) → quota (409) → policy (403).
+      // Neutron's order: the parent network's ownership (policyTarget: 404/403) → quota (409, a before_create
+      // subscriber) → policy (403).
       const targets: ApiObject[] = [];
       for (const item of items) targets.push({ ...item, ...(def.policyTarget ? await def.policyTarget(ctx, item) : {}) });
-      if (def.quotaResource) await this.reserveQuota(def.quotaResource, ctx, items);
       const results: ApiObject[] = [];
       for (const [i, item] of items.entries()) {
-        this.enforce(def, `create_${def.name}`, targets[i], req.auth, this.explicitlySet(def, item));
-        results.push(await def.service.create(ctx, item));
+        const authorize = () => this.enforce(def, `create_${def.name}`, targets[i], req.auth, this.explicitlySet(def, item));
+        results.push(await this.writer.create(def, ctx, item, authorize));
       }
-      return this.extended(def, ctx, results);
+      return results;
     });
     const rendered = created.map((item) => this.render(def, req.auth, item, []));
     return { status: 201, body: bulk ? { [def.collection]: rendered } : { [def.name]: rendered[0] } };
@@ -120,7 +121,7 @@ export class ResourceEngine {
       checkRevision(current, revision);
       const target = { ...current, ...changes, ...(def.policyTarget ? await def.policyTarget(ctx, current) : {}) };
       this.enforceWrite(def, `update_${def.name}`, target, current, req.auth, Object.keys(changes));
-      return (await this.extended(def, ctx, [await def.service.update(ctx, current, changes)]))[0];
+      return this.writer.update(def, ctx, current, changes);
     });
     return { status: 200, body: { [def.name]: this.render(def, req.auth, updated, []) } };
   }
@@ -133,7 +134,7 @@ export class ResourceEngine {
       checkRevision(current, revision);
       const target = { ...current, ...(def.policyTarget ? await def.policyTarget(ctx, current) : {}) };
       this.enforceWrite(def, `delete_${def.name}`, target, current, req.auth, []);
-      await def.service.delete(ctx, current);
+      await this.writer.delete(def, ctx, current);
     });
     return { status: 204 };
   }
@@ -142,12 +143,7 @@ export class ResourceEngine {
   private async visibleItem(def: ResourceDefinition, ctx: RequestContext, id: string): Promise<ApiObject> {
     const item = await def.service.get(ctx, id);
     if (!item || !this.canRead(def, ctx.auth, item)) throw def.notFound(id);
-    return (await this.extended(def, ctx, [item]))[0];
-  }
-
-  private async extended(def: ResourceDefinition, ctx: RequestContext, items: ApiObject[]): Promise<ApiObject[]> {
-    if (items.length) for (const extend of def.extenders ?? []) await extend(ctx, items);
-    return items;
+    return (await this.writer.load(def, ctx, [item]))[0];
   }
 
   private canRead(def: ResourceDefinition, auth: AuthContext, item: ApiObject): boolean {
@@ -186,36 +182,22 @@ export class ResourceEngine {
     });
   }
 
-  private async reserveQuota(resource: string, ctx: RequestContext, items: ApiObject[]): Promise<void> {
-    const perProject = new Map<string, number>();
-    for (const item of items) {
-      const project = String(item.project_id ?? ctx.projectId);
-      perProject.set(project, (perProject.get(project) ?? 0) + 1);
-    }
-    for (const [project, count] of perProject) await this.quotas.reserve(ctx, project, resource, count);
-  }
-
   private render(def: ResourceDefinition, auth: AuthContext, item: ApiObject, fields: string[]): ApiObject {
     // Any attribute with a get_<resource>:<attr> rule may be hidden, not only the enforce_policy ones.
     const hidden = auth.is_admin ? [] : this.authz.hiddenAttributes(`get_${def.name}`, item, auth, Object.keys(item));
     return renderItem(def.attributes, item, fields, hidden);
   }
 
-  private async inTransaction<T>(auth: AuthContext, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
-    const after: (() => void | Promise<void>)[] = [];
-    const result = await this.db.transaction((em) => work(this.context(auth, em, true, after)));
-    for (const fn of after) await fn();
-    return result;
+  private inTransaction<T>(auth: AuthContext, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
+    return this.db.unitOfWork((em, afterCommit) => work(this.context(auth, em, true, afterCommit)));
   }
 
-  context(auth: AuthContext, em: EntityManager, forUpdate: boolean, after: (() => void | Promise<void>)[] = []): RequestContext {
-    return {
-      auth,
-      isAdmin: auth.is_admin,
-      projectId: auth.project_id,
-      em,
-      forUpdate,
-      afterCommit: (fn) => after.push(fn),
-    };
+  /** A request's context; `afterCommit` is the unit of work's (reads outside one have no after-commit work). */
+  context(auth: AuthContext, em: EntityManager, forUpdate: boolean, afterCommit: AfterCommit = noAfterCommit): RequestContext {
+    return { auth, isAdmin: auth.is_admin, projectId: auth.project_id, em, forUpdate, afterCommit };
   }
 }
+
+const noAfterCommit: AfterCommit = () => {
+  throw new Error('after-commit work queued outside a unit of work');
+};

@@ -17,5 +17,5 @@ const SERVER: AuthContext = {
 
 /** A RequestContext for work that no API caller started, inside the caller's unit of work. */
 export function internalContext(em: EntityManager, afterCommit: RequestContext['afterCommit']): RequestContext {
-  return { auth: SERVER, isAdmin: true, projectId: '', em, forUpdate: true, afterCommit };
+  return { auth: SERVER, isAdmin: true, projectId: '', em, forUpdate: true, afterCommit, internal: true };
 }

@@ -13,6 +13,8 @@ export interface RequestContext {
   forUpdate: boolean;
   /** Side effects (bus notifications) that must only happen once the transaction committed. */
   afterCommit(work: () => void | Promise<void>): void;
+  /** The server acting for itself (agent RPC, scheduling), not an API caller: no quota, no policy. */
+  internal?: boolean;
 }
 
 export type ApiObject = Record<string, unknown>;
@@ -59,6 +61,37 @@ export interface ResourceService {
 
 export type ItemExtender = (ctx: RequestContext, items: ApiObject[]) => Promise<void>;
 
+/**
+ * Attributes that one domain adds to another domain's resource (neutron-lib's API definition fragments plus ML2's
+ * extension drivers): the attribute map fragment, a batch loader for reads, and what to do inside the unit of work
+ * when the resource is written. Registered with ResourceRegistry.extend; the owning service never hears of it.
+ */
+export interface ResourceFragment {
+  /** The extension it implements, e.g. 'port-security'. */
+  name: string;
+  /**
+   * Attributes merge in ascending order (default 100): Neutron walks the merged map in order, which shows in
+   * PolicyNotAuthorized messages. Hooks run in that order too, unless `hookOrder` says otherwise.
+   */
+  order?: number;
+  /** When the hooks must run earlier than the attributes come (port security checks before address pairs are stored). */
+  hookOrder?: number;
+  attributes: AttributeMap;
+  /** Sets the fragment's attributes on a page of items: one query per page (never per item), none when `fields` leaves them out. */
+  load?(ctx: RequestContext, items: ApiObject[], fields: string[]): Promise<void>;
+  /** List filters on its attributes that are not a column of the resource's table (an EXISTS on the fragment's own table). */
+  filters?: Record<string, FragmentFilter>;
+  /** After the resource's row is written: store the request's values and set them on `created`. */
+  create?(ctx: RequestContext, created: ApiObject, request: ApiObject): Promise<void>;
+  /** After the row is updated: apply `changes`, set the result on `updated` (which starts as the original's values). */
+  update?(ctx: RequestContext, updated: ApiObject, original: ApiObject, changes: ApiObject): Promise<void>;
+  /** Before the row is deleted (rows with a cascading foreign key need nothing). */
+  delete?(ctx: RequestContext, current: ApiObject): Promise<void>;
+}
+
+/** An SQL condition on the list's main alias for the given filter values: [sql with :named params, params]. */
+export type FragmentFilter = (alias: string, values: unknown[], param: () => string) => [string, Record<string, unknown>] | undefined;
+
 export interface ResourceDefinition {
   /** Singular JSON key and policy name: 'network'. */
   name: string;
@@ -83,12 +116,8 @@ export interface ResourceDefinition {
   memberActions?: Record<string, (ctx: RequestContext, current: ApiObject, body: ApiObject | undefined) => Promise<unknown>>;
   /** List and show only (e.g. network-ip-availabilities): POST, PUT and DELETE answer 405. */
   readOnly?: boolean;
-  /**
-   * Neutron's dict-extend functions (resource_extend): other modules add attributes to the items the service returns,
-   * e.g. a network's `availability_zones`. The engine runs them once per request over all its items (batch them).
-   * Filled through ResourceRegistry.extendItems.
-   */
-  extenders?: ItemExtender[];
+  /** Other domains' attributes on this resource (filled through ResourceRegistry.extend, in `order`). */
+  fragments?: ResourceFragment[];
   /** Extra keys policy rules need about the item (e.g. 'network:tenant_id' for ports and subnets). */
   policyTarget?(ctx: RequestContext, item: ApiObject): Promise<ApiObject>;
 }

@@ -24,6 +24,11 @@ export async function replaceTags(em: EntityManager, id: string, tags: string[])
   if (tags.length) await repo.insert(tags.map((tag) => ({ resource_id: id, tag })));
 }
 
+/** Tags of a resource created in this unit of work (it has none yet). */
+export async function insertTags(em: EntityManager, id: string, tags: string[]): Promise<void> {
+  if (tags.length) await em.getRepository(TagEntity).insert(tags.map((tag) => ({ resource_id: id, tag })));
+}
+
 export async function addTag(em: EntityManager, id: string, tag: string): Promise<boolean> {
   const repo = em.getRepository(TagEntity);
   if (await repo.existsBy({ resource_id: id, tag })) return false;

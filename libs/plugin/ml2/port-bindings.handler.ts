@@ -1,15 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import type { ApiRequest, ApiResponse } from '../../api/engine/ports.js';
 import { renderItem } from '../../api/engine/render.js';
 import { conflict, methodNotAllowed, NeutronError, notFound, policyNotAuthorized } from '../../api/errors/neutron-error.js';
 import { parseJsonBody, prepareRequestBody } from '../../api/request/body-parser.js';
 import { parseFields, parseFilters, type QueryParams } from '../../api/request/list-params.js';
 import type { ApiObject } from '../../api/resource/resource-definition.js';
-import { neutronTimestamp, Database } from '../../db/index.js';
-import { PortEntity, type PortRow } from '../ports/port.entity.js';
+import { neutronTimestamp, Database, sqlRun } from '../../db/index.js';
 import { portNotFound } from '../ports/port.definition.js';
+import { PORTS_TABLE } from '../ports/ports.contract.js';
+import { type BindingColumns, type BoundPort, boundPort, saveBinding } from './binding/port-binding.store.js';
 import { L2AgentNotifier } from './l2-agent-notifier.js';
 import { BindingLevelEntity, InactiveBindingEntity, type InactiveBindingRow } from './ml2.entities.js';
 import { bindingAttributes } from './port-binding.definition.js';
@@ -183,8 +183,8 @@ export class PortBindingsHandler {
   /** Rebinds the port's active binding with `changes` (the port goes DOWN) and tells the agents after commit. */
   private async rebindActive(
     em: EntityManager,
-    port: PortRow,
-    changes: Partial<PortRow>,
+    port: BoundPort,
+    changes: Partial<BindingColumns>,
     after: AfterCommit,
     keepOldLevels = false,
   ): Promise<void> {
@@ -192,15 +192,17 @@ export class PortBindingsHandler {
     const next = { ...port, ...changes };
     const binding = await this.binder.bind(em, next);
     if (next.binding_host_id && binding.vif_type === 'binding_failed') throw bindingError(port.id, next.binding_host_id);
-    const columns = { ...changes, binding_vif_type: binding.vif_type, binding_vif_details: binding.vif_details, updated_at: neutronTimestamp() };
-    await em.getRepository(PortEntity).update({ id: port.id }, { ...columns, revision_number: port.revision_number + 1 } as QueryDeepPartialEntity<PortRow>);
-    Object.assign(port, columns, { revision_number: port.revision_number + 1 });
+    const columns: BindingColumns = { ...next, binding_vif_type: binding.vif_type, binding_vif_details: binding.vif_details };
+    await saveBinding(em, port.id, columns, true);
+    const updatedAt = neutronTimestamp();
+    await sqlRun(em, `UPDATE ${PORTS_TABLE} SET revision_number = ?, updated_at = ? WHERE id = ?`, [port.revision_number + 1, updatedAt, port.id]);
+    Object.assign(port, columns, { revision_number: port.revision_number + 1, updated_at: updatedAt });
     if (binding.levels.length) await em.getRepository(BindingLevelEntity).save(binding.levels);
     await this.status.setStatus(em, port, 'DOWN', after);
     after(() => this.agents.portUpdate(port));
   }
 
-  private async bindInactive(em: EntityManager, port: PortRow, row: InactiveBindingRow): Promise<void> {
+  private async bindInactive(em: EntityManager, port: BoundPort, row: InactiveBindingRow): Promise<void> {
     const binding = await this.binder.bind(em, { ...port, binding_host_id: row.host, binding_vnic_type: row.vnic_type, binding_profile: row.profile });
     if (binding.vif_type === 'binding_failed') throw bindingError(port.id, row.host);
     row.vif_type = binding.vif_type;
@@ -209,8 +211,8 @@ export class PortBindingsHandler {
     await em.getRepository(BindingLevelEntity).save(binding.levels);
   }
 
-  private async port(em: EntityManager, portId: string): Promise<PortRow> {
-    const port = await em.getRepository(PortEntity).findOneBy({ id: portId });
+  private async port(em: EntityManager, portId: string): Promise<BoundPort> {
+    const port = await boundPort(em, portId);
     if (!port) throw portNotFound(portId);
     return port;
   }
@@ -219,7 +221,7 @@ export class PortBindingsHandler {
 
 const render = (view: BindingView, fields: string[]) => renderItem(bindingAttributes, view as unknown as ApiObject, fields, []);
 
-function requireCompute(port: PortRow): void {
+function requireCompute(port: BoundPort): void {
   if (!port.device_owner.startsWith('compute:')) {
     throw new NeutronError('BadRequest', `Bad port request: Invalid port ${port.id}. Operation only valid on compute ports.`, 400);
   }
@@ -234,7 +236,7 @@ function bindingBody(req: ApiRequest, create: boolean): ApiObject {
   return attrs;
 }
 
-const activeView = (port: PortRow): BindingView => ({
+const activeView = (port: BoundPort): BindingView => ({
   host: port.binding_host_id,
   vif_type: port.binding_vif_type,
   vif_details: port.binding_vif_details,

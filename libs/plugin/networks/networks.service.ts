@@ -6,10 +6,8 @@ import { invalidInput, notFound } from '../../api/errors/neutron-error.js';
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../../api/resource/resource-definition.js';
 import { newStandardColumns, revised } from '../../api/resource/standard-row.js';
 import { runListQuery } from '../../api/sql/list-query.js';
-import { deleteAllTags, loadTags } from '../../api/tags/tag.store.js';
 import { loadSubnetIdsForNetworks } from '../subnets/subnet-ids.js';
 import { NETWORK_PORTS, type NetworkPorts } from '../ports/network-ports.js';
-import { PORT_SECURITY_GROUPS, type PortSecurityGroups } from '../../security-groups/security-groups.contract.js';
 import { NetworkSegmentsStore } from '../segments/network-segments.store.js';
 import { updateProviderAttributes } from '../segments/provider-update.js';
 import type { Segment } from '../segments/segments.contract.js';
@@ -22,7 +20,6 @@ export class NetworksService implements ResourceService {
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(NETWORK_PORTS) private readonly ports: NetworkPorts,
-    @Inject(PORT_SECURITY_GROUPS) private readonly securityGroups: PortSecurityGroups,
     @Inject(NetworkSegmentsStore) private readonly segments: NetworkSegmentsStore,
   ) {}
 
@@ -43,32 +40,21 @@ export class NetworksService implements ResourceService {
       notFound: (id) => notFound('NetworkNotFound', `Network ${id} could not be found.`),
     });
     const ids = rows.map((r) => r.id);
-    const [tags, subnets, segments] = await Promise.all([
-      loadTags(ctx.em, ids),
-      loadSubnetIdsForNetworks(ctx.em, ids),
-      this.segments.forNetworks(ctx.em, ids),
-    ]);
-    return rows.map((row) => this.present(row, tags.get(row.id) ?? [], subnets.get(row.id) ?? [], segments.get(row.id) ?? []));
+    const [subnets, segments] = await Promise.all([loadSubnetIdsForNetworks(ctx.em, ids), this.segments.forNetworks(ctx.em, ids)]);
+    return rows.map((row) => this.present(row, subnets.get(row.id) ?? [], segments.get(row.id) ?? []));
   }
 
   async get(ctx: RequestContext, id: string): Promise<ApiObject | undefined> {
     const row = await this.findRow(ctx, id);
     if (!row) return undefined;
     if (!ctx.isAdmin && row.project_id !== ctx.projectId && !row.shared && !row.router_external) return undefined;
-    const [tags, subnets, segments] = await Promise.all([
-      loadTags(ctx.em, [id]),
-      loadSubnetIdsForNetworks(ctx.em, [id]),
-      this.segments.forNetworks(ctx.em, [id]),
-    ]);
-    return this.present(row, tags.get(id) ?? [], subnets.get(id) ?? [], segments.get(id) ?? []);
+    const [subnets, segments] = await Promise.all([loadSubnetIdsForNetworks(ctx.em, [id]), this.segments.forNetworks(ctx.em, [id])]);
+    return this.present(row, subnets.get(id) ?? [], segments.get(id) ?? []);
   }
 
   async create(ctx: RequestContext, item: ApiObject): Promise<ApiObject> {
     const hints = item.availability_zone_hints as string[];
     this.checkAvailabilityZones(hints);
-    // Neutron's network BEFORE_CREATE handler; never another project's default group unless admin (bug 1987410).
-    const projectId = item.project_id as string;
-    if (projectId && (projectId === ctx.projectId || ctx.isAdmin)) await this.securityGroups.ensureDefault(ctx, projectId);
     // Segments are reserved in this transaction: a failure later in the request gives the ids back with the rollback.
     const specs = await this.segments.reserveForNewNetwork(ctx.em, item);
     const row: NetworkRow = {
@@ -84,7 +70,7 @@ export class NetworksService implements ResourceService {
     };
     await ctx.em.getRepository(NetworkEntity).insert(row);
     const segments = await this.segments.insertForNetwork(ctx.em, row.id, specs);
-    return this.present(row, [], [], segments);
+    return this.present(row, [], segments);
   }
 
   async update(ctx: RequestContext, current: ApiObject, changes: ApiObject): Promise<ApiObject> {
@@ -101,18 +87,16 @@ export class NetworksService implements ResourceService {
       ...('mtu' in changes ? { mtu: this.effectiveMtu(changes.mtu as number, segments) } : {}),
     });
     await ctx.em.getRepository(NetworkEntity).update({ id: next.id }, next);
-    return this.present(next, (current.tags as string[]) ?? [], (current.subnets as string[]) ?? [], segments);
+    return this.present(next, (current.subnets as string[]) ?? [], segments);
   }
 
   async delete(ctx: RequestContext, current: ApiObject): Promise<void> {
     const id = current.id as string;
     // 409 NetworkInUse while ports other than DHCP-like ones exist; those are deleted with the network.
     await this.ports.deleteForNetwork(ctx, id);
-    // Subnets go with the network (foreign key cascade); their tags are not rows of theirs, so they go here.
-    const subnetIds = (await loadSubnetIdsForNetworks(ctx.em, [id])).get(id) ?? [];
+    // Subnets go with the network (foreign key cascade); the subnets domain removes their tags (precommit_delete).
     await this.segments.releaseForNetwork(ctx.em, (await this.segments.forNetworks(ctx.em, [id])).get(id) ?? []);
     await ctx.em.getRepository(NetworkEntity).delete({ id });
-    await deleteAllTags(ctx.em, id, ...subnetIds);
   }
 
   private findRow(ctx: RequestContext, id: string): Promise<NetworkRow | null> {
@@ -136,7 +120,7 @@ export class NetworksService implements ResourceService {
     }
   }
 
-  private present(row: NetworkRow, tags: string[], subnets: string[], segments: readonly Segment[]): ApiObject {
+  private present(row: NetworkRow, subnets: string[], segments: readonly Segment[]): ApiObject {
     // One literal, no spread: this runs for every network of a list.
     const net: ApiObject = {
       id: row.id,
@@ -146,7 +130,6 @@ export class NetworksService implements ResourceService {
       created_at: row.created_at,
       updated_at: row.updated_at,
       revision_number: row.revision_number,
-      tags,
       name: row.name,
       admin_state_up: row.admin_state_up,
       status: row.status,

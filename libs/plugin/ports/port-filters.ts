@@ -1,12 +1,11 @@
 import type { SelectQueryBuilder } from 'typeorm';
 import type { CustomFilter } from '../../api/sql/list-query.js';
-import { PORT_SECURITY_GROUP_BINDINGS_TABLE } from '../../security-groups/security-groups.contract.js';
 import { IP_ALLOCATIONS_TABLE } from '../ipam/ipam.contract.js';
 import type { PortRow } from './port.entity.js';
 
 /**
- * The ports filters that are not a column (ml2 `_get_ports_query`): fixed_ips sub-filters and security_groups,
- * each an EXISTS on the related table so the list stays one query.
+ * The ports filter that is not a column (ml2 `_get_ports_query`): fixed_ips sub-filters, each an EXISTS on the
+ * allocations so the list stays one query.
  */
 export function portCustomFilters(alias: string): Record<string, CustomFilter<PortRow>> {
   return {
@@ -30,14 +29,6 @@ export function portCustomFilters(alias: string): Record<string, CustomFilter<Po
         const any = substrings.map((s) => allocated(`ia.ip_address LIKE :${bind(qb, param, `%${s}%`)}`));
         qb.andWhere(`(${any.join(' OR ')})`);
       }
-    },
-    security_groups: (qb, values, param) => {
-      const ids = values.flatMap((v) => (Array.isArray(v) ? v : [v])).map(String);
-      if (!ids.length) return;
-      qb.andWhere(
-        `EXISTS (SELECT 1 FROM ${qb.escape(PORT_SECURITY_GROUP_BINDINGS_TABLE)} sgb ` +
-          `WHERE sgb.port_id = ${alias}.id AND sgb.security_group_id IN (:...${bind(qb, param, ids)}))`,
-      );
     },
   };
 }

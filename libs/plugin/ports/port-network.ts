@@ -31,27 +31,32 @@ export function seesAllPorts(ctx: RequestContext): boolean {
   return ctx.isAdmin || ctx.auth.roles.includes('advsvc');
 }
 
-/**
- * Reads networks for port requests, once per request: the policy target, the ownership check and the create all
- * ask for the same network. Inside a write on PostgreSQL the row is share-locked, so a concurrent network delete
- * (which locks it for update) either sees the new port or makes the create answer NetworkNotFound.
- */
-export class PortNetworks {
-  private readonly cache = new WeakMap<RequestContext, Map<string, PortNetwork | null>>();
+const perRequest = new WeakMap<RequestContext, Map<string, PortNetwork | null>>();
 
+/**
+ * A port's network, read once per request (whoever asks: the policy target, the ownership check, the create and the
+ * fragments all ask for the same network). Inside a write on PostgreSQL the row is share-locked, so a concurrent
+ * network delete (which locks it for update) either sees the new port or makes the create answer NetworkNotFound.
+ */
+export async function findPortNetwork(ctx: RequestContext, id: string): Promise<PortNetwork | undefined> {
+  let cache = perRequest.get(ctx);
+  if (!cache) perRequest.set(ctx, (cache = new Map()));
+  if (!cache.has(id)) {
+    const lock = ctx.forUpdate ? sqlLock(ctx.em, 'SHARE') : '';
+    const [row] = await sqlRows<Record<string, unknown>>(
+      ctx.em,
+      `SELECT id, project_id, shared, router_external, port_security_enabled FROM ${NETWORKS_TABLE} WHERE id = ?${lock}`,
+      [id],
+    );
+    cache.set(id, row ? networkFromSql(row) : null);
+  }
+  return cache.get(id) ?? undefined;
+}
+
+/** Networks as port requests see them: the read, the policy keys and Neutron's ownership check on create. */
+export class PortNetworks {
   async find(ctx: RequestContext, id: string): Promise<PortNetwork | undefined> {
-    let perRequest = this.cache.get(ctx);
-    if (!perRequest) this.cache.set(ctx, (perRequest = new Map()));
-    if (!perRequest.has(id)) {
-      const lock = ctx.forUpdate ? sqlLock(ctx.em, 'SHARE') : '';
-      const [row] = await sqlRows<Record<string, unknown>>(
-        ctx.em,
-        `SELECT id, project_id, shared, router_external, port_security_enabled FROM ${NETWORKS_TABLE} WHERE id = ?${lock}`,
-        [id],
-      );
-      perRequest.set(id, row ? networkFromSql(row) : null);
-    }
-    return perRequest.get(id) ?? undefined;
+    return findPortNetwork(ctx, id);
   }
 
   /** network:tenant_id and network:shared for the network_owner and shared policy rules. */

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { sqlFlag, sqlJson, sqlRows, sqlRun } from '../../db/index.js';
+import { sqlFlag, sqlRows, sqlRun } from '../../db/index.js';
 import type { PortRow } from './port.entity.js';
 import { PORTS_TABLE } from './ports.contract.js';
 
@@ -18,22 +18,14 @@ export const PORT_COLUMNS = [
   'status',
   'device_id',
   'device_owner',
-  'port_security_enabled',
-  'binding_host_id',
-  'binding_vnic_type',
-  'binding_profile',
-  'binding_vif_type',
-  'binding_vif_details',
 ] as const satisfies readonly (keyof PortRow)[];
-
-const JSON_COLUMNS = new Set<string>(['binding_profile', 'binding_vif_details']);
 
 const INSERT_SQL =
   `INSERT INTO ${PORTS_TABLE} (${PORT_COLUMNS.join(', ')}) VALUES (${PORT_COLUMNS.map(() => '?').join(', ')}) ` + 'ON CONFLICT DO NOTHING';
 
 const SELECT_BY_ID = `SELECT ${PORT_COLUMNS.join(', ')} FROM ${PORTS_TABLE} WHERE id = ?`;
 
-/** A row as either driver returns it → PortRow (booleans from 0/1, JSON columns parsed). */
+/** A row as either driver returns it → PortRow (booleans from 0/1). */
 export function portFromSql(raw: Record<string, unknown>): PortRow {
   return {
     id: raw.id as string,
@@ -49,19 +41,12 @@ export function portFromSql(raw: Record<string, unknown>): PortRow {
     status: raw.status as string,
     device_id: raw.device_id as string,
     device_owner: raw.device_owner as string,
-    port_security_enabled: sqlFlag(raw.port_security_enabled),
-    binding_host_id: raw.binding_host_id as string,
-    binding_vnic_type: raw.binding_vnic_type as string,
-    binding_profile: sqlJson(raw.binding_profile, {}),
-    binding_vif_type: raw.binding_vif_type as string,
-    binding_vif_details: sqlJson(raw.binding_vif_details, {}),
   };
 }
 
 /** Inserts the port unless a unique constraint (MAC per network) refuses it: true when inserted. */
 export async function insertPortRow(em: EntityManager, row: PortRow): Promise<boolean> {
-  const values = PORT_COLUMNS.map((c) => (JSON_COLUMNS.has(c) ? JSON.stringify(row[c]) : row[c]));
-  return (await sqlRun(em, INSERT_SQL, values)) === 1;
+  return (await sqlRun(em, INSERT_SQL, PORT_COLUMNS.map((c) => row[c]))) === 1;
 }
 
 /** One port by id; `lock` appends the row lock the caller needs ('' for none). */

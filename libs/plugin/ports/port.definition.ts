@@ -1,53 +1,16 @@
-import { notFound } from '../../api/errors/neutron-error.js';
 import { type AttributeMap, NOT_SPECIFIED, projectAttributes, standardAttributes } from '../../api/resource/attribute.js';
 import type { ApiObject, RequestContext, ResourceDefinition, ResourceService } from '../../api/resource/resource-definition.js';
+import { portNotFound } from './ports.errors.js';
 import {
   convertKvpStrToList,
-  convertNoneToEmptyList,
   convertToBoolean,
-  convertToInt,
   convertToSanitizedMacAddress,
-  type KeySpecs,
-  validateAllowedAddressPairs,
-  validateAnyKeySpecsOrNone,
-  validateDictOrNone,
   validateFixedIps,
   validateListOfUniqueStrings,
   validateMacAddressOrNone,
   validateString,
   validateUuid,
-  validateUuidList,
-  validateValues,
 } from '../../api/validators/index.js';
-
-export const VNIC_TYPES = [
-  'normal',
-  'direct',
-  'macvtap',
-  'baremetal',
-  'direct-physical',
-  'virtio-forwarder',
-  'smart-nic',
-  'vdpa',
-  'accelerator-direct',
-  'accelerator-direct-physical',
-  'remote-managed',
-];
-
-const DHCP_OPT_VERSION = { convert_to: convertToInt, 'type:values': [4, 6], required: false } as const;
-/** extra_dhcp_opt's EXTRA_DHCP_OPT_KEY_SPECS: blank-able options first, then any one-line option name. */
-const EXTRA_DHCP_OPT_KEY_SPECS: KeySpecs[] = [
-  {
-    opt_name: { 'type:values': ['router', 'classless-static-route'], required: true },
-    opt_value: { 'type:string_or_none': 255, required: true },
-    ip_version: DHCP_OPT_VERSION,
-  },
-  {
-    opt_name: { 'type:oneline_not_empty_string': 64, required: true },
-    opt_value: { 'type:oneline_not_empty_string_or_none': 255, required: true },
-    ip_version: DHCP_OPT_VERSION,
-  },
-];
 
 /** port-mac-address-regenerate: null asks for a new MAC (the service generates it); anything else is sanitized. */
 const convertMac = (value: unknown) => (value === null ? null : convertToSanitizedMacAddress(value));
@@ -56,9 +19,9 @@ const convertMac = (value: unknown) => (value === null ? null : convertToSanitiz
 const convertFixedIpFilter = (value: unknown) => (value === 'True' ? null : convertKvpStrToList(value));
 
 /**
- * ports as neutron-lib defines them (port, port-mac-address-regenerate, allowed-address-pairs, binding,
- * extra_dhcp_opt, port-security, security-group, tag-ports-during-bulk-creation), in Neutron's attribute order:
- * that order shows in policy messages.
+ * ports as neutron-lib's port definition has them (with port-mac-address-regenerate and
+ * tag-ports-during-bulk-creation). Other extensions' attributes (allowed-address-pairs, binding, extra_dhcp_opt,
+ * port-security, security-group) are fragments their own domains add (ResourceRegistry.extend), after these.
  */
 export const portAttributes: AttributeMap = {
   id: { allowPost: false, allowPut: false, validate: [validateUuid()], isFilter: true, isSortKey: true },
@@ -97,41 +60,11 @@ export const portAttributes: AttributeMap = {
   },
   ...projectAttributes(),
   status: { allowPost: false, allowPut: false, isFilter: true, isSortKey: true },
-  allowed_address_pairs: {
-    allowPost: true,
-    allowPut: true,
-    default: NOT_SPECIFIED,
-    convert: convertNoneToEmptyList,
-    validate: [validateAllowedAddressPairs(10)],
-    enforcePolicy: true,
-  },
-  'binding:vif_type': { allowPost: false, allowPut: false, enforcePolicy: true },
-  'binding:vif_details': { allowPost: false, allowPut: false, enforcePolicy: true },
-  'binding:vnic_type': { allowPost: true, allowPut: true, default: 'normal', validate: [validateValues(VNIC_TYPES)], enforcePolicy: true },
-  'binding:host_id': {
-    allowPost: true,
-    allowPut: true,
-    default: NOT_SPECIFIED,
-    enforcePolicy: true,
-    isFilter: true,
-    column: 'binding_host_id',
-  },
-  'binding:profile': { allowPost: true, allowPut: true, default: NOT_SPECIFIED, validate: [validateDictOrNone()], enforcePolicy: true },
-  extra_dhcp_opts: { allowPost: true, allowPut: true, default: null, validate: [validateAnyKeySpecsOrNone(EXTRA_DHCP_OPT_KEY_SPECS)] },
-  port_security_enabled: { allowPost: true, allowPut: true, default: NOT_SPECIFIED, convert: convertToBoolean, enforcePolicy: true },
-  security_groups: {
-    allowPost: true,
-    allowPut: true,
-    default: NOT_SPECIFIED,
-    convert: convertNoneToEmptyList,
-    validate: [validateUuidList()],
-    isFilter: true,
-  },
   ...standardAttributes(),
   tags: { allowPost: true, allowPut: false, default: [], validate: [validateListOfUniqueStrings(255)] },
 };
 
-export const portNotFound = (id: string) => notFound('PortNotFound', `Port ${id} could not be found.`);
+export { portNotFound };
 
 export function portDefinition(
   service: ResourceService,

@@ -4,7 +4,6 @@ import { NeutronError } from '../../api/errors/neutron-error.js';
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../../api/resource/resource-definition.js';
 import { newStandardColumns, revised } from '../../api/resource/standard-row.js';
 import { runListQuery } from '../../api/sql/list-query.js';
-import { deleteAllTags, loadTags } from '../../api/tags/tag.store.js';
 import { malformedValue, parseIpNetwork } from '../../api/validators/index.js';
 import { formatCidr, intersects, mergeRanges, parseCidr, rangeOf, rangeToCidrs, subtractRanges } from './prefix-set.js';
 import { type SubnetPoolActions, subnetPoolAttributes } from './subnetpool.definition.js';
@@ -36,15 +35,13 @@ export class SubnetPoolsService implements ResourceService, SubnetPoolActions {
       taggable: true,
       notFound: subnetPoolNotFound,
     });
-    const tags = await loadTags(ctx.em, rows.map((r) => r.id));
-    return rows.map((row) => presentPool(row, tags.get(row.id) ?? []));
+    return rows.map((row) => presentPool(row, undefined));
   }
 
   async get(ctx: RequestContext, id: string): Promise<ApiObject | undefined> {
     const row = await findPoolRow(ctx, id, ctx.forUpdate);
     if (!row || !isVisible(ctx, row)) return undefined;
-    const tags = await loadTags(ctx.em, [id]);
-    return presentPool(row, tags.get(id) ?? []);
+    return presentPool(row, undefined);
   }
 
   async create(ctx: RequestContext, item: ApiObject): Promise<ApiObject> {
@@ -71,19 +68,18 @@ export class SubnetPoolsService implements ResourceService, SubnetPoolActions {
       address_scope_id: null,
     };
     await this.write(ctx, () => ctx.em.getRepository(SubnetPoolEntity).insert(row));
-    return presentPool(row, []);
+    return presentPool(row, undefined);
   }
 
   async update(ctx: RequestContext, current: ApiObject, changes: ApiObject): Promise<ApiObject> {
     const next = await this.updateRow(ctx, current.id as string, changes);
-    return presentPool(next, (current.tags as string[]) ?? [], true);
+    return presentPool(next, undefined, true);
   }
 
   async delete(ctx: RequestContext, current: ApiObject): Promise<void> {
     const id = current.id as string;
     if (await hasSubnets(ctx, id)) throw subnetPoolDeleteError('Subnet pool has existing allocations');
     await ctx.em.getRepository(SubnetPoolEntity).delete({ id });
-    await deleteAllTags(ctx.em, id);
   }
 
   /** add_prefixes is an update of the prefix list to old + new (so it may only grow, and bumps the revision). */

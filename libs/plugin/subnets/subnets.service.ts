@@ -7,7 +7,6 @@ import { NeutronError, notFound } from '../../api/errors/neutron-error.js';
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../../api/resource/resource-definition.js';
 import { newStandardColumns, presentStandard, revised } from '../../api/resource/standard-row.js';
 import { runListQuery } from '../../api/sql/list-query.js';
-import { deleteAllTags, loadTags } from '../../api/tags/tag.store.js';
 import { formatIp, type IpVersion, parseIpNetwork } from '../../api/validators/ip.js';
 import { IpamService } from '../ipam/ipam.service.js';
 import { cidrBounds, formatAddress, parseAddress } from '../ipam/ip-math.js';
@@ -51,9 +50,8 @@ export class SubnetsService implements ResourceService {
         },
       },
     });
-    const ids = rows.map((r) => r.id);
-    const [tags, shared] = await Promise.all([loadTags(ctx.em, ids), this.sharedFlags(ctx, rows)]);
-    return rows.map((row) => present(row, tags.get(row.id) ?? [], shared.get(row.network_id) ?? false));
+    const shared = await this.sharedFlags(ctx, rows);
+    return rows.map((row) => present(row, shared.get(row.network_id) ?? false));
   }
 
   async get(ctx: RequestContext, id: string): Promise<ApiObject | undefined> {
@@ -61,8 +59,7 @@ export class SubnetsService implements ResourceService {
     if (!row) return undefined;
     const network = await ctx.em.getRepository(NetworkEntity).findOneBy({ id: row.network_id });
     if (!ctx.isAdmin && row.project_id !== ctx.projectId && !network?.shared) return undefined;
-    const tags = await loadTags(ctx.em, [id]);
-    return present(row, tags.get(id) ?? [], network?.shared ?? false);
+    return present(row, network?.shared ?? false);
   }
 
   /**
@@ -127,7 +124,7 @@ export class SubnetsService implements ResourceService {
     await this.ipam.initSubnet(ctx, info);
     await this.ipam.addAutoAddresses(ctx, info);
     await bumpRevision(ctx, 'networks', network.id);
-    return present(row, [], network.shared);
+    return present(row, network.shared);
   }
 
   async update(ctx: RequestContext, current: ApiObject, changes: ApiObject): Promise<ApiObject> {
@@ -162,7 +159,7 @@ export class SubnetsService implements ResourceService {
     await ctx.em.getRepository(SubnetEntity).update({ id: next.id }, next);
     if (givenPools && JSON.stringify(next.allocation_pools) !== JSON.stringify(row.allocation_pools)) await this.ipam.resetPools(ctx, subnetInfo(next));
     await bumpRevision(ctx, 'networks', row.network_id);
-    return present(next, (current.tags as string[]) ?? [], current.shared as boolean);
+    return present(next, current.shared as boolean);
   }
 
   async delete(ctx: RequestContext, current: ApiObject): Promise<void> {
@@ -170,7 +167,6 @@ export class SubnetsService implements ResourceService {
     await assertSubnetDeletable(ctx, subnetInfo(row));
     // Addresses of DHCP ports (and SLAAC addresses of ordinary ports) go with the subnet, as Neutron removes them.
     await ctx.em.getRepository(SubnetEntity).delete({ id: row.id });
-    await deleteAllTags(ctx.em, row.id);
     await bumpRevision(ctx, 'networks', row.network_id);
   }
 
@@ -236,9 +232,9 @@ export class SubnetsService implements ResourceService {
   }
 }
 
-function present(row: SubnetRow, tags: string[], shared: boolean): ApiObject {
+function present(row: SubnetRow, shared: boolean): ApiObject {
   return {
-    ...presentStandard(row, tags),
+    ...presentStandard(row, undefined),
     name: row.name,
     network_id: row.network_id,
     ip_version: row.ip_version,

@@ -1,6 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { anyOf } from '../../../db/index.js';
-import { PortEntity, type PortRow } from '../../ports/port.entity.js';
+import { type BoundPort, boundPortsById, selectBoundPorts } from '../binding/port-binding.store.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -9,27 +8,24 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * primary-key query; tap names are matched among the ports bound to the host (indexed), then, for the rare device whose
  * port moved away, by prefix.
  */
-export async function portsForDevices(em: EntityManager, devices: string[], host: string): Promise<Map<string, PortRow>> {
-  const found = new Map<string, PortRow>();
-  const repo = em.getRepository(PortEntity);
+export async function portsForDevices(em: EntityManager, devices: string[], host: string): Promise<Map<string, BoundPort>> {
+  const found = new Map<string, BoundPort>();
   const fullIds = devices.filter((d) => UUID.test(d));
-  if (fullIds.length) {
-    for (const row of await repo.findBy({ id: anyOf(em, fullIds) })) found.set(row.id, row);
-  }
+  for (const port of await boundPortsById(em, fullIds)) found.set(port.id, port);
   const prefixes = new Map(devices.filter((d) => !UUID.test(d) && d.startsWith('tap')).map((d) => [d.slice(3), d]));
   if (!prefixes.size) return found;
   if (host) {
-    for (const row of await repo.findBy({ binding_host_id: host })) {
-      const device = prefixes.get(row.id.slice(0, 11));
+    for (const port of await selectBoundPorts(em, 'b.host = ?', [host])) {
+      const device = prefixes.get(port.id.slice(0, 11));
       if (device) {
-        found.set(device, row);
-        prefixes.delete(row.id.slice(0, 11));
+        found.set(device, port);
+        prefixes.delete(port.id.slice(0, 11));
       }
     }
   }
   for (const [prefix, device] of prefixes) {
-    const row = await repo.createQueryBuilder('p').where('p.id LIKE :prefix', { prefix: `${prefix}%` }).getOne();
-    if (row) found.set(device, row);
+    const [port] = await selectBoundPorts(em, 'p.id LIKE ?', [`${prefix}%`]);
+    if (port) found.set(device, port);
   }
   return found;
 }

@@ -11,7 +11,7 @@ import {
   tapDevice,
 } from '../../../agents/rpc.contract.js';
 import { NetworkEntity } from '../../networks/network.entity.js';
-import { PortEntity } from '../../ports/port.entity.js';
+import { bindingsOnHost } from '../binding/port-binding.store.js';
 import { NETWORK_SEGMENTS, type NetworkSegments } from '../../segments/segments.contract.js';
 import { internalContext } from '../../../api/resource/internal-context.js';
 import { IPAM, type Ipam } from '../../ipam/ipam.contract.js';
@@ -124,13 +124,8 @@ export class L2AgentRpcService implements OnApplicationBootstrap, OnModuleDestro
   /** A (re)starting agent's inventory: the devices of every port bound to its host. */
   getBoundDevices(req: BoundDevicesRequest): Promise<string[]> {
     return this.db.read(async (em) => {
-      const rows = await em
-        .getRepository(PortEntity)
-        .createQueryBuilder('p')
-        .select(['p.id', 'p.binding_vif_type'])
-        .where('p.binding_host_id = :host', { host: req.host })
-        .getMany();
-      return rows.filter((p) => !UNPLUGGED_VIF_TYPES.includes(p.binding_vif_type)).map((p) => tapDevice(p.id));
+      const rows = await bindingsOnHost(em, req.host);
+      return rows.filter((b) => !UNPLUGGED_VIF_TYPES.includes(b.vif_type)).map((b) => tapDevice(b.port_id));
     });
   }
 

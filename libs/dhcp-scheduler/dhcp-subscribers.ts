@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { anyOfSql, sqlBool } from '../db/index.js';
-import type { CommittedContext, MechanismDriver, ResourceContext } from '../plugin/ml2/mechanism-driver.js';
+import { ResourceEvents, type ResourceEvent, type ResourcePayload } from '../api/events/resource-events.js';
 import { addBlock, DHCP_ENTITY, removeBlock, takesProvisioningBlocks } from '../plugin/ml2/provisioning-blocks.js';
 import { SubnetEntity } from '../plugin/subnets/subnet.entity.js';
 import type { DhcpPortInfo } from '../agents/rpc.contract.js';
@@ -13,74 +13,64 @@ import { DHCP_BINDINGS_TABLE } from './network-dhcp-agent-binding.entity.js';
 
 type PortDict = { id: string; network_id: string; device_owner: string; mac_address: string; fixed_ips: { subnet_id: string }[] };
 
+/** DHCP's reactions run after ML2's drivers (Neutron runs _setup_dhcp_agent_provisioning_component last in line). */
+const DHCP_PRIORITY = 200;
+
+/** An agent's status report on a port: nothing for the DHCP agents to serve anew. */
+const statusOnly = (p: ResourcePayload) => p.metadata?.statusOnly === true;
+
 /**
- * Rides ML2's mechanism hooks (appended to the manager's drivers by DhcpSchedulerModule; it binds nothing): subnet
- * writes schedule the network and keep its DHCP port; network updates and deletes reach the hosting agents; and for ports:
- * - pre-commit: Ml2Plugin._setup_dhcp_agent_provisioning_component: a port on a DHCP-enabled subnet of a network a
+ * The DHCP scheduler as a subscriber of the core resources' events: subnet writes schedule the network and keep its
+ * DHCP port; network updates and deletes reach the hosting agents; and for ports:
+ * - precommit: Ml2Plugin._setup_dhcp_agent_provisioning_component: a port on a DHCP-enabled subnet of a network a
  *   DHCP agent hosts gets the DHCP provisioning block, so it goes ACTIVE only once the agent said dhcp_ready_on_ports;
- * - post-commit: the hosting DHCP agents hear `port_update` / `port_delete` with the port as the request wrote it
+ * - after commit: the hosting DHCP agents hear `port_update` / `port_delete` with the port as the request wrote it
  *   (no query: the agent changes that one lease), or `network_update` for a DHCP port (its addresses are the
  *   server's on every lease of the network).
  */
 @Injectable()
-export class DhcpMechanismDriver implements MechanismDriver {
-  readonly name = 'dhcp_agent_scheduler';
-
+export class DhcpSubscribers {
   constructor(
+    @Inject(ResourceEvents) private readonly events: ResourceEvents,
     @Inject(DhcpAgentNotifier) private readonly notifier: DhcpAgentNotifier,
     @Inject(DhcpNetworks) private readonly networks: DhcpNetworks,
   ) {}
 
-  // Subnets: every write re-checks the network's scheduling and its DHCP port in the same transaction.
-  async createSubnetPrecommit({ ctx, current }: ResourceContext): Promise<void> {
-    await this.networks.reconcile(ctx, current.network_id as string, true);
+  subscribe(): void {
+    const on = (resource: string, event: ResourceEvent, fn: (p: ResourcePayload) => unknown) =>
+      this.events.subscribe(resource, event, async (p) => void (await fn(p)), { name: 'dhcp-scheduler', priority: DHCP_PRIORITY });
+    // Subnets: every write re-checks the network's scheduling and its DHCP port in the same transaction.
+    on('subnet', 'precommit_create', ({ ctx, latest }) => this.networks.reconcile(ctx, latest!.network_id as string, true));
+    on('subnet', 'precommit_update', ({ ctx, latest }) => this.networks.reconcile(ctx, latest!.network_id as string, true));
+    on('subnet', 'precommit_delete', ({ ctx, original }) => this.networks.reconcile(ctx, original!.network_id as string, false, original!.id as string));
+    // Networks: hosting agents refetch an updated one; a deleted one's agents (bindings go with it) stop serving it.
+    on('network', 'after_update', ({ latest }) => this.notifier.networkChanged(latest!.id as string));
+    on('network', 'precommit_delete', async ({ ctx, original }) => {
+      const hosts = (await hostingAgents(ctx.em, [original!.id as string])).filter((h) => h.admin_state_up).map((h) => h.host);
+      this.networks.afterCommit(ctx, 'network_remove', hosts, original!.id as string);
+    });
+    // Ports.
+    on('port', 'precommit_create', ({ ctx, latest }) => this.blockNewPort(ctx.em, latest as PortDict));
+    on('port', 'precommit_update', ({ ctx, latest, original }) => this.reblock(ctx.em, latest as PortDict, original as PortDict));
+    on('port', 'after_create', ({ latest }) => this.portWritten(latest!));
+    on('port', 'after_update', (p) => statusOnly(p) || this.portWritten(p.latest!));
+    on('port', 'after_delete', ({ original }) => {
+      const port = original as PortDict;
+      if (port.device_owner === DHCP_OWNER) this.notifier.networkChanged(port.network_id);
+      else this.notifier.portChanged(port.network_id, port.id, null);
+    });
   }
 
-  async updateSubnetPrecommit({ ctx, current }: ResourceContext): Promise<void> {
-    await this.networks.reconcile(ctx, current.network_id as string, true);
-  }
-
-  async deleteSubnetPrecommit({ ctx, current }: ResourceContext): Promise<void> {
-    await this.networks.reconcile(ctx, current.network_id as string, false, current.id as string);
-  }
-
-  // Networks: hosting agents refetch an updated one; a deleted one's agents (bindings go with it) stop serving it.
-  updateNetworkPostcommit({ current }: CommittedContext): void {
-    this.notifier.networkChanged(current.id as string);
-  }
-
-  async deleteNetworkPrecommit({ ctx, current }: ResourceContext): Promise<void> {
-    const hosts = (await hostingAgents(ctx.em, [current.id as string])).filter((h) => h.admin_state_up).map((h) => h.host);
-    this.networks.afterCommit(ctx, 'network_remove', hosts, current.id as string);
-  }
-
-  async createPortPrecommit({ em, current }: ResourceContext): Promise<void> {
-    const port = current as PortDict;
+  private async blockNewPort(em: EntityManager, port: PortDict): Promise<void> {
     if (takesProvisioningBlocks(port.device_owner) && (await servedByDhcpAgent(em, port))) await addBlock(em, port.id, DHCP_ENTITY);
   }
 
-  async updatePortPrecommit({ em, current, original }: ResourceContext): Promise<void> {
-    const port = current as PortDict;
-    const before = original as PortDict | undefined;
-    // Only a change of addresses or MAC makes the agent serve the port anew.
-    if (!takesProvisioningBlocks(port.device_owner) || !before) return;
+  /** Only a change of addresses or MAC makes the agent serve the port anew. */
+  private async reblock(em: EntityManager, port: PortDict, before: PortDict): Promise<void> {
+    if (!takesProvisioningBlocks(port.device_owner)) return;
     if (JSON.stringify(port.fixed_ips) === JSON.stringify(before.fixed_ips) && port.mac_address === before.mac_address) return;
     if (await servedByDhcpAgent(em, port)) await addBlock(em, port.id, DHCP_ENTITY);
     else await removeBlock(em, port.id, DHCP_ENTITY);
-  }
-
-  createPortPostcommit(ctx: CommittedContext): void {
-    this.portWritten(ctx.current);
-  }
-
-  updatePortPostcommit(ctx: CommittedContext): void {
-    this.portWritten(ctx.current);
-  }
-
-  deletePortPostcommit(ctx: CommittedContext): void {
-    const port = ctx.current as PortDict;
-    if (port.device_owner === DHCP_OWNER) this.notifier.networkChanged(port.network_id);
-    else this.notifier.portChanged(port.network_id, port.id, null);
   }
 
   private portWritten(current: Record<string, unknown>): void {
