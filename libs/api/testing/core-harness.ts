@@ -6,14 +6,15 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import type { INestApplicationContext } from '@nestjs/common';
+import type { INestApplicationContext, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { MigrationInterface } from 'typeorm';
 import { afterAll, beforeAll } from 'vitest';
 import { agentEntities, agentMigrations, AgentsApiModule } from '../../agents-api/agents-api.module.js';
 import { AvailabilityZonesModule } from '../../availability-zones/availability-zones.module.js';
 import { BusModule } from '../../bus/bus.module.js';
 import { ConfigModule, loadConfig } from '../../config/index.js';
-import { DbModule } from '../../db/index.js';
+import { type DatabaseOptions, DbModule } from '../../db/index.js';
 import { createScratchStorage } from '../../db/testing/scratch-database.js';
 import type { AuthContext } from '../../identity/auth-context.js';
 import { identityEntities, identityMigrations, IdentityModule } from '../../identity/index.js';
@@ -37,6 +38,10 @@ import { ADMIN_AUTH } from './admin-context.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
+
+type EntityList = DatabaseOptions['entities'];
+/** Migration classes, as each domain exports them. */
+type MigrationList = (new () => MigrationInterface)[];
 
 export interface CallOptions {
   body?: unknown;
@@ -85,6 +90,25 @@ export function errorOf(res: ApiAnswer): [number, string, string] {
   return [res.status, res.body?.NeutronError?.type, res.body?.NeutronError?.message];
 }
 
+/**
+ * The server's domains (apps/neutron-server minus DHCP scheduling), each once with its tables, in the order they
+ * register. Agents, listeners and the DHCP scheduler stay out: nothing runs in the background of a spec.
+ */
+const CORE_DOMAINS: { module: Type; entities?: EntityList; migrations?: MigrationList }[] = [
+  { module: IdentityModule, entities: identityEntities, migrations: identityMigrations },
+  { module: ApiModule, entities: apiEntities, migrations: apiMigrations },
+  { module: QuotasModule, entities: quotaEntities, migrations: quotaMigrations },
+  { module: PluginModule, entities: pluginEntities, migrations: pluginMigrations },
+  { module: SubnetPoolsModule, entities: subnetPoolEntities, migrations: subnetPoolMigrations },
+  { module: SubnetsModule, entities: subnetEntities, migrations: subnetMigrations },
+  { module: SecurityGroupsModule, entities: securityGroupEntities, migrations: securityGroupMigrations },
+  { module: PortsModule, entities: portEntities, migrations: portMigrations },
+  { module: Ml2Module, entities: ml2Entities, migrations: ml2Migrations },
+  { module: AvailabilityZonesModule },
+  { module: AgentsApiModule, entities: agentEntities, migrations: agentMigrations },
+  { module: NovaNotifierModule },
+];
+
 export async function openCoreHarness(label = 'core_spec'): Promise<CoreHarness> {
   const storage = await createScratchStorage('sqlite', label);
   const config = loadConfig({ argv: [], env: { APPLIANCE_DATA_DIR: storage.dataDir, APPLIANCE_LOG_LEVEL: 'silent' } });
@@ -103,43 +127,10 @@ export async function openCoreHarness(label = 'core_spec'): Promise<CoreHarness>
           DbModule.forRoot({
             url: '',
             dataDir: config.data_dir,
-            entities: [
-              ...identityEntities,
-              ...apiEntities,
-              ...quotaEntities,
-              ...pluginEntities,
-              ...subnetPoolEntities,
-              ...subnetEntities,
-              ...securityGroupEntities,
-              ...portEntities,
-              ...ml2Entities,
-              ...agentEntities,
-            ],
-            migrations: [
-              ...identityMigrations,
-              ...apiMigrations,
-              ...quotaMigrations,
-              ...pluginMigrations,
-              ...subnetPoolMigrations,
-              ...subnetMigrations,
-              ...securityGroupMigrations,
-              ...portMigrations,
-              ...ml2Migrations,
-              ...agentMigrations,
-            ],
+            entities: CORE_DOMAINS.flatMap((d) => d.entities ?? []),
+            migrations: CORE_DOMAINS.flatMap((d) => d.migrations ?? []),
           }),
-          IdentityModule,
-          ApiModule,
-          QuotasModule,
-          PluginModule,
-          SubnetPoolsModule,
-          SubnetsModule,
-          SecurityGroupsModule,
-          PortsModule,
-          Ml2Module,
-          AvailabilityZonesModule,
-          AgentsApiModule,
-          NovaNotifierModule,
+          ...CORE_DOMAINS.map((d) => d.module),
         ],
       },
       { logger: false, abortOnError: false },
