@@ -1,0 +1,210 @@
+/**
+ * The core of the server for specs: identity, the API engine, quotas and the plug-in's resources (networks, subnets,
+ * ports, security groups, ML2) on a scratch SQLite file, without HTTP listeners, agents or DHCP scheduling.
+ * Requests go through the same registry and engine as /v2.0 does, so specs assert on what a client would see.
+ * One harness per spec file; tests keep apart by using fresh project ids (`newProject`), not fresh databases.
+ */
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import type { INestApplicationContext, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { MigrationInterface } from 'typeorm';
+import { afterAll, beforeAll } from 'vitest';
+import { agentEntities, agentMigrations, AgentsApiModule } from '../../agents-api/agents-api.module.js';
+import { AvailabilityZonesModule } from '../../availability-zones/availability-zones.module.js';
+import { BusModule } from '../../bus/bus.module.js';
+import { ConfigModule, loadConfig } from '../../config/index.js';
+import { type DatabaseOptions, DbModule } from '../../db/index.js';
+import { createScratchStorage } from '../../db/testing/scratch-database.js';
+import type { AuthContext } from '../../identity/auth-context.js';
+import { identityEntities, identityMigrations, IdentityModule } from '../../identity/index.js';
+import { NovaNotifierModule } from '../../nova-notifier/nova-notifier.module.js';
+import { ml2Entities, ml2Migrations, Ml2Module } from '../../plugin/ml2/ml2.module.js';
+import { pluginEntities, pluginMigrations, PluginModule } from '../../plugin/plugin.module.js';
+import { portEntities, portMigrations, PortsModule } from '../../plugin/ports/ports.module.js';
+import { subnetEntities, subnetMigrations, SubnetsModule } from '../../plugin/subnets/subnets.module.js';
+import { subnetPoolEntities, subnetPoolMigrations, SubnetPoolsModule } from '../../plugin/subnetpools/subnetpools.module.js';
+import { quotaEntities, quotaMigrations, QuotasModule } from '../../quotas/quotas.module.js';
+import { securityGroupEntities, securityGroupMigrations, SecurityGroupsModule } from '../../security-groups/security-groups.module.js';
+import { ApiModule } from '../api.module.js';
+import type { ApiRequest } from '../engine/ports.js';
+import { ResourceEngine } from '../engine/resource-engine.js';
+import { ResourceRegistry } from '../engine/resource-registry.js';
+import { NeutronError } from '../errors/neutron-error.js';
+import { toJson } from '../http/api.controller.js';
+import { apiEntities, apiMigrations } from '../index.js';
+import type { QueryParams } from '../request/list-params.js';
+import { ADMIN_AUTH } from './admin-context.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+type EntityList = DatabaseOptions['entities'];
+/** Migration classes, as each domain exports them. */
+type MigrationList = (new () => MigrationInterface)[];
+
+export interface CallOptions {
+  body?: unknown;
+  query?: QueryParams;
+  headers?: Record<string, string>;
+  /** Who calls: the cloud admin unless given (see `member`). */
+  auth?: AuthContext;
+}
+
+export interface ApiAnswer {
+  status: number;
+  body: Json;
+}
+
+export interface CoreHarness {
+  /** A request below /v2.0 (`'networks'`, `'ports/{id}'`, `'quotas/{project}'`) as a client makes it, without HTTP. */
+  call(method: string, path: string, opts?: CallOptions): Promise<ApiAnswer>;
+  /** POST `{<resource>: attrs}` to a collection (`'networks'`) and return the created item; throws on anything but 201. */
+  create(collection: string, attrs: Json, auth?: AuthContext): Promise<Json>;
+  /** GET a pagination link (`<collection>_links[].href`) as a client follows it. */
+  follow(href: string, auth?: AuthContext): Promise<ApiAnswer>;
+  close(): Promise<void>;
+}
+
+/** A project id no other test uses, so tests sharing one harness never see each other's rows or quotas. */
+export function newProject(): string {
+  return randomUUID().replaceAll('-', '');
+}
+
+/** A member (non-admin) of `projectId`, as a token of a user with the member role resolves. */
+export function member(projectId: string): AuthContext {
+  return {
+    ...ADMIN_AUTH,
+    token_id: `token-${projectId}`,
+    user_id: `user-${projectId}`,
+    user_name: `user-${projectId}`,
+    project_id: projectId,
+    project_name: `project-${projectId}`,
+    roles: ['member', 'reader'],
+    is_admin: false,
+  };
+}
+
+/** The error a client would read from a NeutronError answer: [status, type, message]. */
+export function errorOf(res: ApiAnswer): [number, string, string] {
+  return [res.status, res.body?.NeutronError?.type, res.body?.NeutronError?.message];
+}
+
+/**
+ * The server's domains (apps/neutron-server minus DHCP scheduling), each once with its tables, in the order they
+ * register. Agents, listeners and the DHCP scheduler stay out: nothing runs in the background of a spec.
+ */
+const CORE_DOMAINS: { module: Type; entities?: EntityList; migrations?: MigrationList }[] = [
+  { module: IdentityModule, entities: identityEntities, migrations: identityMigrations },
+  { module: ApiModule, entities: apiEntities, migrations: apiMigrations },
+  { module: QuotasModule, entities: quotaEntities, migrations: quotaMigrations },
+  { module: PluginModule, entities: pluginEntities, migrations: pluginMigrations },
+  { module: SubnetPoolsModule, entities: subnetPoolEntities, migrations: subnetPoolMigrations },
+  { module: SubnetsModule, entities: subnetEntities, migrations: subnetMigrations },
+  { module: SecurityGroupsModule, entities: securityGroupEntities, migrations: securityGroupMigrations },
+  { module: PortsModule, entities: portEntities, migrations: portMigrations },
+  { module: Ml2Module, entities: ml2Entities, migrations: ml2Migrations },
+  { module: AvailabilityZonesModule },
+  { module: AgentsApiModule, entities: agentEntities, migrations: agentMigrations },
+  { module: NovaNotifierModule },
+];
+
+export async function openCoreHarness(label = 'core_spec'): Promise<CoreHarness> {
+  const storage = await createScratchStorage('sqlite', label);
+  const config = loadConfig({ argv: [], env: { APPLIANCE_DATA_DIR: storage.dataDir, APPLIANCE_LOG_LEVEL: 'silent' } });
+  let app: INestApplicationContext | undefined;
+  const close = async () => {
+    await app?.close();
+    await storage.remove();
+  };
+  try {
+    app = await NestFactory.createApplicationContext(
+      {
+        module: class CoreHarnessModule {},
+        imports: [
+          ConfigModule.forRoot(config),
+          BusModule.forRoot(config),
+          DbModule.forRoot({
+            url: '',
+            dataDir: config.data_dir,
+            entities: CORE_DOMAINS.flatMap((d) => d.entities ?? []),
+            migrations: CORE_DOMAINS.flatMap((d) => d.migrations ?? []),
+          }),
+          ...CORE_DOMAINS.map((d) => d.module),
+        ],
+      },
+      { logger: false, abortOnError: false },
+    );
+    await app.init();
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  const engine = app.get(ResourceEngine);
+  const registry = app.get(ResourceRegistry);
+
+  const call = async (method: string, path: string, opts: CallOptions = {}): Promise<ApiAnswer> => {
+    const segments = path.split('/').filter(Boolean);
+    const request: ApiRequest = {
+      method,
+      segments,
+      query: opts.query ?? {},
+      rawBody: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+      headers: Object.fromEntries(Object.entries(opts.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+      auth: opts.auth ?? ADMIN_AUTH,
+      pathUrl: `http://in-process/v2.0/${segments.join('/')}`,
+    };
+    try {
+      const match = registry.match(segments);
+      if (!match) throw new Error(`nothing is mounted at ${path}`);
+      if (match.handler) return answer(await match.handler.handle(request, match.rest));
+      const [id, sub, ...more] = match.rest;
+      const subResource = sub === undefined ? undefined : registry.subResource(match.resource!.path, sub);
+      return answer(subResource ? await subResource(request, id, more) : await engine.handle(match.resource!, request, match.rest));
+    } catch (e) {
+      if (e instanceof NeutronError) return { status: e.status, body: { NeutronError: { type: e.type, message: e.message, detail: e.detail } } };
+      throw e;
+    }
+  };
+
+  return {
+    call,
+    async create(collection, attrs, auth) {
+      const resource = registry.resourceAt(collection)?.name;
+      if (!resource) throw new Error(`no resource at ${collection}`);
+      const res = await call('POST', collection, { body: { [resource]: attrs }, auth });
+      if (res.status !== 201) throw new Error(`create ${resource} ${JSON.stringify(attrs)}: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body[resource];
+    },
+    follow(href, auth) {
+      const url = new URL(href);
+      const query: QueryParams = {};
+      for (const [key, value] of url.searchParams) {
+        const had = query[key];
+        query[key] = had === undefined ? value : [...(Array.isArray(had) ? had : [had]), value];
+      }
+      return call('GET', url.pathname.replace(/^\/v2\.0\//, ''), { query, auth });
+    },
+    close,
+  };
+}
+
+/** The engine's answer as it would cross the wire (JSON round trip, so bodies compare as a client parses them). */
+function answer(res: { status: number; body?: unknown }): ApiAnswer {
+  return { status: res.status, body: res.body === undefined ? undefined : JSON.parse(toJson(res.body)) };
+}
+
+/** One harness for the enclosing describe block (opened in beforeAll, closed in afterAll); call the getter in tests. */
+export function useCoreHarness(label?: string): () => CoreHarness {
+  let harness: CoreHarness | undefined;
+  beforeAll(async () => {
+    harness = await openCoreHarness(label);
+  });
+  afterAll(async () => {
+    await harness?.close();
+  });
+  return () => {
+    if (!harness) throw new Error('the core harness did not open');
+    return harness;
+  };
+}
