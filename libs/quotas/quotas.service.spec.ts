@@ -2,7 +2,7 @@
 // checked after the parent network's visibility and before policy, per project, for a whole bulk request).
 import { describe, expect, it } from 'vitest';
 import type { AuthContext } from '../identity/auth-context.js';
-import { errorOf, type Json, member, newProject, useCoreHarness } from '../api/testing/core-harness.js';
+import { errorOf, type Json, member, newProject, useCoreHarness } from '../../test/support/core-harness.js';
 
 const DEFAULTS = { network: 100, subnet: 100, port: 500, router: 10, floatingip: 50, security_group: 10, security_group_rule: 100, subnetpool: -1, rbac_policy: 10 };
 const overQuota = (resource: string) => [409, 'OverQuota', `Quota exceeded for resources: ['${resource}'].`];

@@ -1,7 +1,7 @@
 // The generic engine as a client sees it, on networks: bodies, fields, filters, sorting, paging, revisions, bulk,
 // and who gets a 404 or a 403.
 import { describe, expect, it } from 'vitest';
-import { errorOf, type Json, member, newProject, useCoreHarness } from '../testing/core-harness.js';
+import { errorOf, type Json, member, newProject, useCoreHarness } from '../../../test/support/core-harness.js';
 
 const MISSING_ID = '5b7d5f0b-2d0c-4a53-9bd4-0c2f3c1f2a11';
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;

@@ -6,7 +6,7 @@ import type { AuthContext } from '../../identity/auth-context.js';
 import { badRequest, httpNotFound, methodNotAllowed, NeutronError, policyNotAuthorized } from '../errors/neutron-error.js';
 import { parseJsonBody, prepareRequestBody } from '../request/body-parser.js';
 import { paginationLinks, parseFields, parseListQuery } from '../request/list-params.js';
-import type { ApiObject, RequestContext, ResourceDefinition } from '../resource/resource-definition.js';
+import type { ApiObject, FragmentFilter, ListQuery, RequestContext, ResourceDefinition } from '../resource/resource-definition.js';
 import { renderItem } from './render.js';
 import { checkRevision, parseIfMatch } from './revision.js';
 import { type ApiRequest, type ApiResponse, AUTHORIZER, type Authorizer } from './ports.js';
@@ -62,6 +62,11 @@ export class ResourceEngine {
       taggable: !!def.taggable,
       maxLimit: this.config.api.pagination_max_limit,
     });
+    const fragmentFilters = this.fragmentFilters(def, query);
+    if (fragmentFilters.length) {
+      query.filters = query.filters.filter((f) => !fragmentFilters.some((ff) => ff.attr === f.attr));
+      query.fragmentFilters = fragmentFilters;
+    }
     const items = await this.db.read(async (em) => {
       const ctx = this.context(req.auth, em, false);
       return this.writer.load(def, ctx, await def.service.list(ctx, query), query.fields);
@@ -71,6 +76,16 @@ export class ResourceEngine {
     const links = paginationLinks(req.pathUrl, req.query, items, query.limit, query.pageReverse);
     if (links.length) body[`${def.collection}_links`] = links;
     return { status: 200, body };
+  }
+
+  /** Filters on attributes a fragment adds: the fragment knows its table, the service's list applies them. */
+  private fragmentFilters(def: ResourceDefinition, query: ListQuery): { attr: string; filter: FragmentFilter; values: unknown[] }[] {
+    const out: { attr: string; filter: FragmentFilter; values: unknown[] }[] = [];
+    for (const f of query.filters) {
+      const filter = def.fragments?.find((fragment) => fragment.filters?.[f.attr])?.filters?.[f.attr];
+      if (filter) out.push({ attr: f.attr, filter, values: f.values });
+    }
+    return out;
   }
 
   private async show(def: ResourceDefinition, req: ApiRequest, id: string): Promise<ApiResponse> {

@@ -46,6 +46,8 @@ export interface ListQuery {
   pageReverse: boolean;
   /** Attributes requested with fields= (empty = all); a service may use it to skip loading related rows. */
   fields: string[];
+  /** Filters on fragments' attributes, as the engine took them out of `filters`: conditions on the list's main alias. */
+  fragmentFilters?: { filter: FragmentFilter; values: unknown[] }[];
 }
 
 /** The plug-in side of a resource. Services never throw HTTP errors, only NeutronErrors. */

@@ -68,6 +68,10 @@ async function applyListQuery<T extends ObjectLiteral>(em: EntityManager, qb: Se
     if (f.values.length === 1) qb.andWhere(`${column(f.attr)} = :${p}`, { [p]: value(f.values[0]) });
     else qb.andWhere(`${column(f.attr)} IN (:...${p})`, { [p]: f.values.map(value) });
   }
+  for (const { filter, values } of query.fragmentFilters ?? []) {
+    const condition = filter(a, values, param);
+    if (condition) qb.andWhere(condition[0], condition[1]);
+  }
   if (opts.taggable) applyTagFilters(qb, a, query.tagFilters, param);
 
   const sorts = query.pageReverse

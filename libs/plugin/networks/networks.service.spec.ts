@@ -1,6 +1,6 @@
 // Networks as clients see them: defaults, MTU, provider attributes, shared and external visibility, delete rules.
 import { describe, expect, it } from 'vitest';
-import { errorOf, type Json, member, newProject, useCoreHarness } from '../../api/testing/core-harness.js';
+import { errorOf, type Json, member, newProject, useCoreHarness } from '../../../test/support/core-harness.js';
 
 const MTU_TOO_BIG = [400, 'InvalidInput', 'Invalid input for operation: Requested MTU is too big, maximum is 1450.'];
 

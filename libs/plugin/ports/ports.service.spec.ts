@@ -2,7 +2,7 @@
 // binding:* for admins, filters, bulk create, and who may see or touch a port.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { AuthContext } from '../../identity/auth-context.js';
-import { errorOf, type Json, member, newProject, useCoreHarness } from '../../api/testing/core-harness.js';
+import { errorOf, type Json, member, newProject, useCoreHarness } from '../../../test/support/core-harness.js';
 
 const MAC = /^fa:16:3e(:[0-9a-f]{2}){3}$/;
 const MISSING_ID = '5b7d5f0b-2d0c-4a53-9bd4-0c2f3c1f2a11';

@@ -2,7 +2,7 @@
 // updates, delete while in use, and which project may put a subnet on which network.
 import { describe, expect, it } from 'vitest';
 import type { AuthContext } from '../../identity/auth-context.js';
-import { errorOf, type Json, member, newProject, useCoreHarness } from '../../api/testing/core-harness.js';
+import { errorOf, type Json, member, newProject, useCoreHarness } from '../../../test/support/core-harness.js';
 
 const invalid = (text: string) => [400, 'InvalidInput', `Invalid input for operation: ${text}`];
 

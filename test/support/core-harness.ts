@@ -6,42 +6,39 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import type { INestApplicationContext, Type } from '@nestjs/common';
+import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { MigrationInterface } from 'typeorm';
 import { afterAll, beforeAll } from 'vitest';
-import { agentEntities, agentMigrations, AgentsApiModule } from '../../agents-api/agents-api.module.js';
-import { AvailabilityZonesModule } from '../../availability-zones/availability-zones.module.js';
-import { BusModule } from '../../bus/bus.module.js';
-import { ConfigModule, loadConfig } from '../../config/index.js';
-import { type DatabaseOptions, DbModule } from '../../db/index.js';
-import { createScratchStorage } from '../../db/testing/scratch-database.js';
-import type { AuthContext } from '../../identity/auth-context.js';
-import { identityEntities, identityMigrations, IdentityModule } from '../../identity/index.js';
-import { NovaNotifierModule } from '../../nova-notifier/nova-notifier.module.js';
-import { ml2Entities, ml2Migrations, Ml2Module } from '../../plugin/ml2/ml2.module.js';
-import { pluginEntities, pluginMigrations, PluginModule } from '../../plugin/plugin.module.js';
-import { portEntities, portMigrations, PortsModule } from '../../plugin/ports/ports.module.js';
-import { subnetEntities, subnetMigrations, SubnetsModule } from '../../plugin/subnets/subnets.module.js';
-import { subnetPoolEntities, subnetPoolMigrations, SubnetPoolsModule } from '../../plugin/subnetpools/subnetpools.module.js';
-import { quotaEntities, quotaMigrations, QuotasModule } from '../../quotas/quotas.module.js';
-import { securityGroupEntities, securityGroupMigrations, SecurityGroupsModule } from '../../security-groups/security-groups.module.js';
-import { ApiModule } from '../api.module.js';
-import type { ApiRequest } from '../engine/ports.js';
-import { ResourceEngine } from '../engine/resource-engine.js';
-import { ResourceRegistry } from '../engine/resource-registry.js';
-import { NeutronError } from '../errors/neutron-error.js';
-import { toJson } from '../http/api.controller.js';
-import { apiEntities, apiMigrations } from '../index.js';
-import type { QueryParams } from '../request/list-params.js';
-import { ADMIN_AUTH } from './admin-context.js';
+import { agentsApiDomain } from '../../libs/agents-api/agents-api.module.js';
+import type { ApiRequest } from '../../libs/api/engine/ports.js';
+import { ResourceEngine } from '../../libs/api/engine/resource-engine.js';
+import { ResourceRegistry } from '../../libs/api/engine/resource-registry.js';
+import { NeutronError } from '../../libs/api/errors/neutron-error.js';
+import { toJson } from '../../libs/api/http/api.controller.js';
+import { apiDomain } from '../../libs/api/index.js';
+import type { QueryParams } from '../../libs/api/request/list-params.js';
+import { ADMIN_AUTH } from '../../libs/api/testing/admin-context.js';
+import { availabilityZonesDomain } from '../../libs/availability-zones/availability-zones.module.js';
+import { BusModule } from '../../libs/bus/bus.module.js';
+import { ConfigModule, loadConfig } from '../../libs/config/index.js';
+import { DbModule, type Domain, entitiesOf, migrationsOf } from '../../libs/db/index.js';
+import { createScratchStorage } from '../../libs/db/testing/scratch-database.js';
+import type { AuthContext } from '../../libs/identity/auth-context.js';
+import { identityDomain } from '../../libs/identity/identity.module.js';
+import { novaNotifierDomain } from '../../libs/nova-notifier/nova-notifier.module.js';
+import { allowedAddressPairsDomain } from '../../libs/plugin/allowed-address-pairs/allowed-address-pairs.module.js';
+import { extraDhcpOptsDomain } from '../../libs/plugin/extra-dhcp-opts/extra-dhcp-opts.module.js';
+import { ml2Domain } from '../../libs/plugin/ml2/ml2.module.js';
+import { networksDomain } from '../../libs/plugin/plugin.module.js';
+import { portSecurityDomain } from '../../libs/plugin/port-security/port-security.module.js';
+import { portsDomain } from '../../libs/plugin/ports/ports.module.js';
+import { subnetPoolsDomain } from '../../libs/plugin/subnetpools/subnetpools.module.js';
+import { subnetsDomain } from '../../libs/plugin/subnets/subnets.module.js';
+import { quotasDomain } from '../../libs/quotas/quotas.module.js';
+import { securityGroupsDomain } from '../../libs/security-groups/security-groups.module.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
-
-type EntityList = DatabaseOptions['entities'];
-/** Migration classes, as each domain exports them. */
-type MigrationList = (new () => MigrationInterface)[];
 
 export interface CallOptions {
   body?: unknown;
@@ -94,19 +91,22 @@ export function errorOf(res: ApiAnswer): [number, string, string] {
  * The server's domains (apps/neutron-server minus DHCP scheduling), each once with its tables, in the order they
  * register. Agents, listeners and the DHCP scheduler stay out: nothing runs in the background of a spec.
  */
-const CORE_DOMAINS: { module: Type; entities?: EntityList; migrations?: MigrationList }[] = [
-  { module: IdentityModule, entities: identityEntities, migrations: identityMigrations },
-  { module: ApiModule, entities: apiEntities, migrations: apiMigrations },
-  { module: QuotasModule, entities: quotaEntities, migrations: quotaMigrations },
-  { module: PluginModule, entities: pluginEntities, migrations: pluginMigrations },
-  { module: SubnetPoolsModule, entities: subnetPoolEntities, migrations: subnetPoolMigrations },
-  { module: SubnetsModule, entities: subnetEntities, migrations: subnetMigrations },
-  { module: SecurityGroupsModule, entities: securityGroupEntities, migrations: securityGroupMigrations },
-  { module: PortsModule, entities: portEntities, migrations: portMigrations },
-  { module: Ml2Module, entities: ml2Entities, migrations: ml2Migrations },
-  { module: AvailabilityZonesModule },
-  { module: AgentsApiModule, entities: agentEntities, migrations: agentMigrations },
-  { module: NovaNotifierModule },
+const CORE_DOMAINS: readonly Domain[] = [
+  identityDomain,
+  apiDomain,
+  quotasDomain,
+  networksDomain,
+  subnetPoolsDomain,
+  subnetsDomain,
+  securityGroupsDomain,
+  portsDomain,
+  allowedAddressPairsDomain,
+  ml2Domain,
+  extraDhcpOptsDomain,
+  portSecurityDomain,
+  availabilityZonesDomain,
+  agentsApiDomain,
+  novaNotifierDomain,
 ];
 
 export async function openCoreHarness(label = 'core_spec'): Promise<CoreHarness> {
@@ -127,8 +127,8 @@ export async function openCoreHarness(label = 'core_spec'): Promise<CoreHarness>
           DbModule.forRoot({
             url: '',
             dataDir: config.data_dir,
-            entities: CORE_DOMAINS.flatMap((d) => d.entities ?? []),
-            migrations: CORE_DOMAINS.flatMap((d) => d.migrations ?? []),
+            entities: entitiesOf(CORE_DOMAINS),
+            migrations: migrationsOf(CORE_DOMAINS),
           }),
           ...CORE_DOMAINS.map((d) => d.module),
         ],
