@@ -155,12 +155,7 @@ export async function openCoreHarness(label = 'core_spec'): Promise<CoreHarness>
       pathUrl: `http://in-process/v2.0/${segments.join('/')}`,
     };
     try {
-      const match = registry.match(segments);
-      if (!match) throw new Error(`nothing is mounted at ${path}`);
-      if (match.handler) return answer(await match.handler.handle(request, match.rest));
-      const [id, sub, ...more] = match.rest;
-      const subResource = sub === undefined ? undefined : registry.subResource(match.resource!.path, sub);
-      return answer(subResource ? await subResource(request, id, more) : await engine.handle(match.resource!, request, match.rest));
+      return answer(await engine.route(request));
     } catch (e) {
       if (e instanceof NeutronError) return { status: e.status, body: { NeutronError: { type: e.type, message: e.message, detail: e.detail } } };
       throw e;

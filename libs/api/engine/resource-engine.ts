@@ -10,10 +10,22 @@ import type { ApiObject, FragmentFilter, ListQuery, RequestContext, ResourceDefi
 import { renderItem } from './render.js';
 import { checkRevision, parseIfMatch } from './revision.js';
 import { type ApiRequest, type ApiResponse, AUTHORIZER, type Authorizer } from './ports.js';
+import { ResourceRegistry } from './resource-registry.js';
 import { ResourceWriter } from './resource-writer.js';
 import { TagsHandler } from './tags-handler.js';
 
-/** The one generic implementation of list/show/create/update/delete for every standard resource. */
+/** The parent of a sub-resource request: `/ports/{id}/bindings` → (ports, id). */
+export interface ParentRef {
+  def: ResourceDefinition;
+  id: string;
+}
+
+type Verb = 'get' | 'create' | 'update' | 'delete';
+
+/**
+ * The one generic implementation of list/show/create/update/delete for every standard resource and sub-resource,
+ * in Neutron's order: parent visible (404) → policyTarget (404/403) → quota (409) → policy (403) → the write.
+ */
 @Injectable()
 export class ResourceEngine {
   private readonly tags: TagsHandler;
@@ -22,6 +34,7 @@ export class ResourceEngine {
     @Inject(Database) private readonly db: Database,
     @Inject(AUTHORIZER) private readonly authz: Authorizer,
     @Inject(ResourceWriter) private readonly writer: ResourceWriter,
+    @Inject(ResourceRegistry) private readonly registry: ResourceRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.tags = new TagsHandler(
@@ -31,51 +44,140 @@ export class ResourceEngine {
     );
   }
 
-  async handle(def: ResourceDefinition, req: ApiRequest, rest: string[]): Promise<ApiResponse> {
+  /** A request below /v2.0 (path already split): a resource, a sub-resource, or a custom handler. */
+  async route(req: ApiRequest): Promise<ApiResponse> {
+    const match = this.registry.match(req.segments);
+    if (!match) throw httpNotFound();
+    if (match.handler) return match.handler.handle(req, match.rest);
+    const def = match.resource!;
+    const [id, sub, ...more] = match.rest;
+    if (sub !== undefined) {
+      const child = this.registry.childAt(def.path, sub);
+      if (child) return this.handle(child, req, more, { def, id });
+      const handler = this.registry.subResource(def.path, sub);
+      if (handler) return handler(req, id, more);
+    }
+    return this.handle(def, req, match.rest);
+  }
+
+  async handle(def: ResourceDefinition, req: ApiRequest, rest: string[], parent?: ParentRef): Promise<ApiResponse> {
     const [id, sub, ...more] = rest;
     if (def.readOnly && req.method !== 'GET' && sub === undefined) throw methodNotAllowed(req.method);
     if (id === undefined) {
-      if (req.method === 'GET') return this.list(def, req);
-      if (req.method === 'POST') return this.create(def, req);
+      if (req.method === 'GET') return this.list(def, req, parent);
+      if (req.method === 'POST') return this.create(def, req, parent);
       throw methodNotAllowed(req.method);
     }
     if (sub === undefined) {
-      if (req.method === 'GET') return this.show(def, req, id);
-      if (req.method === 'PUT') return this.update(def, req, id);
-      if (req.method === 'DELETE') return this.delete(def, req, id);
+      if (req.method === 'GET') return this.show(def, req, id, parent);
+      if (req.method === 'PUT') return this.update(def, req, id, parent);
+      if (req.method === 'DELETE') return this.delete(def, req, id, parent);
       throw methodNotAllowed(req.method);
     }
-    if (sub === 'tags' && def.taggable && more.length <= 1) return this.tags.handle(def, req, id, more[0]);
+    if (sub === 'tags' && def.taggable && !parent && more.length <= 1) return this.tags.handle(def, req, id, more[0]);
     const actions = def.memberActions;
     const action = more.length === 0 && actions && Object.hasOwn(actions, sub) ? actions[sub] : undefined;
     if (action) {
+      // Neutron's pecan PolicyHook skips member actions: the plug-in scopes the item (invisible → NotFound).
       if (req.method !== 'PUT') throw methodNotAllowed(req.method);
       const body = parseJsonBody(req.rawBody);
-      const result = await this.inTransaction(req.auth, async (ctx) => action(ctx, await this.visibleItem(def, ctx, id), body));
+      const result = await this.inTransaction(req.auth, parent, async (ctx) => action(ctx, await this.visibleItem(def, ctx, id), body));
       return { status: 200, body: result };
     }
     throw httpNotFound();
   }
 
-  private async list(def: ResourceDefinition, req: ApiRequest): Promise<ApiResponse> {
+  private async list(def: ResourceDefinition, req: ApiRequest, parent?: ParentRef): Promise<ApiResponse> {
     const query = parseListQuery(req.query, def.attributes, {
       taggable: !!def.taggable,
       maxLimit: this.config.api.pagination_max_limit,
     });
+    query.joins = (def.fragments ?? [])
+      .filter((f) => f.join && (!query.fields.length || Object.keys(f.attributes).some((a) => query.fields.includes(a))))
+      .map((f, i) => ({ alias: `fj${i}`, join: f.join! }));
     const fragmentFilters = this.fragmentFilters(def, query);
     if (fragmentFilters.length) {
       query.filters = query.filters.filter((f) => !fragmentFilters.some((ff) => ff.attr === f.attr));
       query.fragmentFilters = fragmentFilters;
     }
-    const items = await this.db.read(async (em) => {
-      const ctx = this.context(req.auth, em, false);
-      return this.writer.load(def, ctx, await def.service.list(ctx, query), query.fields);
+    const { items, ctx } = await this.db.read(async (em) => {
+      const ctx = await this.enter(this.context(req.auth, em, false), parent);
+      return { items: await this.writer.load(def, ctx, await def.service.list(ctx, query), query.fields, query.joins), ctx };
     });
-    const readable = items.filter((item) => this.canRead(def, req.auth, item));
-    const body: ApiObject = { [def.collection]: readable.map((item) => this.render(def, req.auth, item, query.fields)) };
+    const readable = items.filter((item) => this.canRead(def, ctx, item));
+    const body: ApiObject = { [def.collection]: readable.map((item) => this.render(def, ctx, item, query.fields)) };
     const links = paginationLinks(req.pathUrl, req.query, items, query.limit, query.pageReverse);
     if (links.length) body[`${def.collection}_links`] = links;
     return { status: 200, body };
+  }
+
+  private async show(def: ResourceDefinition, req: ApiRequest, id: string, parent?: ParentRef): Promise<ApiResponse> {
+    const fields = parseFields(req.query);
+    const { item, ctx } = await this.db.read(async (em) => {
+      const ctx = await this.enter(this.context(req.auth, em, false), parent);
+      return { item: await this.visibleItem(def, ctx, id), ctx };
+    });
+    return { status: 200, body: { [def.name]: this.render(def, ctx, item, fields) } };
+  }
+
+  private async create(def: ResourceDefinition, req: ApiRequest, parent?: ParentRef): Promise<ApiResponse> {
+    const body = parseJsonBody(req.rawBody);
+    const bulk = !!body && def.collection in body;
+    const items = prepareRequestBody(body, {
+      resource: def.name,
+      collection: def.collection,
+      attributes: def.attributes,
+      isCreate: true,
+      allowBulk: def.allowBulk !== false,
+      caller: { projectId: req.auth.project_id, isAdmin: req.auth.is_admin },
+    });
+    const { created, ctx } = await this.inTransaction(req.auth, parent, async (ctx) => {
+      // Neutron's order: the parent network's ownership (policyTarget: 404/403) → quota (409, a before_create
+      // subscriber) → policy (403).
+      const targets: ApiObject[] = [];
+      for (const item of items) targets.push({ ...item, ...(def.policyTarget ? await def.policyTarget(ctx, item) : {}) });
+      const results: ApiObject[] = [];
+      for (const [i, item] of items.entries()) {
+        const authorize = () => this.enforce(def, ctx, 'create', targets[i], this.explicitlySet(def, item));
+        results.push(await this.writer.create(def, ctx, item, authorize));
+      }
+      return { created: results, ctx };
+    });
+    const rendered = created.map((item) => this.render(def, ctx, item, []));
+    return { status: 201, body: bulk ? { [def.collection]: rendered } : { [def.name]: rendered[0] } };
+  }
+
+  private async update(def: ResourceDefinition, req: ApiRequest, id: string, parent?: ParentRef): Promise<ApiResponse> {
+    const revision = parseIfMatch(req.headers);
+    const [changes] = prepareRequestBody(parseJsonBody(req.rawBody), {
+      resource: def.name,
+      collection: def.collection,
+      attributes: def.attributes,
+      isCreate: false,
+      allowBulk: false,
+      caller: { projectId: req.auth.project_id, isAdmin: req.auth.is_admin },
+    });
+    const { updated, ctx } = await this.inTransaction(req.auth, parent, async (ctx) => {
+      const current = await this.visibleItem(def, ctx, id);
+      checkRevision(current, revision);
+      const target = { ...current, ...changes, ...(def.policyTarget ? await def.policyTarget(ctx, current) : {}) };
+      this.enforceWrite(def, ctx, 'update', target, current, Object.keys(changes));
+      return { updated: await this.writer.update(def, ctx, current, changes), ctx };
+    });
+    return { status: 200, body: { [def.name]: this.render(def, ctx, updated, []) } };
+  }
+
+  private async delete(def: ResourceDefinition, req: ApiRequest, id: string, parent?: ParentRef): Promise<ApiResponse> {
+    if (req.rawBody && req.rawBody.trim() !== '') throw badRequest('Request body is not supported in DELETE.');
+    const revision = parseIfMatch(req.headers);
+    await this.inTransaction(req.auth, parent, async (ctx) => {
+      const current = await this.visibleItem(def, ctx, id);
+      checkRevision(current, revision);
+      const target = { ...current, ...(def.policyTarget ? await def.policyTarget(ctx, current) : {}) };
+      this.enforceWrite(def, ctx, 'delete', target, current, []);
+      await this.writer.delete(def, ctx, current);
+    });
+    return { status: 204 };
   }
 
   /** Filters on attributes a fragment adds: the fragment knows its table, the service's list applies them. */
@@ -88,103 +190,46 @@ export class ResourceEngine {
     return out;
   }
 
-  private async show(def: ResourceDefinition, req: ApiRequest, id: string): Promise<ApiResponse> {
-    const fields = parseFields(req.query);
-    const item = await this.db.read((em) => this.visibleItem(def, this.context(req.auth, em, false), id));
-    return { status: 200, body: { [def.name]: this.render(def, req.auth, item, fields) } };
-  }
-
-  private async create(def: ResourceDefinition, req: ApiRequest): Promise<ApiResponse> {
-    const body = parseJsonBody(req.rawBody);
-    const bulk = !!body && def.collection in body;
-    const items = prepareRequestBody(body, {
-      resource: def.name,
-      collection: def.collection,
-      attributes: def.attributes,
-      isCreate: true,
-      allowBulk: def.allowBulk !== false,
-      caller: { projectId: req.auth.project_id, isAdmin: req.auth.is_admin },
-    });
-    const created = await this.inTransaction(req.auth, async (ctx) => {
-      // Neutron's order: the parent network's ownership (policyTarget: 404/403) → quota (409, a before_create
-      // subscriber) → policy (403).
-      const targets: ApiObject[] = [];
-      for (const item of items) targets.push({ ...item, ...(def.policyTarget ? await def.policyTarget(ctx, item) : {}) });
-      const results: ApiObject[] = [];
-      for (const [i, item] of items.entries()) {
-        const authorize = () => this.enforce(def, `create_${def.name}`, targets[i], req.auth, this.explicitlySet(def, item));
-        results.push(await this.writer.create(def, ctx, item, authorize));
-      }
-      return results;
-    });
-    const rendered = created.map((item) => this.render(def, req.auth, item, []));
-    return { status: 201, body: bulk ? { [def.collection]: rendered } : { [def.name]: rendered[0] } };
-  }
-
-  private async update(def: ResourceDefinition, req: ApiRequest, id: string): Promise<ApiResponse> {
-    const revision = parseIfMatch(req.headers);
-    const [changes] = prepareRequestBody(parseJsonBody(req.rawBody), {
-      resource: def.name,
-      collection: def.collection,
-      attributes: def.attributes,
-      isCreate: false,
-      allowBulk: false,
-      caller: { projectId: req.auth.project_id, isAdmin: req.auth.is_admin },
-    });
-    const updated = await this.inTransaction(req.auth, async (ctx) => {
-      const current = await this.visibleItem(def, ctx, id);
-      checkRevision(current, revision);
-      const target = { ...current, ...changes, ...(def.policyTarget ? await def.policyTarget(ctx, current) : {}) };
-      this.enforceWrite(def, `update_${def.name}`, target, current, req.auth, Object.keys(changes));
-      return this.writer.update(def, ctx, current, changes);
-    });
-    return { status: 200, body: { [def.name]: this.render(def, req.auth, updated, []) } };
-  }
-
-  private async delete(def: ResourceDefinition, req: ApiRequest, id: string): Promise<ApiResponse> {
-    if (req.rawBody && req.rawBody.trim() !== '') throw badRequest('Request body is not supported in DELETE.');
-    const revision = parseIfMatch(req.headers);
-    await this.inTransaction(req.auth, async (ctx) => {
-      const current = await this.visibleItem(def, ctx, id);
-      checkRevision(current, revision);
-      const target = { ...current, ...(def.policyTarget ? await def.policyTarget(ctx, current) : {}) };
-      this.enforceWrite(def, `delete_${def.name}`, target, current, req.auth, []);
-      await this.writer.delete(def, ctx, current);
-    });
-    return { status: 204 };
+  /** A sub-resource's request first finds its parent as the caller sees it (else the parent's NotFound). */
+  private async enter(ctx: RequestContext, parent: ParentRef | undefined): Promise<RequestContext> {
+    if (parent) ctx.parent = await this.visibleItem(parent.def, ctx, parent.id);
+    return ctx;
   }
 
   /** The item if the caller may see it (DB scoping, then the get policy), else the resource's NotFound. */
   private async visibleItem(def: ResourceDefinition, ctx: RequestContext, id: string): Promise<ApiObject> {
     const item = await def.service.get(ctx, id);
-    if (!item || !this.canRead(def, ctx.auth, item)) throw def.notFound(id);
+    if (!item || !this.canRead(def, ctx, item)) throw def.notFound(id, ctx);
     return (await this.writer.load(def, ctx, [item]))[0];
   }
 
-  private canRead(def: ResourceDefinition, auth: AuthContext, item: ApiObject): boolean {
-    return this.authz.authorize(`get_${def.name}`, item, auth, []) === undefined;
+  private rule(def: ResourceDefinition, verb: Verb): string {
+    return `${verb}_${def.policyName ?? def.name}`;
   }
 
-  private enforce(def: ResourceDefinition, action: string, target: ApiObject, auth: AuthContext, attrs: string[]): void {
+  /** What policy rules see of an item; a sub-resource's also has its parent's owner (Neutron's ext_parent keys). */
+  private target(ctx: RequestContext, item: ApiObject): ApiObject {
+    if (!ctx.parent) return item;
+    return { ...item, 'ext_parent:tenant_id': ctx.parent.project_id, 'ext_parent:project_id': ctx.parent.project_id };
+  }
+
+  private canRead(def: ResourceDefinition, ctx: RequestContext, item: ApiObject): boolean {
+    return this.authz.authorize(this.rule(def, 'get'), this.target(ctx, item), ctx.auth, []) === undefined;
+  }
+
+  private enforce(def: ResourceDefinition, ctx: RequestContext, verb: Verb, target: ApiObject, attrs: string[]): void {
     // Neutron walks the attribute map, so its order (not the body's) shows in the PolicyNotAuthorized message.
     const withPolicy = Object.keys(def.attributes).filter((a) => def.attributes[a].enforcePolicy && attrs.includes(a));
-    const denied = this.authz.authorize(action, target, auth, withPolicy);
+    const denied = this.authz.authorize(this.rule(def, verb), this.target(ctx, target), ctx.auth, withPolicy);
     if (denied) throw policyNotAuthorized(denied);
   }
 
   /** §1.10: a failed update/delete policy is a 403 only for callers who may read the item, else a 404. */
-  private enforceWrite(
-    def: ResourceDefinition,
-    action: string,
-    target: ApiObject,
-    current: ApiObject,
-    auth: AuthContext,
-    attrs: string[],
-  ): void {
+  private enforceWrite(def: ResourceDefinition, ctx: RequestContext, verb: Verb, target: ApiObject, current: ApiObject, attrs: string[]): void {
     try {
-      this.enforce(def, action, target, auth, attrs);
+      this.enforce(def, ctx, verb, target, attrs);
     } catch (e) {
-      if (e instanceof NeutronError && !this.canRead(def, auth, current)) throw httpNotFound();
+      if (e instanceof NeutronError && !this.canRead(def, ctx, current)) throw httpNotFound();
       throw e;
     }
   }
@@ -197,14 +242,15 @@ export class ResourceEngine {
     });
   }
 
-  private render(def: ResourceDefinition, auth: AuthContext, item: ApiObject, fields: string[]): ApiObject {
+  private render(def: ResourceDefinition, ctx: RequestContext, item: ApiObject, fields: string[]): ApiObject {
     // Any attribute with a get_<resource>:<attr> rule may be hidden, not only the enforce_policy ones.
-    const hidden = auth.is_admin ? [] : this.authz.hiddenAttributes(`get_${def.name}`, item, auth, Object.keys(item));
+    const auth = ctx.auth;
+    const hidden = auth.is_admin ? [] : this.authz.hiddenAttributes(this.rule(def, 'get'), this.target(ctx, item), auth, Object.keys(item));
     return renderItem(def.attributes, item, fields, hidden);
   }
 
-  private inTransaction<T>(auth: AuthContext, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
-    return this.db.unitOfWork((em, afterCommit) => work(this.context(auth, em, true, afterCommit)));
+  private inTransaction<T>(auth: AuthContext, parent: ParentRef | undefined, work: (ctx: RequestContext) => Promise<T>): Promise<T> {
+    return this.db.unitOfWork(async (em, afterCommit) => work(await this.enter(this.context(auth, em, true, afterCommit), parent)));
   }
 
   /** A request's context; `afterCommit` is the unit of work's (reads outside one have no after-commit work). */

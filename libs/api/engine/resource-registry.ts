@@ -27,6 +27,7 @@ export class ResourceRegistry {
   private readonly fragments = new Map<string, ResourceFragment[]>();
   private readonly baseAttributes = new Map<string, ResourceDefinition['attributes']>();
   private readonly counters = new Map<string, UsageCounter>();
+  private readonly children = new Map<string, ResourceDefinition>();
 
   /** One call per resource: the definition, its quota counter and its extension aliases. */
   register(registration: ResourceRegistration): void {
@@ -37,6 +38,10 @@ export class ResourceRegistry {
   }
 
   addResource(def: ResourceDefinition): void {
+    if (def.parent) {
+      this.children.set(`${def.parent}/${def.path}`, def);
+      return;
+    }
     this.resources.set(def.path, def);
     this.baseAttributes.set(def.path, def.attributes);
     if (def.taggable) this.extend(def.path, tagsFragment);
@@ -82,7 +87,12 @@ export class ResourceRegistry {
     this.handlers.set(handler.path, handler);
   }
 
-  /** `/<parent>/{id}/<name>[/…]`, e.g. ('agents', 'dhcp-networks'). */
+  /** A sub-resource definition (`definition.parent` set) under the parent's path. */
+  childAt(parentPath: string, path: string): ResourceDefinition | undefined {
+    return this.children.get(`${parentPath}/${path}`);
+  }
+
+  /** `/<parent>/{id}/<name>[/…]` served by hand, e.g. ('agents', 'dhcp-networks'). */
   addSubResource(parentPath: string, name: string, handler: SubResourceHandler): void {
     this.subResources.set(`${parentPath}/${name}`, handler);
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ResourceEvents } from '../events/resource-events.js';
-import type { ApiObject, RequestContext, ResourceDefinition, ResourceFragment } from '../resource/resource-definition.js';
+import { type ApiObject, joinedRowOf, type ListQuery, type RequestContext, type ResourceDefinition, type ResourceFragment } from '../resource/resource-definition.js';
 
 /**
  * Every write of a resource, from the API or from the server itself (a DHCP port, a router port), in one order:
@@ -51,8 +51,21 @@ export class ResourceWriter {
   }
 
   /** The fragments' attributes on items the service returned: one query per fragment for the whole page. */
-  async load(def: ResourceDefinition, ctx: RequestContext, items: ApiObject[], fields: string[] = []): Promise<ApiObject[]> {
-    if (items.length) for (const fragment of def.fragments ?? []) if (fragment.load) await fragment.load(ctx, items, fields);
+  async load(def: ResourceDefinition, ctx: RequestContext, items: ApiObject[], fields: string[] = [], joins: ListQuery['joins'] = []): Promise<ApiObject[]> {
+    if (!items.length) return items;
+    // A service that honoured the joins kept each raw row: those fragments read it instead of querying.
+    const joined = joinedRowOf(items[0]) !== undefined;
+    for (const fragment of def.fragments ?? []) {
+      const alias = joined ? joins.find((j) => j.join === fragment.join)?.alias : undefined;
+      if (alias) {
+        for (const item of items) {
+          const row = joinedRowOf(item)!;
+          fragment.join!.read(item, (column) => row[`${alias}_${column}`]);
+        }
+      } else if (fragment.load) {
+        await fragment.load(ctx, items, fields);
+      }
+    }
     return items;
   }
 

@@ -38,13 +38,7 @@ export class ApiRouter {
       pathUrl: `${publicBaseUrl(req)}${path.replace(/\.json$/, '')}`,
     };
     if (segments.length === 0) return this.index(request);
-    const match = this.registry.match(segments);
-    if (!match) throw httpNotFound();
-    if (match.handler) return match.handler.handle(request, match.rest);
-    const [id, sub, ...more] = match.rest;
-    const subResource = sub === undefined ? undefined : this.registry.subResource(match.resource!.path, sub);
-    if (subResource) return subResource(request, id, more);
-    return this.engine.handle(match.resource!, request, match.rest);
+    return this.engine.route(request);
   }
 
   private index(req: ApiRequest): ApiResponse {

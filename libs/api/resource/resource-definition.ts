@@ -9,6 +9,8 @@ export interface RequestContext {
   isAdmin: boolean;
   projectId: string;
   em: EntityManager;
+  /** For a sub-resource: its parent item as the caller sees it (`/ports/{id}/bindings` → the port). */
+  parent?: ApiObject;
   /** Inside a write transaction: lock the rows read (PostgreSQL SELECT … FOR UPDATE). */
   forUpdate: boolean;
   /** Side effects (bus notifications) that must only happen once the transaction committed. */
@@ -48,6 +50,8 @@ export interface ListQuery {
   fields: string[];
   /** Filters on fragments' attributes, as the engine took them out of `filters`: conditions on the list's main alias. */
   fragmentFilters?: { filter: FragmentFilter; values: unknown[] }[];
+  /** Fragments' 1:1 tables to LEFT JOIN (raw list queries only), by alias; the service keeps each raw row (keepJoinedRow). */
+  joins?: { alias: string; join: FragmentJoin }[];
 }
 
 /** The plug-in side of a resource. Services never throw HTTP errors, only NeutronErrors. */
@@ -81,6 +85,11 @@ export interface ResourceFragment {
   attributes: AttributeMap;
   /** Sets the fragment's attributes on a page of items: one query per page (never per item), none when `fields` leaves them out. */
   load?(ctx: RequestContext, items: ApiObject[], fields: string[]): Promise<void>;
+  /**
+   * A fragment kept in a 1:1 table (keyed by the resource's id) can ride the list's own query as a LEFT JOIN instead of
+   * a query of its own: `read` gets the joined columns of one row (all null when the row is absent).
+   */
+  join?: FragmentJoin;
   /** List filters on its attributes that are not a column of the resource's table (an EXISTS on the fragment's own table). */
   filters?: Record<string, FragmentFilter>;
   /** After the resource's row is written: store the request's values and set them on `created`. */
@@ -91,19 +100,46 @@ export interface ResourceFragment {
   delete?(ctx: RequestContext, current: ApiObject): Promise<void>;
 }
 
+export interface FragmentJoin {
+  table: string;
+  /** The column holding the resource's id. */
+  key: string;
+  columns: readonly string[];
+  read(item: ApiObject, column: (name: string) => unknown): void;
+}
+
+const joinedRows = new WeakMap<ApiObject, Record<string, unknown>>();
+
+/** A service that honours `ListQuery.joins` keeps each item's raw row (with the joined columns) for the fragments. */
+export function keepJoinedRow(item: ApiObject, raw: Record<string, unknown>): ApiObject {
+  joinedRows.set(item, raw);
+  return item;
+}
+
+export const joinedRowOf = (item: ApiObject): Record<string, unknown> | undefined => joinedRows.get(item);
+
 /** An SQL condition on the list's main alias for the given filter values: [sql with :named params, params]. */
 export type FragmentFilter = (alias: string, values: unknown[], param: () => string) => [string, Record<string, unknown>] | undefined;
 
 export interface ResourceDefinition {
   /** Singular JSON key and policy name: 'network'. */
   name: string;
+  /** The policy rules' resource name when it is not `name` (sub-resources: 'port_binding' for `binding`). */
+  policyName?: string;
+  /**
+   * A sub-resource: the parent's path (`ports` for `/ports/{id}/bindings`). The engine checks the parent is visible,
+   * puts it in `ctx.parent`, and gives the sub-resource the same parsing, fields, filters, paging, errors and policy.
+   * Its policy target carries the parent's owner as `ext_parent:tenant_id` (Neutron's ext_parent_owner rule).
+   */
+  parent?: string;
   /** Plural JSON key: 'networks'. */
   collection: string;
   /** URL path below /v2.0: 'networks', 'security-groups', 'metering/metering-labels'. */
   path: string;
   attributes: AttributeMap;
   service: ResourceService;
-  notFound(id: string): NeutronError;
+  /** The resource's NotFound; `ctx` has the parent of a sub-resource. */
+  notFound(id: string, ctx?: RequestContext): NeutronError;
   allowBulk?: boolean;
   /** Has the tags sub-resource and tag filters. */
   taggable?: boolean;

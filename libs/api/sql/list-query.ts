@@ -46,6 +46,10 @@ export async function runRawListQuery<T extends ObjectLiteral, R>(
   const [first, ...rest] = opts.columns;
   qb.select(`${opts.alias}.${first}`, first);
   for (const column of rest) qb.addSelect(`${opts.alias}.${column}`, column);
+  for (const { alias, join } of query.joins ?? []) {
+    qb.leftJoin(join.table, alias, `${alias}.${join.key} = ${opts.alias}.id`);
+    for (const column of join.columns) qb.addSelect(`${alias}.${column}`, `${alias}_${column}`);
+  }
   const rows = await qb.getRawMany<R>();
   return query.pageReverse ? rows.reverse() : rows;
 }

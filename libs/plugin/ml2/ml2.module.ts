@@ -13,7 +13,7 @@ import { Ml2PortBindings1764000009100 } from './migrations/1764000009100-ml2-por
 import { ml2Entities } from './ml2.entities.js';
 import { Ml2Subscribers } from './ml2-subscribers.js';
 import { PortBinder } from './port-binder.js';
-import { PortBindingsHandler } from './port-bindings.handler.js';
+import { PortBindingsService } from './binding/port-bindings.service.js';
 import { PortStatusService } from './port-status.service.js';
 import { L2AgentRpcService } from './rpc/l2-agent-rpc.service.js';
 
@@ -47,22 +47,21 @@ export function mechanismDrivers(names: string[]): MechanismDriver[] {
     L2AgentNotifier,
     Ml2Subscribers,
     L2AgentRpcService,
-    PortBindingsHandler,
+    PortBindingsService,
   ],
   exports: [MechanismManager, PortStatusService, L2AgentNotifier],
 })
 export class Ml2Module implements OnModuleInit {
   constructor(
     @Inject(ResourceRegistry) private readonly registry: ResourceRegistry,
-    @Inject(PortBindingsHandler) private readonly bindings: PortBindingsHandler,
+    @Inject(PortBindingsService) private readonly bindings: PortBindingsService,
     @Inject(PortBindingFragment) private readonly binding: PortBindingFragment,
     @Inject(Ml2Subscribers) private readonly subscribers: Ml2Subscribers,
   ) {}
 
   onModuleInit(): void {
     this.registry.extend('ports', this.binding.fragment(), 'binding');
-    this.registry.addSubResource('ports', 'bindings', (req, id, rest) => this.bindings.handle(req, id, rest));
-    this.registry.addExtensions('binding-extended');
+    this.registry.register({ definition: this.bindings.definition(), extensions: ['binding-extended'] });
     this.subscribers.subscribe();
   }
 }

@@ -1,7 +1,7 @@
 import { NOT_SPECIFIED } from '../../api/resource/attribute.js';
 import type { RequestContext, ResourceFragment } from '../../api/resource/resource-definition.js';
 import { convertToBoolean } from '../../api/validators/index.js';
-import { loadInChunks, sqlAnyOf, sqlBool, sqlRows, sqlRun } from '../../db/index.js';
+import { loadInChunks, sqlAnyOf, sqlBool, sqlFlag, sqlRows, sqlRun } from '../../db/index.js';
 import { findPortNetwork } from '../ports/port-network.js';
 import { isTrusted } from '../ports/port-rules.js';
 import { PORT_SECURITY_TABLE } from './port-security.entity.js';
@@ -19,6 +19,14 @@ export const portSecurityFragment: ResourceFragment = {
   hookOrder: 5,
   attributes: {
     [ATTR]: { allowPost: true, allowPut: true, default: NOT_SPECIFIED, convert: convertToBoolean, enforcePolicy: true },
+  },
+
+  join: {
+    table: PORT_SECURITY_TABLE,
+    key: 'port_id',
+    columns: ['port_security_enabled'],
+    // No row: on (Neutron's default).
+    read: (port, column) => void (port[ATTR] = column('port_security_enabled') === null || sqlFlag(column('port_security_enabled'))),
   },
 
   async load(ctx, items, fields) {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
-import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../../api/resource/resource-definition.js';
+import { type ApiObject, keepJoinedRow, type ListQuery, type RequestContext, type ResourceService } from '../../api/resource/resource-definition.js';
 import { newStandardColumns, revised } from '../../api/resource/standard-row.js';
 import { runRawListQuery } from '../../api/sql/list-query.js';
 import { isPostgres } from '../../db/index.js';
@@ -53,7 +53,10 @@ export class PortsService implements ResourceService, NetworkPorts {
       notFound: portNotFound,
       columns: PORT_COLUMNS,
     });
-    return presentPorts(ctx, this.ipam, raw.map(portFromSql), query.fields);
+    const ports = await presentPorts(ctx, this.ipam, raw.map(portFromSql), query.fields);
+    // Fragments kept in 1:1 tables (binding, port security) came with the page's query: they read these rows.
+    if (query.joins?.length) ports.forEach((port, i) => keepJoinedRow(port, raw[i]));
+    return ports;
   }
 
   async get(ctx: RequestContext, id: string): Promise<ApiObject | undefined> {

@@ -76,6 +76,9 @@ export const PORT_RULES: PolicyDefault[] = [
 
   policy('delete_port', either(ADMIN, ADVSVC, MEMBER), either(ADVSVC, 'rule:admin_owner_or_network_owner')),
 
+  // binding-extended (neutron/conf/policies/port_bindings.py): admin only.
+  ...['get_port_binding', 'create_port_binding', 'update_port_binding', 'delete_port_binding', 'activate'].map(adminOnly),
+
   policy('create_trunk', MEMBER, ANYONE),
   policy('get_trunk', READER, ADMIN_OR_OWNER),
   policy('update_trunk', MEMBER, ADMIN_OR_OWNER),

@@ -9,7 +9,7 @@ import { type Binding, PortBinder } from '../port-binder.js';
 import { portBindingAttributes } from '../port-binding.definition.js';
 import { addBlock, L2_AGENT_ENTITY, takesProvisioningBlocks } from '../provisioning-blocks.js';
 import { PORT_BINDINGS_TABLE } from './port-binding.entity.js';
-import { type BindingColumns, bindingView, loadBindings, saveBinding, UNBOUND } from './port-binding.store.js';
+import { type BindingColumns, bindingFromColumns, bindingView, loadBindings, saveBinding, UNBOUND } from './port-binding.store.js';
 
 const BINDING_PROFILE_LEN = 4095;
 export const UNPLUGGED_VIF_TYPES = ['unbound', 'binding_failed'];
@@ -38,6 +38,12 @@ export class PortBindingFragment {
           const unbound = hosts.includes('') ? ` OR NOT EXISTS (SELECT 1 FROM ${PORT_BINDINGS_TABLE} pb0 WHERE pb0.port_id = ${alias}.id)` : '';
           return [`(${bound}${unbound})`, { [p]: hosts }];
         },
+      },
+      join: {
+        table: PORT_BINDINGS_TABLE,
+        key: 'port_id',
+        columns: ['host', 'vnic_type', 'profile', 'vif_type', 'vif_details'],
+        read: (port, column) => Object.assign(port, bindingView(bindingFromColumns(column))),
       },
       load: async (ctx, items, fields) => {
         if (fields.length && !ATTRS.some((a) => fields.includes(a))) return;

@@ -32,16 +32,20 @@ const isDefault = (b: BindingColumns) =>
   !Object.keys(b.binding_profile).length &&
   !Object.keys(b.binding_vif_details).length;
 
-function bindingFromSql(raw: Record<string, unknown>): BindingColumns {
-  if (raw.b_host === null || raw.b_host === undefined) return { ...UNBOUND, binding_profile: {}, binding_vif_details: {} };
+/** A binding row's columns as read by name (null when the port has no row: the defaults). */
+export function bindingFromColumns(column: (name: string) => unknown): BindingColumns {
+  const host = column('host');
+  if (host === null || host === undefined) return { ...UNBOUND, binding_profile: {}, binding_vif_details: {} };
   return {
-    binding_host_id: raw.b_host as string,
-    binding_vnic_type: raw.b_vnic_type as string,
-    binding_profile: sqlJson(raw.b_profile, {}),
-    binding_vif_type: raw.b_vif_type as string,
-    binding_vif_details: sqlJson(raw.b_vif_details, {}),
+    binding_host_id: host as string,
+    binding_vnic_type: column('vnic_type') as string,
+    binding_profile: sqlJson(column('profile'), {}),
+    binding_vif_type: column('vif_type') as string,
+    binding_vif_details: sqlJson(column('vif_details'), {}),
   };
 }
+
+const bindingFromSql = (raw: Record<string, unknown>) => bindingFromColumns((name) => raw[`b_${name}`]);
 
 const BINDING_SELECT = 'b.host AS b_host, b.vnic_type AS b_vnic_type, b.profile AS b_profile, b.vif_type AS b_vif_type, b.vif_details AS b_vif_details';
 const BOUND_PORTS = `SELECT ${PORT_COLUMNS.map((c) => `p.${c}`).join(', ')}, ${BINDING_SELECT} FROM ${PORTS_TABLE} p LEFT JOIN ${PORT_BINDINGS_TABLE} b ON b.port_id = p.id`;
