@@ -20,10 +20,6 @@ export class NeutronError<Code extends string = string> extends Error {
 /** A Neutron error whose code is one of `codes` (a domain's `as const` list). */
 export type DomainError<Codes extends readonly string[]> = NeutronError<Codes[number]>;
 
-/** Whether `e` is one of a domain's errors. */
-export const isDomainError = <const Codes extends readonly string[]>(codes: Codes, e: unknown): e is DomainError<Codes> =>
-  e instanceof NeutronError && codes.includes(e.type);
-
 export const badRequest = (message: string) => new NeutronError('HTTPBadRequest', message, 400);
 export const invalidInput = (errorMessage: string) =>
   new NeutronError('InvalidInput', `Invalid input for operation: ${errorMessage}.`, 400);
