@@ -2,8 +2,132 @@
 // `npm run lint` = `eslint . && tsc -p tsconfig.json --noEmit`: types are checked by tsc, so this config uses the
 // fast, non-type-aware rule sets.
 import js from '@eslint/js';
+import boundaries from 'eslint-plugin-boundaries';
 import { defineConfig } from 'eslint/config';
 import tseslint from 'typescript-eslint';
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The map of ../shared/ARCHITECTURE.md ("Layout"), enforced on every import, export and dynamic import
+// (eslint-plugin-boundaries; imports resolved like tsc does, `.js` → `.ts`, by eslint-import-resolver-typescript).
+//
+//   apps/*                  → anything (they compose modules; apps/appliance reuses apps/neutron-server's module)
+//   service plug-ins        → each other, plugin, api/policy/identity, rpc, bus, db, config
+//     (libs/<x> not named below: security-groups, quotas, dhcp-scheduler, agents-api, nova-notifier,
+//      availability-zones, and the coming l3, metering, …)
+//   libs/plugin             → api/policy/identity, rpc, bus, db, config
+//   libs/api, libs/policy, libs/identity → each other, bus, db, config
+//   libs/rpc                → bus (the versioned RPC contracts both sides import: types and topic names only)
+//   libs/bus                → config only. The bus sits below the plug-in and api/policy/identity and above
+//                             db/config, but never imports db: the agents import the bus, and an agent never
+//                             touches the database.
+//   libs/db                 → config
+//   libs/config             → nothing of ours
+//   libs/dataplane          → config
+//   libs/agents/**          → bus, dataplane, config, rpc and libs/agents itself (no database driver either)
+//   test/**                 → anything
+// No library imports an app. Specs and testing/ helpers beside the code follow their folder's rule.
+// A file that breaks the map today is an explicit per-file exception below (KNOWN_EXCEPTIONS), each with its fix.
+// ---------------------------------------------------------------------------------------------------------------------
+
+const ELEMENTS = [
+  { type: 'app', pattern: 'apps/*', capture: ['app'] },
+  { type: 'test', pattern: 'test' },
+  { type: 'agents', pattern: 'libs/agents' },
+  { type: 'rpc', pattern: 'libs/rpc' },
+  { type: 'bus', pattern: 'libs/bus' },
+  { type: 'dataplane', pattern: 'libs/dataplane' },
+  { type: 'plugin', pattern: 'libs/plugin' },
+  { type: 'core', pattern: 'libs/(api|policy|identity)', capture: ['lib'] },
+  { type: 'db', pattern: 'libs/db' },
+  { type: 'config', pattern: 'libs/config' },
+  // Last, so it takes every other libs/<x>: a service plug-in.
+  { type: 'service-plugin', pattern: 'libs/*', capture: ['service'] },
+].map((e) => ({ ...e, partialMatch: false }));
+
+const element = (...types) => ({ to: { element: { types: { anyOf: types } } } });
+
+/** Who may import whom; anything not allowed here is an error. */
+const LAYERS = [
+  { from: 'app', allow: ['app', 'service-plugin', 'plugin', 'core', 'rpc', 'bus', 'db', 'config', 'dataplane', 'agents'] },
+  { from: 'test', allow: ['test', 'app', 'service-plugin', 'plugin', 'core', 'rpc', 'bus', 'db', 'config', 'dataplane', 'agents'] },
+  { from: 'service-plugin', allow: ['service-plugin', 'plugin', 'core', 'rpc', 'bus', 'db', 'config'] },
+  { from: 'plugin', allow: ['plugin', 'core', 'rpc', 'bus', 'db', 'config'] },
+  { from: 'core', allow: ['core', 'bus', 'db', 'config'] },
+  { from: 'rpc', allow: ['rpc', 'bus'] },
+  { from: 'bus', allow: ['bus', 'config'] },
+  { from: 'db', allow: ['db', 'config'] },
+  { from: 'config', allow: ['config'] },
+  { from: 'dataplane', allow: ['dataplane', 'config'] },
+  { from: 'agents', allow: ['agents', 'rpc', 'bus', 'dataplane', 'config'] },
+];
+
+/** Packages that reach a database: an agent never touches it. */
+const DATABASE_PACKAGES = ['typeorm', 'typeorm/**', 'pg', 'better-sqlite3'];
+
+/**
+ * Imports that break the map today and belong to work in progress elsewhere. Each is allowed for the named files only,
+ * so a new file cannot join; the owner of the fix removes the entry. `to` is a path pattern of the imported file.
+ */
+export const KNOWN_EXCEPTIONS = [
+  {
+    // The server imports the agents' RPC contract: it moves to libs/rpc (issue 10, part 4), then the imports follow.
+    files: [
+      'libs/agents-api/agent-heartbeats.service.ts',
+      'libs/agents-api/agent-heartbeats.spec.ts',
+      'libs/agents-api/agents-api.module.ts',
+      'libs/agents-api/agents-api.module.spec.ts',
+      'libs/dhcp-scheduler/dhcp-agent-notifier.ts',
+      'libs/dhcp-scheduler/dhcp-mechanism-driver.ts',
+      'libs/dhcp-scheduler/dhcp-network-info.ts',
+      'libs/dhcp-scheduler/dhcp-networks.service.ts',
+      'libs/dhcp-scheduler/dhcp-rpc.service.ts',
+      'libs/dhcp-scheduler/dhcp-scheduler.service.ts',
+      'libs/nova-notifier/nova-notifier.service.ts',
+      'libs/nova-notifier/nova-notifier.service.spec.ts',
+      'libs/plugin/ml2/drivers/linuxbridge.driver.ts',
+      'libs/plugin/ml2/l2-agent-notifier.ts',
+      'libs/plugin/ml2/rpc/l2-agent-rpc.service.ts',
+    ],
+    to: 'libs/agents/rpc.contract.ts',
+  },
+  {
+    // ML2 binds ports to agents through the agents API's registry contract: a binding-host lookup the plug-in
+    // should own (libs/plugin/ml2 declares the port it needs, libs/agents-api provides it), or the contract moves
+    // to libs/rpc with the agent types.
+    files: [
+      'libs/plugin/ml2/drivers/linuxbridge.driver.ts',
+      'libs/plugin/ml2/drivers/linuxbridge.driver.spec.ts',
+      'libs/plugin/ml2/mechanism-driver.ts',
+      'libs/plugin/ml2/port-binder.ts',
+    ],
+    to: 'libs/agents-api/agents.contract.ts',
+  },
+];
+
+const boundaryRules = {
+  'boundaries/dependencies': [
+    'error',
+    {
+      default: 'disallow',
+      // Packages and Node's built-ins too (allowed below for everyone but an agent reaching for a database driver).
+      checkAllOrigins: true,
+      message: 'the map (ARCHITECTURE.md, Layout) does not allow {{from.type}} to import {{to.type}}',
+      policies: [
+        // Policies are read in order and the last one that matches decides.
+        // Packages and Node's built-ins: anyone, except database drivers in agents.
+        { allow: { to: { module: { origin: ['external', 'core'] } } } },
+        { from: { element: { type: 'agents' } }, disallow: { to: { module: { source: DATABASE_PACKAGES } } } },
+        ...LAYERS.map(({ from, allow }) => ({ from: { element: { type: from } }, allow: element(...allow) })),
+        ...KNOWN_EXCEPTIONS.map(({ files, to }) => ({ from: { file: { path: files } }, allow: { to: { file: { path: to } } } })),
+        // A spec beside the code may use the shared test harness (test/support): it drives the whole server in-process.
+        { from: { file: { path: '**/*.spec.ts' } }, allow: { to: { file: { path: 'test/support/**' } } } },
+      ],
+    },
+  ],
+  // Every file under apps/, libs/ and test/ belongs to an element, and every relative import resolves to one.
+  'boundaries/no-unknown-files': 'error',
+  'boundaries/no-unknown-dependencies': 'error',
+};
 
 export default defineConfig(
   {
@@ -42,5 +166,15 @@ export default defineConfig(
     // write it as a block and drop this override.
     files: ['libs/identity/services/assignment-list.service.ts'],
     rules: { '@typescript-eslint/no-unused-expressions': 'off' },
+  },
+  {
+    files: ['apps/**/*.ts', 'libs/**/*.ts', 'test/**/*.ts'],
+    plugins: { boundaries },
+    settings: {
+      'boundaries/elements': ELEMENTS,
+      'boundaries/elements-single-match': true,
+      'import/resolver': { typescript: { project: 'tsconfig.json' } },
+    },
+    rules: boundaryRules,
   },
 );

@@ -1,7 +1,7 @@
-import { notFound } from '../api/errors/neutron-error.js';
 import type { AttributeMap } from '../api/resource/attribute.js';
 import type { ResourceDefinition, ResourceService } from '../api/resource/resource-definition.js';
 import { convertToBoolean, validateStringOrNone, validateUuid } from '../api/validators/index.js';
+import { agentNotFound } from './agent.errors.js';
 
 const readOnly = { allowPost: false, allowPut: false };
 const filter = { ...readOnly, isFilter: true };
@@ -28,8 +28,6 @@ export const agentAttributes: AttributeMap = {
   availability_zone: filter,
   resources_synced: readOnly,
 };
-
-export const agentNotFound = (id: string) => notFound('AgentNotFound', `Agent ${id} could not be found.`);
 
 export function agentDefinition(service: ResourceService): ResourceDefinition {
   return {

@@ -1,7 +1,7 @@
 import { isPostgres } from '../db/index.js';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { agentNotFound } from '../agents-api/agent.definition.js';
+import { agentNotFound } from '../agents-api/agent.errors.js';
 import { AgentEntity } from '../agents-api/agent.entity.js';
 import { AGENT_REGISTRY, type AgentRegistry } from '../agents-api/agents.contract.js';
 import { AGENT_TYPES } from '../agents/rpc.contract.js';
@@ -9,11 +9,12 @@ import { internalContext } from '../api/resource/internal-context.js';
 import type { RequestContext } from '../api/resource/resource-definition.js';
 import { Database } from '../db/index.js';
 import { NetworkEntity, type NetworkRow } from '../plugin/networks/network.entity.js';
+import { networkNotFound } from '../plugin/networks/network.errors.js';
 import { DhcpAgentNotifier } from './dhcp-agent-notifier.js';
 import { dhcpSubnetIds, type HostingAgent, hostingAgents, underscheduledNetworks, unbind } from './dhcp-bindings.store.js';
 import { DhcpPorts } from './dhcp-ports.service.js';
 import { DhcpScheduler } from './dhcp-scheduler.service.js';
-import { invalidDhcpAgent, networkHostedByDhcpAgent, networkNotFound, networkNotHostedByDhcpAgent } from './dhcp-scheduler.errors.js';
+import { invalidDhcpAgent, networkHostedByDhcpAgent, networkNotHostedByDhcpAgent } from './dhcp-scheduler.errors.js';
 
 /**
  * A network's DHCP state, kept in line inside the transaction that changes it: which agents host it, their DHCP

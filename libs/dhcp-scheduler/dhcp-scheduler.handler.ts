@@ -1,20 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AgentEntity } from '../agents-api/agent.entity.js';
-import { agentNotFound } from '../agents-api/agent.definition.js';
+import { agentNotFound } from '../agents-api/agent.errors.js';
 import { presentAgent } from '../agents-api/agent-presenter.js';
 import { aliveSince } from '../agents-api/agent-time.js';
 import { AUTHORIZER, type ApiRequest, type ApiResponse, type Authorizer } from '../api/engine/ports.js';
 import { renderItem } from '../api/engine/render.js';
 import { ResourceWriter } from '../api/engine/resource-writer.js';
 import { ResourceRegistry } from '../api/engine/resource-registry.js';
-import { badRequest, httpNotFound, methodNotAllowed, policyNotAuthorized } from '../api/errors/neutron-error.js';
+import { httpNotFound, methodNotAllowed, policyNotAuthorized } from '../api/errors/neutron-error.js';
 import { isObject, parseJsonBody } from '../api/request/body-parser.js';
 import type { ApiObject, RequestContext } from '../api/resource/resource-definition.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { anyOf, Database } from '../db/index.js';
 import { hostingAgents, networksOfAgent } from './dhcp-bindings.store.js';
 import { DhcpNetworks } from './dhcp-networks.service.js';
+import { networkIdNotSpecified } from './dhcp-scheduler.errors.js';
 
 /**
  * The dhcpagentscheduler extension (§2.11): `/agents/{id}/dhcp-networks` (list, add, remove) and
@@ -42,7 +43,7 @@ export class DhcpSchedulerHandler {
       this.enforce(req, 'create_dhcp-network');
       const body = parseJsonBody(req.rawBody);
       const id = isObject(body) ? body.network_id : undefined;
-      if (typeof id !== 'string') throw badRequest("Failed to parse request. Required attribute 'network_id' not specified");
+      if (typeof id !== 'string') throw networkIdNotSpecified();
       await this.unitOfWork(req, (ctx) => this.dhcp.addNetworkToAgent(ctx, agentId, id));
       // Neutron's controller returns None: pecan renders it as `null`.
       return { status: 201, body: null };

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Database } from '../db/index.js';
-import { badRequest, httpNotFound, methodNotAllowed, NeutronError, policyNotAuthorized } from '../api/errors/neutron-error.js';
+import { httpNotFound, methodNotAllowed, policyNotAuthorized } from '../api/errors/neutron-error.js';
 import { AUTHORIZER, type ApiRequest, type ApiResponse, type Authorizer, type CustomHandler } from '../api/engine/ports.js';
 import { parseJsonBody, prepareRequestBody } from '../api/request/body-parser.js';
 import type { AttributeMap } from '../api/resource/attribute.js';
 import { convertToInt, validateRange } from '../api/validators/index.js';
 import { QuotaEntity } from './quota.entity.js';
+import { adminRequiredForOtherProject, quotaBelowUsage, quotasPostNotSupported, tenantQuotaNotFound } from './quota.errors.js';
 import { QuotasService } from './quotas.service.js';
 
 const DB_INTEGER_MAX = 2147483647;
@@ -26,7 +27,7 @@ export class QuotasHandler implements CustomHandler {
     if (more.length) throw httpNotFound();
     if (id === undefined) {
       if (req.method === 'GET') return this.list(req);
-      if (req.method === 'POST') throw new NeutronError('HTTPNotImplemented', 'POST requests are not supported on this resource.', 501);
+      if (req.method === 'POST') throw quotasPostNotSupported();
       throw methodNotAllowed(req.method);
     }
     if ((id === 'project' || id === 'tenant') && sub === undefined && req.method === 'GET') {
@@ -67,13 +68,7 @@ export class QuotasHandler implements CustomHandler {
   }
 
   private async details(req: ApiRequest, id: string): Promise<ApiResponse> {
-    if (id !== req.auth.project_id && !req.auth.is_admin) {
-      throw new NeutronError(
-        'AdminRequired',
-        'User does not have admin privileges: Only admin is authorized to access quotas for another project.',
-        403,
-      );
-    }
+    if (id !== req.auth.project_id && !req.auth.is_admin) throw adminRequiredForOtherProject();
     const quota = await this.db.read(async (em) => {
       const limits = await this.quotas.limits(em, id);
       const out: Record<string, { limit: number; used: number; reserved: number }> = {};
@@ -109,9 +104,7 @@ export class QuotasHandler implements CustomHandler {
       for (const [resource, limit] of Object.entries(changes) as [string, number][]) {
         if (checkLimit) {
           const used = await this.quotas.usage(em, id, resource);
-          if (used > limit) {
-            throw badRequest(`Quota limit ${limit} for ${resource} must be greater than or equal to already used ${used}`);
-          }
+          if (used > limit) throw quotaBelowUsage(resource, limit, used);
         }
         await repo.upsert({ project_id: id, resource, hard_limit: limit }, ['project_id', 'resource']);
       }
@@ -123,7 +116,7 @@ export class QuotasHandler implements CustomHandler {
   private async remove(req: ApiRequest, id: string): Promise<ApiResponse> {
     this.enforce(req, 'delete_quota');
     const result = await this.db.transaction((em) => em.getRepository(QuotaEntity).delete({ project_id: id }));
-    if (!result.affected) throw new NeutronError('TenantQuotaNotFound', `Quota for tenant ${id} could not be found.`, 404);
+    if (!result.affected) throw tenantQuotaNotFound(id);
     return { status: 204 };
   }
 

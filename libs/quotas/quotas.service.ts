@@ -2,12 +2,12 @@ import { isPostgres } from '../db/index.js';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
-import { NeutronError, pyList } from '../api/errors/neutron-error.js';
 import { ResourceRegistry } from '../api/engine/resource-registry.js';
 import { ResourceEvents } from '../api/events/resource-events.js';
 import type { RequestContext } from '../api/resource/resource-definition.js';
 import { sqlRows } from '../db/index.js';
 import { QuotaEntity } from './quota.entity.js';
+import { overQuota } from './quota.errors.js';
 
 const QUOTAS_TABLE = QuotaEntity.options.tableName!;
 
@@ -78,7 +78,7 @@ export class QuotasService {
     }
     const used = await this.usage(ctx.em, projectId, resource);
     if (used + count > limit) {
-      throw new NeutronError('OverQuota', `Quota exceeded for resources: ${pyList([resource])}.`, 409);
+      throw overQuota(resource);
     }
   }
 }

@@ -18,6 +18,8 @@ import { TagsHandler } from './tags-handler.js';
 export interface ParentRef {
   def: ResourceDefinition;
   id: string;
+  /** The sub-resource asked for (set by handle). */
+  child?: ResourceDefinition;
 }
 
 type Verb = 'get' | 'create' | 'update' | 'delete';
@@ -62,6 +64,7 @@ export class ResourceEngine {
 
   async handle(def: ResourceDefinition, req: ApiRequest, rest: string[], parent?: ParentRef): Promise<ApiResponse> {
     const [id, sub, ...more] = rest;
+    if (parent) parent.child = def;
     if (def.readOnly && req.method !== 'GET' && sub === undefined) throw methodNotAllowed(req.method);
     if (id === undefined) {
       if (req.method === 'GET') return this.list(def, req, parent);
@@ -190,9 +193,14 @@ export class ResourceEngine {
     return out;
   }
 
-  /** A sub-resource's request first finds its parent as the caller sees it (else the parent's NotFound). */
+  /**
+   * A sub-resource's request first finds its parent as the caller sees it (else the parent's NotFound), then checks
+   * the sub-resource's get rule on the parent (403): who may see the parent but not its sub-resources is told so.
+   */
   private async enter(ctx: RequestContext, parent: ParentRef | undefined): Promise<RequestContext> {
-    if (parent) ctx.parent = await this.visibleItem(parent.def, ctx, parent.id);
+    if (!parent) return ctx;
+    ctx.parent = await this.visibleItem(parent.def, ctx, parent.id);
+    if (parent.child) this.enforce(parent.child, ctx, 'get', {}, []);
     return ctx;
   }
 
@@ -229,7 +237,8 @@ export class ResourceEngine {
     try {
       this.enforce(def, ctx, verb, target, attrs);
     } catch (e) {
-      if (e instanceof NeutronError && !this.canRead(def, ctx, current)) throw httpNotFound();
+      // A sub-resource's existence is its parent's, which the caller sees.
+      if (e instanceof NeutronError && !ctx.parent && !this.canRead(def, ctx, current)) throw httpNotFound();
       throw e;
     }
   }

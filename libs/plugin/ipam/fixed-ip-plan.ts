@@ -3,11 +3,12 @@
  * explicit fixed_ips are resolved to subnets and checked, defaults become "any address from this group of
  * subnets", and auto-address (SLAAC / DHCPv6-stateless) subnets add the EUI-64 address of the port's MAC.
  */
-import { invalidInput } from '../../api/errors/neutron-error.js';
 import type { FixedIp, FixedIpRequest } from './ipam.contract.js';
 import { eui64Address, isEui64, parseAddress } from './ip-math.js';
 import {
   allocationOnAutoAddressSubnet,
+  allocationRequiresSubnetOrIp,
+  allocationRequiresSubnets,
   invalidIpForNetwork,
   invalidIpForSubnet,
   invalidSubnetForNetwork,
@@ -117,7 +118,7 @@ function testFixedIps(p: PortAddressing, requests: FixedIpRequest[]): AddressWis
 }
 
 function subnetForFixedIp(p: PortAddressing, fixed: FixedIpRequest): SubnetInfo {
-  if (!p.subnets.length) throw invalidInput('IP allocation requires subnets for network');
+  if (!p.subnets.length) throw allocationRequiresSubnets();
   const ip = fixed.ip_address === undefined ? undefined : parseAddress(fixed.ip_address);
   if (fixed.subnet_id !== undefined) {
     const subnet = p.subnets.find((s) => s.id === fixed.subnet_id);
@@ -128,7 +129,7 @@ function subnetForFixedIp(p: PortAddressing, fixed: FixedIpRequest): SubnetInfo 
     if (fixed.ip_address !== undefined && !(ip && checkSubnetIp(subnet, ip, p.deviceOwner))) throw invalidIpForSubnet(fixed.ip_address);
     return subnet;
   }
-  if (fixed.ip_address === undefined) throw invalidInput('IP allocation requires subnet_id or ip_address');
+  if (fixed.ip_address === undefined) throw allocationRequiresSubnetOrIp();
   const subnet = ip && p.subnets.find((s) => checkSubnetIp(s, ip, p.deviceOwner));
   if (!subnet) throw invalidIpForNetwork(fixed.ip_address);
   return subnet;

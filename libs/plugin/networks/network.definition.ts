@@ -1,6 +1,6 @@
-import { notFound } from '../../api/errors/neutron-error.js';
 import { type AttributeMap, NOT_SPECIFIED, projectAttributes, standardAttributes } from '../../api/resource/attribute.js';
 import type { ResourceDefinition, ResourceService } from '../../api/resource/resource-definition.js';
+import { networkNotFound } from './network.errors.js';
 import {
   convertToBoolean,
   convertToInt,
@@ -55,6 +55,6 @@ export function networkDefinition(service: ResourceService): ResourceDefinition 
     taggable: true,
     quotaResource: 'network',
     table: 'networks',
-    notFound: (id) => notFound('NetworkNotFound', `Network ${id} could not be found.`),
+    notFound: networkNotFound,
   };
 }

@@ -2,7 +2,6 @@ import { isPostgres } from '../../db/index.js';
 import { sqlBool } from '../../db/index.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
-import { invalidInput, notFound } from '../../api/errors/neutron-error.js';
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../../api/resource/resource-definition.js';
 import { newStandardColumns, revised } from '../../api/resource/standard-row.js';
 import { runListQuery } from '../../api/sql/list-query.js';
@@ -14,6 +13,7 @@ import type { Segment } from '../segments/segments.contract.js';
 import { networkAttributes } from './network.definition.js';
 import { providerFilter, providerView } from './network-provider.js';
 import { NetworkEntity, type NetworkRow } from './network.entity.js';
+import { availabilityZoneNotFound, mtuTooBig, networkNotFound } from './network.errors.js';
 
 @Injectable()
 export class NetworksService implements ResourceService {
@@ -37,7 +37,7 @@ export class NetworksService implements ResourceService {
       alias: 'r',
       attributes: networkAttributes,
       taggable: true,
-      notFound: (id) => notFound('NetworkNotFound', `Network ${id} could not be found.`),
+      notFound: networkNotFound,
     });
     const ids = rows.map((r) => r.id);
     const [subnets, segments] = await Promise.all([loadSubnetIdsForNetworks(ctx.em, ids), this.segments.forNetworks(ctx.em, ids)]);
@@ -108,16 +108,14 @@ export class NetworksService implements ResourceService {
   /** Ml2Plugin._get_network_mtu: at most the smallest MTU of the segments' types; 0 means that maximum. */
   private effectiveMtu(requested: number, segments: readonly { network_type: string; physical_network: string | null }[]): number {
     const max = this.segments.types.maxMtu(segments);
-    if (requested > max) throw invalidInput(`Requested MTU is too big, maximum is ${max}`);
+    if (requested > max) throw mtuTooBig(max);
     return requested || max;
   }
 
   private checkAvailabilityZones(hints: string[]): void {
     const known = this.config.network.availability_zones;
     const unknown = hints.find((h) => !known.includes(h));
-    if (unknown !== undefined) {
-      throw notFound('AvailabilityZoneNotFound', `AvailabilityZone ${unknown} could not be found.`);
-    }
+    if (unknown !== undefined) throw availabilityZoneNotFound(unknown);
   }
 
   private present(row: NetworkRow, subnets: string[], segments: readonly Segment[]): ApiObject {

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { invalidInput } from '../../api/errors/neutron-error.js';
 import { NOT_SPECIFIED } from '../../api/resource/attribute.js';
 import type { ApiObject } from '../../api/resource/resource-definition.js';
 import { anyOfSql, neutronTimestamp } from '../../db/index.js';
-import { networkTypeRequired, segmentsSetInConjunctionWithProviders } from './segment.errors.js';
+import { networkTypeRequired, physicalNetworkNotAString, segmentsSetInConjunctionWithProviders } from './segment.errors.js';
 import { SegmentEntity, type SegmentRow } from './segment.entity.js';
 import type { NetworkSegments, Segment } from './segments.contract.js';
 import type { SegmentSpec } from './type-driver.js';
@@ -106,7 +105,7 @@ export class NetworkSegmentsStore implements NetworkSegments {
       segmentation_id: value('provider:segmentation_id') as number | null,
     };
     if (segment.physical_network !== null && typeof segment.physical_network !== 'string') {
-      throw invalidInput(`'${String(segment.physical_network)}' is not a valid string`);
+      throw physicalNetworkNotAString(segment.physical_network);
     }
     this.types.validateProviderSegment(segment);
     return segment;

@@ -1,9 +1,14 @@
 import type { EntityManager } from 'typeorm';
-import { invalidInput } from '../../api/errors/neutron-error.js';
 import type { ApiObject } from '../../api/resource/resource-definition.js';
 import { neutronTimestamp } from '../../db/index.js';
 import { PORTS_TABLE } from '../ports/ports.contract.js';
 import { SegmentEntity } from './segment.entity.js';
+import {
+  providerTypeOrPhysnetUpdate,
+  providerUpdateMultipleSegments,
+  providerUpdateNotVlan,
+  providerUpdateWithBoundPorts,
+} from './segment.errors.js';
 import type { Segment } from './segments.contract.js';
 import type { TypeManager } from './type-manager.js';
 
@@ -25,12 +30,12 @@ export async function updateProviderAttributes(
   for (const attr of ['provider:network_type', 'provider:physical_network']) {
     const value = changes[attr];
     if (value !== undefined && value !== null && value !== current[attr]) {
-      throw invalidInput('Plugin does not support updating the following provider network attributes: provider:network_type, provider:physical_network');
+      throw providerTypeOrPhysnetUpdate();
     }
   }
   const newId = changes['provider:segmentation_id'];
   if (!newId) return;
-  if (segments.length > 1) throw invalidInput('Provider network attributes can be updated only in provider networks with a single segment.');
+  if (segments.length > 1) throw providerUpdateMultipleSegments();
   const [bound] = (await em
     .createQueryBuilder()
     .select('1', 'one')
@@ -40,12 +45,10 @@ export async function updateProviderAttributes(
     .limit(1)
     .getRawMany()) as unknown[];
   if (bound) {
-    throw invalidInput(
-      `Provider network attribute provider:segmentation_id cannot be updated if any port in the network has not the following binding:vif_type: ${UPDATABLE_VIF_TYPES.join(', ')}`,
-    );
+    throw providerUpdateWithBoundPorts(UPDATABLE_VIF_TYPES);
   }
   const [segment] = segments;
-  if (segment?.network_type !== 'vlan') throw invalidInput('Only VLAN type networks can be updated.');
+  if (segment?.network_type !== 'vlan') throw providerUpdateNotVlan();
   const next = { network_type: segment.network_type, physical_network: segment.physical_network, segmentation_id: newId as number };
   types.validateProviderSegment(next);
   await types.reserveProviderSegment(em, next);

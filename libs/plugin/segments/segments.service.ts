@@ -1,10 +1,10 @@
 import { isPostgres } from '../../db/index.js';
 import { Inject, Injectable } from '@nestjs/common';
-import { invalidInput, notFound } from '../../api/errors/neutron-error.js';
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../../api/resource/resource-definition.js';
 import { runListQuery } from '../../api/sql/list-query.js';
 import { neutronTimestamp } from '../../db/index.js';
 import { NetworkEntity } from '../networks/network.entity.js';
+import { mtuTooBig, networkNotFound } from '../networks/network.errors.js';
 import { NetworkSegmentsStore } from './network-segments.store.js';
 import { segmentAttributes } from './segment.definition.js';
 import { SegmentEntity, type SegmentRow } from './segment.entity.js';
@@ -30,7 +30,7 @@ export class SegmentsService implements ResourceService {
   async create(ctx: RequestContext, item: ApiObject): Promise<ApiObject> {
     const networkId = item.network_id as string;
     const network = await ctx.em.getRepository(NetworkEntity).findOneBy({ id: networkId });
-    if (!network) throw notFound('NetworkNotFound', `Network ${networkId} could not be found.`);
+    if (!network) throw networkNotFound(networkId);
     const spec: SegmentSpec = {
       network_type: item.network_type as string,
       physical_network: (item.physical_network as string | undefined) ?? null,
@@ -42,7 +42,7 @@ export class SegmentsService implements ResourceService {
     const existing = (await this.store.forNetworks(ctx.em, [networkId])).get(networkId) ?? [];
     // The network keeps its MTU, which must still fit the new segment (Ml2Plugin._handle_segment_change).
     const max = types.maxMtu([...existing, reserved]);
-    if (network.mtu > max) throw invalidMtu(max);
+    if (network.mtu > max) throw mtuTooBig(max);
     const nextIndex = existing.length ? existing[existing.length - 1].segment_index + 1 : 0;
     const [row] = await this.store.insertForNetwork(ctx.em, networkId, [reserved], nextIndex, {
       name: (item.name as string | null | undefined) ?? null,
@@ -77,8 +77,6 @@ export class SegmentsService implements ResourceService {
     return qb.getOne();
   }
 }
-
-const invalidMtu = (max: number) => invalidInput(`Requested MTU is too big, maximum is ${max}`);
 
 function present(row: SegmentRow): ApiObject {
   return {

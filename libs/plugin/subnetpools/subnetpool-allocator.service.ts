@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { NeutronError } from '../../api/errors/neutron-error.js';
 import type { RequestContext } from '../../api/resource/resource-definition.js';
 import { type Cidr, formatCidr, freeBlocks, isFree, parseCidr, pickFreeSubnet, widthOf } from './prefix-set.js';
 import { SubnetPoolEntity, type SubnetPoolRow } from './subnetpool.entity.js';
+import { badSubnetsRequest } from '../subnets/subnet.errors.js';
 import {
-  badSubnetsRequest,
+  addrFormatError,
   maxPrefixAllocationError,
   minPrefixAllocationError,
   subnetAllocationError,
@@ -35,7 +35,7 @@ export class SubnetPoolAllocatorService implements SubnetPoolAllocator {
     const prefixlen = requested ? requested.prefixlen : (args.prefixlen ?? pool.default_prefixlen);
     if (!requested && prefixlen > widthOf(version)) {
       // AnySubnetRequest builds IPNetwork('0.0.0.0/<prefixlen>') first: netaddr's error, a 400.
-      throw new NeutronError('AddrFormatError', `invalid IPNetwork ${version === 4 ? '0.0.0.0' : '::'}/${prefixlen}`, 400);
+      throw addrFormatError(`${version === 4 ? '0.0.0.0' : '::'}/${prefixlen}`);
     }
     if (prefixlen > pool.max_prefixlen) throw maxPrefixAllocationError(prefixlen, pool.max_prefixlen);
     if (prefixlen < pool.min_prefixlen) throw minPrefixAllocationError(prefixlen, pool.min_prefixlen);

@@ -1,6 +1,5 @@
 import { sqlBool } from '../../db/index.js';
 import { Injectable } from '@nestjs/common';
-import { NeutronError } from '../../api/errors/neutron-error.js';
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../../api/resource/resource-definition.js';
 import { newStandardColumns, revised } from '../../api/resource/standard-row.js';
 import { runListQuery } from '../../api/sql/list-query.js';
@@ -10,6 +9,7 @@ import { type SubnetPoolActions, subnetPoolAttributes } from './subnetpool.defin
 import { SubnetPoolEntity, type SubnetPoolRow } from './subnetpool.entity.js';
 import {
   addressScopeNotFound,
+  addrFormatError,
   defaultSubnetPoolExists,
   illegalPrefixUpdate,
   invalidPrefixOpsBody,
@@ -184,7 +184,7 @@ function operationPrefixes(body: ApiObject | undefined): string[] {
     try {
       parseIpNetwork(p);
     } catch {
-      throw new NeutronError('AddrFormatError', `invalid IPNetwork ${p}`, 400);
+      throw addrFormatError(p);
     }
   }
   return prefixes as string[];

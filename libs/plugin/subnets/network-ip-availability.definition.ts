@@ -1,7 +1,7 @@
 import type { AttributeMap } from '../../api/resource/attribute.js';
 import type { ResourceDefinition } from '../../api/resource/resource-definition.js';
-import { notFound } from '../../api/errors/neutron-error.js';
 import { convertToInt } from '../../api/validators/index.js';
+import { networkNotFound } from '../networks/network.errors.js';
 import type { NetworkIpAvailabilityService } from './network-ip-availability.service.js';
 
 const readOnly = { allowPost: false, allowPut: false };
@@ -27,6 +27,6 @@ export function networkIpAvailabilityDefinition(service: NetworkIpAvailabilitySe
     attributes: networkIpAvailabilityAttributes,
     service,
     readOnly: true,
-    notFound: (id) => notFound('NetworkNotFound', `Network ${id} could not be found.`),
+    notFound: networkNotFound,
   };
 }

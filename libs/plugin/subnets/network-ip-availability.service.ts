@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { methodNotAllowed, notFound } from '../../api/errors/neutron-error.js';
+import { methodNotAllowed } from '../../api/errors/neutron-error.js';
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../../api/resource/resource-definition.js';
 import { runListQuery } from '../../api/sql/list-query.js';
 import { parseIpNetwork } from '../../api/validators/ip.js';
 import { IpAllocationEntity } from '../ipam/ipam.entities.js';
 import { cidrBounds, parseAddress, rangeSize } from '../ipam/ip-math.js';
 import { NetworkEntity } from '../networks/network.entity.js';
+import { networkNotFound } from '../networks/network.errors.js';
 import { networkIpAvailabilityAttributes } from './network-ip-availability.definition.js';
 import { SubnetEntity, type SubnetRow } from './subnet.entity.js';
 
@@ -22,7 +23,7 @@ export class NetworkIpAvailabilityService implements ResourceService {
     const networks = await runListQuery(ctx.em, qb, query, {
       alias: 'r',
       attributes: networkIpAvailabilityAttributes,
-      notFound: (id) => notFound('NetworkNotFound', `Network ${id} could not be found.`),
+      notFound: networkNotFound,
       customFilters: {
         ip_version: (q, values, param) => {
           const p = param();

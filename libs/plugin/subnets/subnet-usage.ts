@@ -1,4 +1,3 @@
-import { conflict, invalidInput } from '../../api/errors/neutron-error.js';
 import type { RequestContext } from '../../api/resource/resource-definition.js';
 import { parseIpNetwork } from '../../api/validators/ip.js';
 import { cidrBounds } from '../ipam/ip-math.js';
@@ -7,18 +6,19 @@ import { ROUTER_INTERFACE_OWNERS, ROUTER_PORT_OWNERS } from '../ipam/ipam.errors
 import { isAutoAddress, type SubnetInfo } from '../ipam/subnet-info.js';
 import { AUTO_DELETE_PORT_OWNERS, PORTS_TABLE } from '../ports/ports.contract.js';
 import type { SubnetRow } from './subnet.entity.js';
+import { cidrPrefixZero, gatewayIpInUse, subnetInUse, subnetOverlaps } from './subnet.errors.js';
 
 /** _validate_subnet_cidr: no /0, and no overlap with another subnet of the same network (other networks may overlap). */
 export function assertNoOverlap(cidr: string, networkId: string, siblings: SubnetRow[]): void {
   const net = parseIpNetwork(cidr);
-  if (net.prefixlen === 0) throw invalidInput('0 is not allowed as CIDR prefix length');
+  if (net.prefixlen === 0) throw cidrPrefixZero();
   const mine = cidrBounds(net);
   for (const sibling of siblings) {
     const other = parseIpNetwork(sibling.cidr);
     if (other.version !== net.version) continue;
     const theirs = cidrBounds(other);
     if (mine.first <= theirs.last && theirs.first <= mine.last) {
-      throw invalidInput(`Requested subnet with cidr: ${cidr} for network: ${networkId} overlaps with another subnet`);
+      throw subnetOverlaps(cidr, networkId);
     }
   }
 }
@@ -36,9 +36,7 @@ export async function assertSubnetDeletable(ctx: RequestContext, subnet: SubnetI
     .where('a.subnet_id = :id', { id: subnet.id });
   if (isAutoAddress(subnet)) qb.andWhere('p.device_owner IN (:...owners)', { owners: ROUTER_INTERFACE_OWNERS });
   else qb.andWhere('p.device_owner NOT IN (:...owners)', { owners: AUTO_DELETE_PORT_OWNERS });
-  if (await qb.limit(1).getRawOne()) {
-    throw conflict('SubnetInUse', `Unable to complete operation on subnet ${subnet.id}: One or more ports have an IP allocation from this subnet.`);
-  }
+  if (await qb.limit(1).getRawOne()) throw subnetInUse(subnet.id);
 }
 
 /** A router port holding the current gateway address blocks changing it (GatewayIpInUse). */
@@ -52,7 +50,5 @@ export async function assertGatewayNotInUse(ctx: RequestContext, subnetId: strin
     .andWhere('p.device_owner IN (:...owners)', { owners: ROUTER_PORT_OWNERS })
     .limit(1)
     .getRawOne<{ port_id: string }>();
-  if (holder) {
-    throw conflict('GatewayIpInUse', `Current gateway ip ${gateway} already in use by port ${holder.port_id}. Unable to update.`);
-  }
+  if (holder) throw gatewayIpInUse(gateway, holder.port_id);
 }

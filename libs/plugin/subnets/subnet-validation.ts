@@ -2,17 +2,33 @@
  * The subnet rules of db_base_plugin_v2._validate_subnet and ipam_backend_mixin (allocation pools), pure and with
  * Neutron's exception classes and texts.
  */
-import { conflict, invalidInput, NeutronError } from '../../api/errors/neutron-error.js';
 import { isLoopbackNetwork, type IpNetwork, type IpVersion, parseIpNetwork } from '../../api/validators/ip.js';
 import { pyRepr } from '../../api/validators/index.js';
 import { cidrBounds, findOverlap, formatAddress, formatRange, generatePools, type IpRange, isMulticastNetwork, parseAddress, usableBounds } from '../ipam/ip-math.js';
 import type { HostRoute } from './subnet.entity.js';
+import {
+  cannotDisableDhcpWithIpv6Attributes,
+  dhcpOnFirstIpv4,
+  dhcpOnLoopback,
+  dhcpOnMulticast,
+  dnsNameserversExhausted,
+  gatewayConflictWithAllocationPools,
+  gatewayNotValidOnSubnet,
+  hostRoutesExhausted,
+  invalidAllocationPool,
+  ipv6AttributeOnIpv4,
+  ipv6AutoAddressNeeds64,
+  ipv6ModesDiffer,
+  ipv6ModesWithoutDhcp,
+  ipVersionMismatch,
+  outOfBoundsAllocationPool,
+  overlappingAllocationPools,
+  prefixIncompatibleWithDhcp,
+} from './subnet.errors.js';
 
 export const MAX_DNS_NAMESERVERS = 5;
 export const MAX_SUBNET_HOST_ROUTES = 20;
 export const IPV6_MODES = ['dhcpv6-stateful', 'dhcpv6-stateless', 'slaac'];
-
-export const badSubnetsRequest = (msg: string) => new NeutronError('BadRequest', `Bad subnets request: ${msg}.`, 400);
 
 /** A subnet as _validate_subnet sees it: undefined = not in the request (or not set on the current subnet). */
 export interface SubnetSpec {
@@ -37,7 +53,7 @@ export interface CurrentSubnet {
 const versionOf = (addr: string): IpVersion => parseIpNetwork(addr).version;
 
 function checkVersion(ipVersion: IpVersion, addr: string, name: string): void {
-  if (versionOf(addr) !== ipVersion) throw invalidInput(`${name} '${addr}' does not match the ip_version '${ipVersion}'`);
+  if (versionOf(addr) !== ipVersion) throw ipVersionMismatch(name, addr, ipVersion);
 }
 
 /** _validate_subnet (create: `cur` undefined). The gateway-in-use check of an update needs the database: see the service. */
@@ -47,17 +63,17 @@ export function validateSubnet(s: SubnetSpec, cur?: CurrentSubnet): void {
   if (s.enableDhcp && !cur?.enableDhcp) checkDhcpCapable(s.ipVersion, net);
   if (s.gatewayIp) {
     checkVersion(s.ipVersion, s.gatewayIp, 'gateway_ip');
-    if (gatewayInvalidInSubnet(net, s.gatewayIp)) throw invalidInput('Gateway is not valid on subnet');
+    if (gatewayInvalidInSubnet(net, s.gatewayIp)) throw gatewayNotValidOnSubnet();
   }
   if (s.dnsNameservers) {
     if (s.dnsNameservers.length > MAX_DNS_NAMESERVERS) {
-      throw exhausted('DNSNameServersExhausted', s.id, `The number of DNS nameservers exceeds the limit ${MAX_DNS_NAMESERVERS}.`);
+      throw dnsNameserversExhausted(s.id, MAX_DNS_NAMESERVERS);
     }
     for (const dns of s.dnsNameservers) checkVersion(s.ipVersion, dns, 'dns_nameserver');
   }
   if (s.hostRoutes) {
     if (s.hostRoutes.length > MAX_SUBNET_HOST_ROUTES) {
-      throw exhausted('HostRoutesExhausted', s.id, `The number of host routes exceeds the limit ${MAX_SUBNET_HOST_ROUTES}.`);
+      throw hostRoutesExhausted(s.id, MAX_SUBNET_HOST_ROUTES);
     }
     for (const route of s.hostRoutes) {
       checkVersion(s.ipVersion, route.nexthop, 'nexthop');
@@ -65,10 +81,10 @@ export function validateSubnet(s: SubnetSpec, cur?: CurrentSubnet): void {
     }
   }
   if (s.ipVersion === 4) {
-    if (s.raMode) throw invalidInput('ipv6_ra_mode is not valid when ip_version is 4');
-    if (s.addressMode) throw invalidInput('ipv6_address_mode is not valid when ip_version is 4');
+    if (s.raMode) throw ipv6AttributeOnIpv4('ipv6_ra_mode');
+    if (s.addressMode) throw ipv6AttributeOnIpv4('ipv6_address_mode');
   } else if (cur) {
-    if (s.enableDhcp === false && (cur.raMode || cur.addressMode)) throw invalidInput('Cannot disable enable_dhcp with ipv6 attributes set');
+    if (s.enableDhcp === false && (cur.raMode || cur.addressMode)) throw cannotDisableDhcpWithIpv6Attributes();
   } else {
     validateIpv6Modes(s, net);
   }
@@ -76,12 +92,12 @@ export function validateSubnet(s: SubnetSpec, cur?: CurrentSubnet): void {
 
 function checkDhcpCapable(ipVersion: IpVersion, net: IpNetwork): void {
   if ((ipVersion === 4 && net.prefixlen > 30) || (ipVersion === 6 && net.prefixlen > 126)) {
-    throw invalidInput('Subnet has a prefix length that is incompatible with DHCP service enabled');
+    throw prefixIncompatibleWithDhcp();
   }
-  if (isMulticastNetwork(net)) throw invalidInput('Multicast IP subnet is not supported if enable_dhcp is True');
-  if (isLoopbackNetwork(net)) throw invalidInput('Loopback IP subnet is not supported if enable_dhcp is True');
+  if (isMulticastNetwork(net)) throw dhcpOnMulticast();
+  if (isLoopbackNetwork(net)) throw dhcpOnLoopback();
   if (ipVersion === 4 && cidrBounds(net).first === 0n) {
-    throw invalidInput("First IP '0.0.0.0' of network is not supported if enable_dhcp is True.");
+    throw dhcpOnFirstIpv4();
   }
 }
 
@@ -89,21 +105,16 @@ function validateIpv6Modes(s: SubnetSpec, net: IpNetwork): void {
   const ra = s.raMode ?? undefined;
   const addr = s.addressMode ?? undefined;
   if ((ra || addr) && !s.enableDhcp) {
-    throw invalidInput('ipv6_ra_mode or ipv6_address_mode cannot be set when enable_dhcp is set to False');
+    throw ipv6ModesWithoutDhcp();
   }
   if (ra && addr && ra !== addr) {
-    throw invalidInput(
-      `ipv6_ra_mode set to '${ra}' with ipv6_address_mode set to '${addr}' is not valid. If both attributes are set, they must be the same value`,
-    );
+    throw ipv6ModesDiffer(ra, addr);
   }
   const auto = ['slaac', 'dhcpv6-stateless'];
   if ((auto.includes(ra ?? '') || auto.includes(addr ?? '')) && net.prefixlen !== 64) {
-    throw invalidInput(`Invalid CIDR ${s.cidr} for IPv6 address mode. OpenStack uses the EUI-64 address format, which requires the prefix to be /64`);
+    throw ipv6AutoAddressNeeds64(s.cidr);
   }
 }
-
-const exhausted = (type: string, id: string | undefined, what: string) =>
-  new NeutronError(type, `Unable to complete operation for ${id ?? 'new subnet'}. ${what}`, 400);
 
 /** ipam.utils.check_gateway_invalid_in_subnet: an IPv4 gateway on the network or broadcast address. */
 export function gatewayInvalidInSubnet(net: IpNetwork, gateway: string): boolean {
@@ -144,7 +155,7 @@ export function poolsToRanges(pools: Record<string, string>[]): ParsedPool[] {
     const start = parseAddress(pool.start);
     const end = parseAddress(pool.end);
     if (!start || !end || start.version !== end.version || start.value > end.value) {
-      throw new NeutronError('InvalidAllocationPool', `The allocation pool ${pyRepr(pool)} is not valid.`, 400);
+      throw invalidAllocationPool(pyRepr(pool));
     }
     return { range: { first: start.value, last: end.value }, version: start.version };
   });
@@ -155,20 +166,16 @@ export function validatePools(pools: ParsedPool[], net: IpNetwork, cidr: string)
   const bounds = usableBounds(net);
   for (const { range, version } of pools) {
     if (version !== net.version) {
-      throw new NeutronError('InvalidAllocationPool', `The allocation pool ${formatRange(range, version)} is not valid.`, 400);
+      throw invalidAllocationPool(formatRange(range, version));
     }
     if (range.first < bounds.first || range.last > bounds.last) {
-      throw new NeutronError(
-        'OutOfBoundsAllocationPool',
-        `The allocation pool ${formatRange(range, version)} spans beyond the subnet cidr ${cidr}.`,
-        400,
-      );
+      throw outOfBoundsAllocationPool(formatRange(range, version), cidr);
     }
   }
   const overlap = findOverlap(pools.map((p) => p.range));
   if (overlap) {
     const [a, b] = overlap.map((r) => formatRange(r, net.version));
-    throw conflict('OverlappingAllocationPools', `Found overlapping allocation pools: ${a} ${b} for subnet ${cidr}.`);
+    throw overlappingAllocationPools(a, b, cidr);
   }
 }
 
@@ -177,7 +184,5 @@ export function checkGatewayOutOfPools(gateway: string, pools: IpRange[], versio
   const gw = parseAddress(gateway);
   if (!gw || gw.version !== version) return;
   const pool = pools.find((p) => gw.value >= p.first && gw.value <= p.last);
-  if (pool) {
-    throw conflict('GatewayConflictWithAllocationPools', `Gateway ip ${gateway} conflicts with allocation pool ${formatRange(pool, version)}.`);
-  }
+  if (pool) throw gatewayConflictWithAllocationPools(gateway, formatRange(pool, version));
 }

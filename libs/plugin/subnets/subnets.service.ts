@@ -3,21 +3,21 @@ import { sqlBool } from '../../db/index.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import { bumpRevision } from '../../api/engine/tags-handler.js';
-import { NeutronError, notFound } from '../../api/errors/neutron-error.js';
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../../api/resource/resource-definition.js';
 import { newStandardColumns, presentStandard, revised } from '../../api/resource/standard-row.js';
 import { runListQuery } from '../../api/sql/list-query.js';
 import { formatIp, type IpVersion, parseIpNetwork } from '../../api/validators/ip.js';
 import { IpamService } from '../ipam/ipam.service.js';
 import { cidrBounds, formatAddress, parseAddress } from '../ipam/ip-math.js';
+import { subnetNotFound } from '../ipam/ipam.errors.js';
 import { subnetInfo } from '../ipam/subnet-info.js';
 import { NetworkEntity, type NetworkRow } from '../networks/network.entity.js';
+import { networkNotFound } from '../networks/network.errors.js';
 import { SUBNET_POOL_ALLOCATOR, type SubnetPoolAllocator } from '../subnetpools/subnetpools.contract.js';
 import { subnetAttributes } from './subnet.definition.js';
 import { type HostRoute, SubnetEntity, type SubnetRow } from './subnet.entity.js';
 import { assertSubnetDeletable, assertGatewayNotInUse, assertNoOverlap } from './subnet-usage.js';
 import {
-  badSubnetsRequest,
   checkGatewayOutOfPools,
   defaultGateway,
   poolsToRanges,
@@ -25,8 +25,7 @@ import {
   validatePools,
   validateSubnet,
 } from './subnet-validation.js';
-
-const networkNotFound = (id: string) => notFound('NetworkNotFound', `Network ${id} could not be found.`);
+import { badSubnetsRequest, networkSubnetPoolAffinity, notAllowedToCreateSubnet } from './subnet.errors.js';
 
 @Injectable()
 export class SubnetsService implements ResourceService {
@@ -42,7 +41,7 @@ export class SubnetsService implements ResourceService {
       alias: 's',
       attributes: subnetAttributes,
       taggable: true,
-      notFound: (id) => notFound('SubnetNotFound', `Subnet ${id} could not be found.`),
+      notFound: subnetNotFound,
       customFilters: {
         shared: (q, values, param) => {
           const p = param();
@@ -74,7 +73,7 @@ export class SubnetsService implements ResourceService {
       if (!visible) throw networkNotFound(networkId);
       const privileged = ctx.isAdmin || ctx.auth.roles.includes('advsvc');
       if (!privileged && !network.shared && network.project_id !== item.project_id) {
-        throw new NeutronError('HTTPForbidden', `Tenant ${String(item.project_id)} not allowed to create subnet on this network`, 403);
+        throw notAllowedToCreateSubnet(String(item.project_id));
       }
     }
     return network
@@ -291,9 +290,7 @@ function sameAddress(a: string, b: string): boolean {
 /** _validate_network_subnetpools: per IP version, all subnets of a network come from the same pool (or none). */
 function assertPoolAffinity(siblings: SubnetRow[], ipVersion: number, subnetpoolId: string | null): void {
   const clash = siblings.some((s) => s.ip_version === ipVersion && (s.subnetpool_id ?? null) !== subnetpoolId);
-  if (clash) {
-    throw new NeutronError('NetworkSubnetPoolAffinityError', 'Subnets hosted on the same network must be allocated from the same subnet pool.', 400);
-  }
+  if (clash) throw networkSubnetPoolAffinity();
 }
 
 function pick(obj: ApiObject, keys: string[]): ApiObject {

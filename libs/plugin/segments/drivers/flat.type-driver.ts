@@ -1,7 +1,12 @@
 import type { EntityManager } from 'typeorm';
-import { invalidInput } from '../../../api/errors/neutron-error.js';
 import { AllocationTable } from '../allocation-table.js';
-import { flatNetworkInUse } from '../segment.errors.js';
+import {
+  flatNetworkInUse,
+  flatNetworksDisabled,
+  flatPhysnetRequired,
+  flatSegmentationIdProhibited,
+  unknownPhysicalNetwork,
+} from '../segment.errors.js';
 import type { SegmentSpec, TypeDriver } from '../type-driver.js';
 
 export const FLAT_ALLOCATIONS = new AllocationTable('ml2_flat_allocations', undefined, 'physical_network');
@@ -21,10 +26,10 @@ export class FlatTypeDriver implements TypeDriver {
 
   validateProviderSegment(segment: SegmentSpec): void {
     const physnet = segment.physical_network;
-    if (!physnet) throw invalidInput('physical_network required for flat provider network');
-    if (this.allowed && !this.allowed.length) throw invalidInput('Flat provider networks are disabled');
-    if (this.allowed && !this.allowed.includes(physnet)) throw invalidInput(`physical_network '${physnet}' unknown for flat provider network`);
-    if (segment.segmentation_id) throw invalidInput('segmentation_id prohibited for flat provider network');
+    if (!physnet) throw flatPhysnetRequired();
+    if (this.allowed && !this.allowed.length) throw flatNetworksDisabled();
+    if (this.allowed && !this.allowed.includes(physnet)) throw unknownPhysicalNetwork(physnet, 'flat');
+    if (segment.segmentation_id) throw flatSegmentationIdProhibited();
   }
 
   isPartialSegment(): boolean {

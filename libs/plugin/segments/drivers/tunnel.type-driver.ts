@@ -1,7 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { invalidInput } from '../../../api/errors/neutron-error.js';
 import type { AllocationTable } from '../allocation-table.js';
-import { noNetworkAvailable, tunnelIdInUse } from '../segment.errors.js';
+import { noNetworkAvailable, physicalNetworkForTunnel, segmentationIdOutOfRange, tunnelIdInUse } from '../segment.errors.js';
 import { type IdRange, VNI_RANGE } from '../segment-ranges.js';
 import type { SegmentSpec, TypeDriver } from '../type-driver.js';
 
@@ -21,11 +20,11 @@ export abstract class TunnelTypeDriver implements TypeDriver {
   ) {}
 
   validateProviderSegment(segment: SegmentSpec): void {
-    if (segment.physical_network) throw invalidInput(`provider:physical_network specified for ${segment.network_type} network`);
+    if (segment.physical_network) throw physicalNetworkForTunnel(segment.network_type);
     const id = segment.segmentation_id;
     // Neutron stores whatever integer it is given; ids outside the VNI space would only fail later, in the database.
     if (id !== null && !(id >= VNI_RANGE[0] && id <= VNI_RANGE[1])) {
-      throw invalidInput(`segmentation_id out of range (${VNI_RANGE[0]} through ${VNI_RANGE[1]})`);
+      throw segmentationIdOutOfRange(VNI_RANGE);
     }
   }
 

@@ -1,7 +1,12 @@
 import type { EntityManager } from 'typeorm';
-import { invalidInput } from '../../../api/errors/neutron-error.js';
 import { AllocationTable } from '../allocation-table.js';
-import { noNetworkAvailable, vlanIdInUse } from '../segment.errors.js';
+import {
+  noNetworkAvailable,
+  segmentationIdOutOfRange,
+  unknownPhysicalNetwork,
+  vlanIdInUse,
+  vlanSegmentationIdWithoutPhysnet,
+} from '../segment.errors.js';
 import { type IdRange, VLAN_TAG_RANGE } from '../segment-ranges.js';
 import type { SegmentSpec, TypeDriver } from '../type-driver.js';
 
@@ -19,12 +24,12 @@ export class VlanTypeDriver implements TypeDriver {
   validateProviderSegment(segment: SegmentSpec): void {
     const { physical_network: physnet, segmentation_id: id } = segment;
     if (physnet) {
-      if (!this.ranges.has(physnet)) throw invalidInput(`physical_network '${physnet}' unknown for VLAN provider network`);
+      if (!this.ranges.has(physnet)) throw unknownPhysicalNetwork(physnet, 'VLAN');
       if (id !== null && !(id >= VLAN_TAG_RANGE[0] && id <= VLAN_TAG_RANGE[1])) {
-        throw invalidInput(`segmentation_id out of range (${VLAN_TAG_RANGE[0]} through ${VLAN_TAG_RANGE[1]})`);
+        throw segmentationIdOutOfRange(VLAN_TAG_RANGE);
       }
     } else if (id !== null) {
-      throw invalidInput('segmentation_id requires physical_network for VLAN provider network');
+      throw vlanSegmentationIdWithoutPhysnet();
     }
   }
 

@@ -1,21 +1,24 @@
-/** The server's modules (no agents, no listeners) on a scratch SQLite file or PostgreSQL database, for DHCP specs. */
+/**
+ * The server's modules (no agents, no listeners) on a scratch SQLite file or PostgreSQL database, for the DHCP
+ * scheduler's specs. It composes the app, so it lives beside the app: a library never imports an app.
+ */
 import 'reflect-metadata';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { ServerModule } from '../../../apps/neutron-server/server.module.js';
-import { AgentHeartbeatsService } from '../../agents-api/agent-heartbeats.service.js';
-import { AGENT_TYPES, type AgentState } from '../../agents/rpc.contract.js';
-import { ResourceEngine } from '../../api/engine/resource-engine.js';
-import { ResourceRegistry } from '../../api/engine/resource-registry.js';
-import type { ApiRequest } from '../../api/engine/ports.js';
-import { NeutronError } from '../../api/errors/neutron-error.js';
-import { ADMIN_AUTH } from '../../api/testing/admin-context.js';
-import { BUS, type Bus } from '../../bus/bus.contract.js';
-import { loadConfig } from '../../config/index.js';
-import { Database } from '../../db/index.js';
-import { createScratchStorage } from '../../db/testing/scratch-database.js';
-import type { AuthContext } from '../../identity/auth-context.js';
-import { DhcpAgentNotifier } from '../dhcp-agent-notifier.js';
+import { ServerModule } from '../server.module.js';
+import { AgentHeartbeatsService } from '../../../libs/agents-api/agent-heartbeats.service.js';
+import { AGENT_TYPES, type AgentState } from '../../../libs/agents/rpc.contract.js';
+import { ResourceEngine } from '../../../libs/api/engine/resource-engine.js';
+import { ResourceRegistry } from '../../../libs/api/engine/resource-registry.js';
+import type { ApiRequest } from '../../../libs/api/engine/ports.js';
+import { NeutronError } from '../../../libs/api/errors/neutron-error.js';
+import { ADMIN_AUTH } from '../../../libs/api/testing/admin-context.js';
+import { BUS, type Bus } from '../../../libs/bus/bus.contract.js';
+import { loadConfig } from '../../../libs/config/index.js';
+import { Database } from '../../../libs/db/index.js';
+import { createScratchStorage } from '../../../libs/db/testing/scratch-database.js';
+import type { AuthContext } from '../../../libs/identity/auth-context.js';
+import { DhcpAgentNotifier } from '../../../libs/dhcp-scheduler/dhcp-agent-notifier.js';
 
 export const ADMIN: AuthContext = ADMIN_AUTH;
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_TYPES, dhcpAgentTopic, type DhcpNetworkInfo, PLUGIN_TOPIC } from '../agents/rpc.contract.js';
-import type { AuthContext } from '../identity/auth-context.js';
-import { dhcpDeviceId } from './dhcp-device-id.js';
+import { AGENT_TYPES, dhcpAgentTopic, type DhcpNetworkInfo, PLUGIN_TOPIC } from '../../libs/agents/rpc.contract.js';
+import type { AuthContext } from '../../libs/identity/auth-context.js';
+import { dhcpDeviceId } from '../../libs/dhcp-scheduler/dhcp-device-id.js';
 import { ADMIN, type DhcpHarness, type Json, openDhcpHarness } from './testing/dhcp-harness.js';
 
 const OWNER = 'owner-project';
