@@ -1,6 +1,6 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
 import { ResourceRegistry } from '../api/engine/resource-registry.js';
-import { REPORTS_TOPIC, type ReportStateRequest } from '../agents/rpc.contract.js';
+import { REPORTS_TOPIC, type ReportStateRequest } from '../rpc/agent-state.contract.js';
 import { BUS, type Bus, type Subscription } from '../bus/bus.contract.js';
 import { agentDefinition } from './agent.definition.js';
 import { AgentEntity } from './agent.entity.js';

@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { agentNotFound } from '../agents-api/agent.definition.js';
 import { AgentEntity } from '../agents-api/agent.entity.js';
 import { AGENT_REGISTRY, type AgentRegistry } from '../agents-api/agents.contract.js';
-import { AGENT_TYPES } from '../agents/rpc.contract.js';
+import { AGENT_TYPES } from '../rpc/agent-state.contract.js';
 import { internalContext } from '../api/resource/internal-context.js';
 import type { RequestContext } from '../api/resource/resource-definition.js';
 import { Database } from '../db/index.js';

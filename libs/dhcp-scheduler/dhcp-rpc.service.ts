@@ -1,13 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AGENT_REGISTRY, type AgentRecord, type AgentRegistry } from '../agents-api/agents.contract.js';
-import {
-  AGENT_TYPES,
-  type DhcpActiveNetworksRequest,
-  type DhcpNetworkInfo,
-  type DhcpNetworkInfoRequest,
-  type DhcpReadyRequest,
-} from '../agents/rpc.contract.js';
+import { AGENT_TYPES } from '../rpc/agent-state.contract.js';
+import type {
+  DhcpActiveNetworksRequest,
+  DhcpNetworkInfo,
+  DhcpNetworkInfoRequest,
+  DhcpReadyRequest,
+} from '../rpc/dhcp-agent.contract.js';
 import type { BusHandler } from '../bus/bus.contract.js';
 import { anyOf, anyOfSql, Database } from '../db/index.js';
 import { IPAM, type Ipam } from '../plugin/ipam/ipam.contract.js';
@@ -24,8 +24,7 @@ import { DhcpNetworks } from './dhcp-networks.service.js';
  * The server half of the DHCP agent conversation (neutron/api/rpc/handlers/dhcp_rpc.py) on PLUGIN_TOPIC. Its
  * handlers join the L2 agent's in one subscription (a topic has one set of methods; see PLUGIN_RPC_ENDPOINTS).
  *
- * History (contract in libs/agents/rpc.contract.ts): 1.0 get_active_networks_info, get_network_info,
- * dhcp_ready_on_ports.
+ * Version and history: DHCP_AGENT_RPC_VERSION in libs/rpc/dhcp-agent.contract.ts.
  */
 @Injectable()
 export class DhcpRpcService {

@@ -9,14 +9,16 @@ import { createBus } from '../../bus/index.js';
 import {
   PLUGIN_TOPIC,
   REPORTS_TOPIC,
-  dhcpAgentTopic,
   type AgentState,
+  type ReportStateRequest,
+  type ReportStateResult,
+} from '../../rpc/agent-state.contract.js';
+import {
+  dhcpAgentTopic,
   type DhcpNetworkInfo,
   type DhcpPortInfo,
   type DhcpReadyRequest,
-  type ReportStateRequest,
-  type ReportStateResult,
-} from '../rpc.contract.js';
+} from '../../rpc/dhcp-agent.contract.js';
 import { DhcpAgent } from './dhcp-agent.js';
 import { SimulatedDhcpDriver } from './simulated-dhcp-driver.js';
 import { LoopbackDhcpClient } from './testing/loopback-dhcp-client.js';

@@ -14,9 +14,8 @@ import { pino, type Logger } from 'pino';
 import type { Bus, Subscription } from '../../bus/bus.contract.js';
 import { PassQueue } from '../pass-queue.js';
 import { StateReporter } from '../state-reporter.js';
+import { AGENT_TYPES, PLUGIN_TOPIC } from '../../rpc/agent-state.contract.js';
 import {
-  AGENT_TYPES,
-  PLUGIN_TOPIC,
   dhcpAgentTopic,
   type DhcpActiveNetworksRequest,
   type DhcpAgentConfigurations,
@@ -27,7 +26,7 @@ import {
   type DhcpPortInfo,
   type DhcpPortUpdateNotice,
   type DhcpReadyRequest,
-} from '../rpc.contract.js';
+} from '../../rpc/dhcp-agent.contract.js';
 import { servable, type DhcpDriver } from './dhcp-driver.js';
 
 /** Neutron's DHCP_READY_PORTS_SYNC_MAX: port ids per dhcp_ready_on_ports call. */

@@ -28,7 +28,8 @@ import {
   ProcessSupervisor,
   setLink,
 } from '../../dataplane/index.js';
-import { tapDevice, type DhcpNetworkInfo, type DhcpPortInfo } from '../rpc.contract.js';
+import { tapDevice } from '../../rpc/l2-agent.contract.js';
+import type { DhcpNetworkInfo, DhcpPortInfo } from '../../rpc/dhcp-agent.contract.js';
 import type { DhcpServerConfig, DhcpServerState } from './core/dhcp-state.js';
 import { dhcpNetworkFromInfo } from './core/network-info.js';
 import type { DhcpDriver } from './dhcp-driver.js';

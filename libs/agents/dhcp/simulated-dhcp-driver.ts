@@ -5,7 +5,7 @@
  * leases only.
  */
 import { pino, type Logger } from 'pino';
-import type { DhcpNetworkInfo, DhcpPortInfo } from '../rpc.contract.js';
+import type { DhcpNetworkInfo, DhcpPortInfo } from '../../rpc/dhcp-agent.contract.js';
 import type { DhcpServerConfig } from './core/dhcp-state.js';
 import { dhcpNetworkSharingPorts, needsDhcpEntry } from './core/network-info.js';
 import type { DhcpDriver } from './dhcp-driver.js';

@@ -7,18 +7,20 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBus } from '../../bus/index.js';
 import type { Bus } from '../../bus/bus.contract.js';
 import {
-  L2_AGENT_FANOUT,
   PLUGIN_TOPIC,
   REPORTS_TOPIC,
-  tapDevice,
   type AgentState,
+  type ReportStateRequest,
+  type ReportStateResult,
+} from '../../rpc/agent-state.contract.js';
+import {
+  L2_AGENT_FANOUT,
+  tapDevice,
   type DeviceDetails,
   type DevicesDetailsRequest,
   type DeviceStatusRequest,
   type PortUpdateNotice,
-  type ReportStateRequest,
-  type ReportStateResult,
-} from '../rpc.contract.js';
+} from '../../rpc/l2-agent.contract.js';
 import { L2Agent } from './l2-agent.js';
 import { SimulatedL2Driver } from './simulated-l2-driver.js';
 

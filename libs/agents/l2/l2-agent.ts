@@ -10,10 +10,9 @@ import { pino, type Logger } from 'pino';
 import type { Bus, Subscription } from '../../bus/bus.contract.js';
 import { PassQueue } from '../pass-queue.js';
 import { StateReporter } from '../state-reporter.js';
+import { AGENT_TYPES, PLUGIN_TOPIC } from '../../rpc/agent-state.contract.js';
 import {
-  AGENT_TYPES,
   L2_AGENT_FANOUT,
-  PLUGIN_TOPIC,
   type BoundDevicesRequest,
   type DeviceDetails,
   type DevicesDetailsRequest,
@@ -22,7 +21,7 @@ import {
   type NetworkDeleteNotice,
   type PortDeleteNotice,
   type PortUpdateNotice,
-} from '../rpc.contract.js';
+} from '../../rpc/l2-agent.contract.js';
 import { batches, planDevice, scanDevices } from './l2-core.js';
 import type { DeviceWiring, L2Capabilities, L2Driver } from './l2-driver.js';
 

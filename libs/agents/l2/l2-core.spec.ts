@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceDetails } from '../rpc.contract.js';
+import type { DeviceDetails } from '../../rpc/l2-agent.contract.js';
 import { batches, planDevice, scanDevices, supportsSegment } from './l2-core.js';
 import type { DeviceWiring, L2Capabilities } from './l2-driver.js';
 

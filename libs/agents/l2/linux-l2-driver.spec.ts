@@ -19,7 +19,7 @@ import {
 } from '../../dataplane/index.js';
 import { kernelSupportsVlan, skipUnlessDataplane, testNamespaceName } from '../../dataplane/testing/dataplane-availability.js';
 import { plugNovaGuest } from '../../dataplane/testing/nova-guest.js';
-import { tapDevice } from '../rpc.contract.js';
+import { tapDevice } from '../../rpc/l2-agent.contract.js';
 import type { DeviceWiring, L2Capabilities, NetworkSegment } from './l2-driver.js';
 import { bridgeName } from './linuxbridge-names.js';
 import { LinuxL2Driver } from './linux-l2-driver.js';

@@ -4,7 +4,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ServerModule } from '../../../apps/neutron-server/server.module.js';
 import { AgentHeartbeatsService } from '../../agents-api/agent-heartbeats.service.js';
-import { AGENT_TYPES, type AgentState } from '../../agents/rpc.contract.js';
+import { AGENT_TYPES, type AgentState } from '../../rpc/agent-state.contract.js';
 import { ResourceEngine } from '../../api/engine/resource-engine.js';
 import { ResourceRegistry } from '../../api/engine/resource-registry.js';
 import type { ApiRequest } from '../../api/engine/ports.js';

@@ -1,15 +1,15 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, Optional } from '@nestjs/common';
 import { anyOf, Database } from '../../../db/index.js';
 import { BUS, type Bus, type BusHandler, type Subscription } from '../../../bus/bus.contract.js';
+import { PLUGIN_TOPIC } from '../../../rpc/agent-state.contract.js';
 import {
   type BoundDevicesRequest,
   type DeviceDetails,
   type DeviceDownResult,
   type DevicesDetailsRequest,
   type DeviceStatusRequest,
-  PLUGIN_TOPIC,
   tapDevice,
-} from '../../../agents/rpc.contract.js';
+} from '../../../rpc/l2-agent.contract.js';
 import { NetworkEntity } from '../../networks/network.entity.js';
 import { PortEntity } from '../../ports/port.entity.js';
 import { NETWORK_SEGMENTS, type NetworkSegments } from '../../segments/segments.contract.js';
