@@ -15,6 +15,7 @@ import { PortBinder } from './port-binder.js';
 import { PortBindingsHandler } from './port-bindings.handler.js';
 import { PortStatusService } from './port-status.service.js';
 import { L2AgentRpcService } from './rpc/l2-agent-rpc.service.js';
+import { PluginRpcEndpoints } from './rpc/plugin-rpc-endpoints.js';
 
 export { ml2Entities };
 export const ml2Migrations = [Ml21764000006000];
@@ -45,10 +46,11 @@ export function mechanismDrivers(names: string[]): MechanismDriver[] {
     L2AgentNotifier,
     Ml2PortLifecycle,
     { provide: PORT_LIFECYCLE, useExisting: Ml2PortLifecycle },
+    PluginRpcEndpoints,
     L2AgentRpcService,
     PortBindingsHandler,
   ],
-  exports: [MechanismManager, PORT_LIFECYCLE, PortStatusService, L2AgentNotifier],
+  exports: [MechanismManager, PORT_LIFECYCLE, PortStatusService, L2AgentNotifier, PluginRpcEndpoints],
 })
 export class Ml2Module implements OnModuleInit, OnApplicationBootstrap {
   constructor(
