@@ -14,8 +14,8 @@ import {
   type DevicesDetailsRequest,
   type DeviceStatusRequest,
 } from '../../libs/rpc/l2-agent.contract.js';
-import { L2AgentFleet } from '../../libs/agents/l2/l2-agents.js';
-import { bridgeName } from '../../libs/agents/l2/linuxbridge-names.js';
+import { L2AgentFleet } from '../../libs/agents/l2/l2-agent.module.js';
+import { bridgeName } from '../../libs/agents/l2/drivers/linuxbridge-names.js';
 import type { Bus } from '../../libs/bus/bus.contract.js';
 import { createBus } from '../../libs/bus/index.js';
 import { loadConfig } from '../../libs/config/index.js';

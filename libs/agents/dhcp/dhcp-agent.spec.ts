@@ -20,7 +20,7 @@ import {
   type DhcpReadyRequest,
 } from '../../rpc/dhcp-agent.contract.js';
 import { DhcpAgent } from './dhcp-agent.js';
-import { SimulatedDhcpDriver } from './simulated-dhcp-driver.js';
+import { SimulatedDhcpDriver } from './drivers/simulated-dhcp-driver.js';
 import { LoopbackDhcpClient } from './testing/loopback-dhcp-client.js';
 
 const silent = pino({ level: 'silent' });

@@ -22,7 +22,7 @@ import {
   type PortUpdateNotice,
 } from '../../rpc/l2-agent.contract.js';
 import { L2Agent } from './l2-agent.js';
-import { SimulatedL2Driver } from './simulated-l2-driver.js';
+import { SimulatedL2Driver } from './drivers/simulated-l2-driver.js';
 
 const silent = pino({ level: 'silent' });
 const caps = { interfaceMappings: { physnet1: 'eth1' }, tunnelTypes: ['vxlan'] };
