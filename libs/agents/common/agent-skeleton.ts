@@ -1,18 +1,21 @@
 /**
  * What every agent does the same way (Neutron's agent base: the report loop, the RPC consumers, resync on start and
- * when the server lost it, the resource processing queue): an agent composes one AgentSkeleton and supplies what is
- * its own, namely its state for report_state, what it listens to, its full sync and its pass.
+ * when the server lost it, the resource processing queue). An agent extends AgentSkeleton and supplies only what is
+ * its own: its state for report_state, what it listens to, its full sync (`resync`), its pass and its driver.
  *
  * Notices only ask for work; one lane runs it, a pass at a time (PassQueue), so two notices about one resource never
- * race. A full sync (`resync`) runs at the head of the next pass after a (re)start and after the server answered a
- * heartbeat with 'revived'; it is done once it returned while the agent runs. A failed pass is retried: on the poll
- * timer when the agent polls, else with backoff when `retry` is set.
+ * race. A full sync runs at the head of the next pass after a (re)start and after the server answered a heartbeat
+ * with 'revived'; it is done once it returned while the agent runs. A failed pass is retried: on the poll timer when
+ * the agent polls, with backoff when it sets `retry`.
  */
-import type { Logger } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { Bus, BusHandler, Subscription } from '../../bus/bus.contract.js';
 import type { AgentState } from '../../rpc/agent-state.contract.js';
 import { PassQueue } from './pass-queue.js';
 import { StateReporter } from './state-reporter.js';
+
+/** report_state's agent_state as an agent describes itself (the reporter adds start_flag). */
+export type AgentReport = Omit<AgentState, 'start_flag'>;
 
 /** One topic the agent listens to: its handlers only record what changed and ask for a pass. */
 export interface AgentSubscription {
@@ -23,94 +26,105 @@ export interface AgentSubscription {
 }
 
 export interface AgentSkeletonOptions {
+  /** `agent` and `host` name the agent in its logs. */
+  agent: string;
+  host: string;
   bus: Bus;
-  /** The agent's logger (already naming the agent and its host). */
-  log: Logger;
-  /** agents.report_interval, in ms. */
-  reportIntervalMs: number;
-  /** report_state's agent_state as it is now (the reporter adds start_flag). */
-  state(): Omit<AgentState, 'start_flag'> | Promise<Omit<AgentState, 'start_flag'>>;
-  /** What the server sends this agent: subscribed on start, closed on stop. */
-  subscriptions(): AgentSubscription[];
-  /** The full state from the server (get_bound_devices, get_active_networks_info, sync_routers, …). */
-  resync(): Promise<void>;
-  /** One pass over the work the notices marked. */
-  pass(): Promise<void>;
-  /** A pass (or work queued beside it) failed. */
-  onPassError(err: unknown): void;
+  log?: Logger;
+  /** agents.report_interval, in seconds. */
+  reportIntervalSeconds: number;
   /** Neutron's polling_interval: a pass every so many ms even when nothing asks for one. */
   pollIntervalMs?: number;
   /** After a failed pass, another one after `firstMs`, doubling up to `maxMs` while passes keep failing. */
   retry?: { firstMs: number; maxMs: number };
-  /** Before the agent subscribes (its driver starts). */
-  starting?(): Promise<void>;
-  /** Subscribed; before the first heartbeat. */
-  started?(): void;
-  /** Heartbeats, subscriptions and timers are stopped (its driver stops, what it knew is dropped). */
-  stopped?(): Promise<void> | void;
 }
 
 /** Consecutive failures counted for the retry backoff. */
 const MAX_DOUBLINGS = 6;
 
-export class AgentSkeleton {
+export abstract class AgentSkeleton {
+  readonly host: string;
+  protected readonly bus: Bus;
+  protected readonly log: Logger;
   private readonly reporter: StateReporter;
   private readonly passes: PassQueue;
-  private subscriptions: Subscription[] = [];
+  private listening: Subscription[] = [];
   private pollTimer: NodeJS.Timeout | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private failedPasses = 0;
   private resyncWanted = true;
   private active = false;
 
-  constructor(private readonly opts: AgentSkeletonOptions) {
+  constructor(private readonly skeleton: AgentSkeletonOptions) {
+    this.host = skeleton.host;
+    this.bus = skeleton.bus;
+    this.log = (skeleton.log ?? pino({ level: 'silent' })).child({ agent: skeleton.agent, host: skeleton.host });
     this.passes = new PassQueue({
-      pass: () => this.pass(),
+      pass: () => this.runPass(),
       active: () => this.active,
       onSuccess: () => {
         this.failedPasses = 0;
       },
       onError: (err) => {
         this.failedPasses = Math.min(this.failedPasses + 1, MAX_DOUBLINGS);
-        this.opts.onPassError(err);
+        this.passFailed(err);
         this.scheduleRetry();
       },
     });
     this.reporter = new StateReporter({
-      bus: opts.bus,
-      log: opts.log,
-      intervalMs: opts.reportIntervalMs,
-      state: () => this.opts.state(),
-      onRevived: () => this.resyncSoon(),
+      bus: skeleton.bus,
+      log: this.log,
+      intervalMs: skeleton.reportIntervalSeconds * 1000,
+      state: () => this.state(),
+      onRevived: () => {
+        this.resyncWanted = true;
+        this.requestPass();
+      },
     });
   }
 
-  /** false once stop() began: passes stop at their next step, nothing new starts. */
-  get running(): boolean {
-    return this.active;
-  }
+  // ---- what an agent supplies ----
+
+  /** report_state's agent_state as it is now. */
+  protected abstract state(): AgentReport | Promise<AgentReport>;
+  /** What the server sends this agent: subscribed on start, closed on stop. */
+  protected abstract subscriptions(): AgentSubscription[];
+  /** The full state from the server (get_bound_devices, get_active_networks_info, sync_routers, …). */
+  protected abstract resync(): Promise<void>;
+  /** One pass over the work the notices marked (after the resync when one is due). */
+  protected abstract pass(): Promise<void>;
+  /** A pass (or work queued beside it) failed. */
+  protected abstract passFailed(err: unknown): void;
+  /** Before the agent subscribes (its driver starts). */
+  protected async starting(): Promise<void> {}
+  /** Subscribed; before the first heartbeat. */
+  protected started(): void {}
+  /** Heartbeats, subscriptions and timers are stopped (its driver stops, what it knew is dropped). */
+  protected async stopped(): Promise<void> {}
+
+  // ---- what every agent has ----
 
   /**
-   * Starts (the agent's `starting`), subscribes, then heartbeats and syncs in the background (the server may be
-   * late). Started again after stop(), it announces itself and resyncs like a new process.
+   * Starts (`starting`), subscribes, then heartbeats and syncs in the background (the server may be late). Started
+   * again after stop(), it announces itself and resyncs like a new process.
    */
   async start(): Promise<void> {
     if (this.active) return;
     this.active = true;
     this.resyncWanted = true;
     this.passes.reset();
-    await this.opts.starting?.();
-    for (const { topic, handlers, fanout } of this.opts.subscriptions()) {
-      this.subscriptions.push(await this.opts.bus.subscribe(topic, handlers, fanout ? { fanout } : undefined));
+    await this.starting();
+    for (const { topic, handlers, fanout } of this.subscriptions()) {
+      this.listening.push(await this.bus.subscribe(topic, handlers, fanout ? { fanout } : undefined));
     }
-    this.opts.started?.();
+    this.started();
     void this.reporter.start().then(() => this.requestPass());
     this.schedulePoll();
   }
 
   /**
-   * No more heartbeats, notices or passes. A call already sent is not waited for (the server may be gone: that would
-   * hold a shutdown for the RPC timeout); its pass stops at its next step.
+   * No more heartbeats, notices or passes, then `stopped`. A call already sent is not waited for (the server may be
+   * gone: that would hold a shutdown for the RPC timeout); its pass stops at its next step.
    */
   async stop(): Promise<void> {
     if (!this.active) return;
@@ -118,24 +132,8 @@ export class AgentSkeleton {
     this.reporter.stop();
     for (const timer of [this.pollTimer, this.retryTimer]) if (timer) clearTimeout(timer);
     this.pollTimer = this.retryTimer = null;
-    for (const subscription of this.subscriptions.splice(0)) await subscription.close();
-    await this.opts.stopped?.();
-  }
-
-  /** A pass after the work under way; one already queued absorbs this request. */
-  requestPass(): void {
-    this.passes.request();
-  }
-
-  /** Other work in the same lane (e.g. tearing down a deleted network). */
-  enqueue(work: () => Promise<void>): void {
-    this.passes.enqueue(work);
-  }
-
-  /** A full sync at the head of the next pass. */
-  resyncSoon(): void {
-    this.resyncWanted = true;
-    this.requestPass();
+    for (const subscription of this.listening.splice(0)) await subscription.close();
+    await this.stopped();
   }
 
   /** Resolves once no pass is running or queued. */
@@ -143,16 +141,31 @@ export class AgentSkeleton {
     return this.passes.idle();
   }
 
-  private async pass(): Promise<void> {
+  /** false once stop() began: passes stop at their next step, nothing new starts. */
+  protected get running(): boolean {
+    return this.active;
+  }
+
+  /** A pass after the work under way; one already queued absorbs this request. */
+  protected requestPass(): void {
+    this.passes.request();
+  }
+
+  /** Other work in the same lane (e.g. tearing down a deleted network). */
+  protected enqueue(work: () => Promise<void>): void {
+    this.passes.enqueue(work);
+  }
+
+  private async runPass(): Promise<void> {
     if (this.resyncWanted) {
-      await this.opts.resync();
+      await this.resync();
       if (this.active) this.resyncWanted = false;
     }
-    await this.opts.pass();
+    await this.pass();
   }
 
   private schedulePoll(): void {
-    const { pollIntervalMs } = this.opts;
+    const { pollIntervalMs } = this.skeleton;
     if (!this.active || pollIntervalMs === undefined) return;
     this.pollTimer = setTimeout(() => {
       this.requestPass();
@@ -162,7 +175,7 @@ export class AgentSkeleton {
   }
 
   private scheduleRetry(): void {
-    const { retry } = this.opts;
+    const { retry } = this.skeleton;
     if (!retry || !this.active || this.retryTimer) return;
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;

@@ -10,9 +10,9 @@
  * (server unreachable, driver error) keeps its work marked (a failed port change: the network, for a refetch) and
  * retries with backoff.
  */
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Bus } from '../../bus/bus.contract.js';
-import { AgentSkeleton } from '../common/agent-skeleton.js';
+import { AgentSkeleton, type AgentReport, type AgentSubscription } from '../common/agent-skeleton.js';
 import { AGENT_TYPES, PLUGIN_TOPIC } from '../../rpc/agent-state.contract.js';
 import {
   dhcpAgentTopic,
@@ -55,12 +55,8 @@ interface KnownNetwork {
 
 const DHCP_OWNER = 'network:dhcp';
 
-export class DhcpAgent {
-  readonly host: string;
-  private readonly bus: Bus;
+export class DhcpAgent extends AgentSkeleton {
   private readonly driver: DhcpDriver;
-  private readonly log: Logger;
-  private readonly skeleton: AgentSkeleton;
 
   /** the networks hosted here, served or not */
   private readonly known = new Map<string, KnownNetwork>();
@@ -72,62 +68,58 @@ export class DhcpAgent {
   private readonly ready = new Set<string>();
 
   constructor(private readonly opts: DhcpAgentOptions) {
-    this.host = opts.host;
-    this.bus = opts.bus;
-    this.driver = opts.driver;
-    this.log = (opts.log ?? pino({ level: 'silent' })).child({ agent: 'dhcp', host: opts.host });
-    const onNotice = (removed: boolean) => (payload: unknown) => this.mark((payload as DhcpNetworkNotice).network_id, removed);
-    this.skeleton = new AgentSkeleton({
+    super({
+      agent: 'dhcp',
+      host: opts.host,
       bus: opts.bus,
-      log: this.log,
-      reportIntervalMs: opts.reportIntervalSeconds * 1000,
-      state: () => ({
-        ...AGENT_TYPES.dhcp,
-        host: this.host,
-        configurations: this.configurations(),
-        availability_zone: this.opts.availabilityZone ?? null,
-      }),
-      subscriptions: () => [
-        {
-          topic: dhcpAgentTopic(this.host),
-          handlers: {
-            network_update: onNotice(false),
-            network_remove: onNotice(true),
-            port_update: (payload) => this.portNotice(payload as DhcpPortUpdateNotice, false),
-            port_delete: (payload) => this.portNotice(payload as DhcpPortDeleteNotice, true),
-          },
-        },
-      ],
-      resync: () => this.resync(),
-      pass: () => this.pass(),
-      onPassError: (err) => this.log.error({ err }, 'DHCP sync failed; retrying'),
+      log: opts.log,
+      reportIntervalSeconds: opts.reportIntervalSeconds,
       retry: { firstMs: opts.retryMs ?? 500, maxMs: 30_000 },
-      starting: () => this.driver.start(),
-      started: () => this.log.info({ driver: this.driver.name, ...this.driver.configurations() }, 'DHCP agent started'),
-      stopped: async () => {
-        await this.driver.stop();
-        this.known.clear();
-        this.portChanges.clear();
-        this.log.info('DHCP agent stopped');
-      },
     });
+    this.driver = opts.driver;
   }
 
-  /** Starts the driver and listens; heartbeats and syncs in the background (the server may be late). */
-  start(): Promise<void> {
-    return this.skeleton.start();
+  // ---- the skeleton's questions ----
+
+  protected state(): AgentReport {
+    return {
+      ...AGENT_TYPES.dhcp,
+      host: this.host,
+      configurations: this.configurations(),
+      availability_zone: this.opts.availabilityZone ?? null,
+    };
   }
 
-  /**
-   * No more heartbeats, notices or passes; the driver stops serving (it waits for its own work, never for an RPC:
-   * the server may be gone).
-   */
-  stop(): Promise<void> {
-    return this.skeleton.stop();
+  protected subscriptions(): AgentSubscription[] {
+    const onNotice = (removed: boolean) => (payload: unknown) => this.mark((payload as DhcpNetworkNotice).network_id, removed);
+    const handlers = {
+      network_update: onNotice(false),
+      network_remove: onNotice(true),
+      port_update: (payload: unknown) => this.portNotice(payload as DhcpPortUpdateNotice, false),
+      port_delete: (payload: unknown) => this.portNotice(payload as DhcpPortDeleteNotice, true),
+    };
+    return [{ topic: dhcpAgentTopic(this.host), handlers }];
   }
 
-  private get running(): boolean {
-    return this.skeleton.running;
+  protected passFailed(err: unknown): void {
+    this.log.error({ err }, 'DHCP sync failed; retrying');
+  }
+
+  /** The driver starts before the agent listens. */
+  protected override starting(): Promise<void> {
+    return this.driver.start();
+  }
+
+  protected override started(): void {
+    this.log.info({ driver: this.driver.name, ...this.driver.configurations() }, 'DHCP agent started');
+  }
+
+  /** The driver stops serving (it waits for its own work, never for an RPC: the server may be gone). */
+  protected override async stopped(): Promise<void> {
+    await this.driver.stop();
+    this.known.clear();
+    this.portChanges.clear();
+    this.log.info('DHCP agent stopped');
   }
 
   configurations(): DhcpAgentConfigurations & Record<string, unknown> {
@@ -156,11 +148,6 @@ export class DhcpAgent {
     return [...this.known].filter(([, net]) => net.served).map(([id]) => id);
   }
 
-  /** Resolves once no pass is running or queued. */
-  idle(): Promise<void> {
-    return this.skeleton.idle();
-  }
-
   // ---- notices (they only mark work) ----
 
   private mark(networkId: string, removed: boolean): void {
@@ -183,12 +170,8 @@ export class DhcpAgent {
 
   // ---- the loop ----
 
-  private requestPass(): void {
-    this.skeleton.requestPass();
-  }
-
   /** One pass over the networks and ports the notices marked (after the resync when one is due). */
-  private async pass(): Promise<void> {
+  protected async pass(): Promise<void> {
     const marked = this.marked;
     const portChanges = this.portChanges;
     this.marked = new Map();
@@ -225,7 +208,7 @@ export class DhcpAgent {
    * The full list of networks scheduled here: each is served, the others stop. Notices that arrive meanwhile stay
    * marked and are refetched after it, so nothing older than a notice wins.
    */
-  private async resync(): Promise<void> {
+  protected async resync(): Promise<void> {
     const networks = await this.bus.call<DhcpNetworkInfo[]>(PLUGIN_TOPIC, 'get_active_networks_info', {
       host: this.host,
     } satisfies DhcpActiveNetworksRequest);

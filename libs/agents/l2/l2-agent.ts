@@ -7,9 +7,9 @@
  * race. A pass that fails (the server unreachable, a driver error) makes the next one a full sync, which the poll
  * timer runs: the agent keeps going and catches up.
  */
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import type { Bus } from '../../bus/bus.contract.js';
-import { AgentSkeleton } from '../common/agent-skeleton.js';
+import { AgentSkeleton, type AgentReport, type AgentSubscription } from '../common/agent-skeleton.js';
 import { AGENT_TYPES, PLUGIN_TOPIC } from '../../rpc/agent-state.contract.js';
 import {
   L2_AGENT_FANOUT,
@@ -40,15 +40,11 @@ export interface L2AgentOptions {
   log?: Logger;
 }
 
-export class L2Agent {
-  readonly host: string;
+export class L2Agent extends AgentSkeleton {
   readonly agentId: string;
-  private readonly bus: Bus;
   private readonly driver: L2Driver;
   private readonly caps: L2Capabilities;
-  private readonly log: Logger;
   private readonly batchSize: number;
-  private readonly skeleton: AgentSkeleton;
   private stopWatching: (() => void) | undefined;
 
   /** devices wired now, and into what */
@@ -68,60 +64,50 @@ export class L2Agent {
   private fullSync = true;
 
   constructor(opts: L2AgentOptions) {
-    this.host = opts.host;
+    super({
+      agent: 'l2',
+      host: opts.host,
+      bus: opts.bus,
+      log: opts.log,
+      reportIntervalSeconds: opts.reportIntervalSeconds,
+      pollIntervalMs: opts.pollIntervalMs ?? 2000,
+    });
     this.agentId = `lb-${opts.host}`;
-    this.bus = opts.bus;
     this.driver = opts.driver;
     this.caps = opts.capabilities;
     this.batchSize = opts.batchSize ?? 100;
-    this.log = (opts.log ?? pino({ level: 'silent' })).child({ agent: 'l2', host: opts.host });
-    this.skeleton = new AgentSkeleton({
-      bus: opts.bus,
-      log: this.log,
-      reportIntervalMs: opts.reportIntervalSeconds * 1000,
-      state: async () => ({ ...AGENT_TYPES.l2, host: this.host, configurations: { ...(await this.configurations()) } }),
-      subscriptions: () => [
-        {
-          topic: L2_AGENT_FANOUT,
-          fanout: true,
-          handlers: {
-            port_update: (p) => this.onPortUpdate(p as PortUpdateNotice),
-            port_delete: (p) => this.onPortDelete(p as PortDeleteNotice),
-            network_delete: (p) => this.onNetworkDelete(p as NetworkDeleteNotice),
-          },
-        },
-      ],
-      resync: () => this.resync(),
-      pass: () => this.pass(),
-      onPassError: (err) => {
-        this.fullSync = true;
-        this.log.error({ err }, 'device loop failed; full sync on the next pass');
-      },
-      pollIntervalMs: opts.pollIntervalMs ?? 2000,
-      started: () => {
-        this.log.info('L2 agent started');
-        this.stopWatching = this.driver.watchDevices?.(() => this.requestPass());
-      },
-      stopped: () => {
-        this.stopWatching?.();
-        this.stopWatching = undefined;
-        this.log.info('L2 agent stopped');
-      },
-    });
   }
 
-  /** Subscribes to the server's notices, then heartbeats and syncs in the background (the server may be late). */
-  start(): Promise<void> {
-    return this.skeleton.start();
+  // ---- the skeleton's questions ----
+
+  protected async state(): Promise<AgentReport> {
+    return { ...AGENT_TYPES.l2, host: this.host, configurations: { ...(await this.configurations()) } };
   }
 
-  /** No more heartbeats, notices or passes (see AgentSkeleton.stop). The wiring stays, as Neutron's leaves it. */
-  stop(): Promise<void> {
-    return this.skeleton.stop();
+  protected subscriptions(): AgentSubscription[] {
+    const handlers = {
+      port_update: (p: unknown) => this.onPortUpdate(p as PortUpdateNotice),
+      port_delete: (p: unknown) => this.onPortDelete(p as PortDeleteNotice),
+      network_delete: (p: unknown) => this.onNetworkDelete(p as NetworkDeleteNotice),
+    };
+    return [{ topic: L2_AGENT_FANOUT, handlers, fanout: true }];
   }
 
-  private get running(): boolean {
-    return this.skeleton.running;
+  protected passFailed(err: unknown): void {
+    this.fullSync = true;
+    this.log.error({ err }, 'device loop failed; full sync on the next pass');
+  }
+
+  protected override started(): void {
+    this.log.info('L2 agent started');
+    this.stopWatching = this.driver.watchDevices?.(() => this.requestPass());
+  }
+
+  /** The wiring stays, as Neutron's leaves it. */
+  protected override async stopped(): Promise<void> {
+    this.stopWatching?.();
+    this.stopWatching = undefined;
+    this.log.info('L2 agent stopped');
   }
 
   /** What report_state says about this host. */
@@ -135,11 +121,6 @@ export class L2Agent {
       extensions: [],
       driver: this.driver.name,
     };
-  }
-
-  /** Resolves once no pass is running or queued. */
-  idle(): Promise<void> {
-    return this.skeleton.idle();
   }
 
   // ---- notices from the server (they only mark work) ----
@@ -178,7 +159,7 @@ export class L2Agent {
   }
 
   private onNetworkDelete(notice: NetworkDeleteNotice): void {
-    this.skeleton.enqueue(async () => {
+    this.enqueue(async () => {
       for (const [device, w] of this.wired) if (w.network_id === notice.network_id) this.wired.delete(device);
       await this.driver.removeNetwork(notice.network_id);
     });
@@ -186,12 +167,8 @@ export class L2Agent {
 
   // ---- the device loop ----
 
-  private requestPass(): void {
-    this.skeleton.requestPass();
-  }
-
   /** One pass of the device loop (after the resync when one is due). */
-  private async pass(): Promise<void> {
+  protected async pass(): Promise<void> {
     if (!this.running) return;
     const current = new Set(await this.driver.listDevices());
     const updated = this.updated;
@@ -217,7 +194,7 @@ export class L2Agent {
   }
 
   /** The server's list of ports bound here; on a simulated host it is the list of taps. The pass is a full sync. */
-  private async resync(): Promise<void> {
+  protected async resync(): Promise<void> {
     const notices = new Map<string, boolean>();
     this.noticesDuringResync = notices;
     try {
