@@ -25,8 +25,8 @@ import tseslint from 'typescript-eslint';
 //   libs/dataplane          → config
 //   libs/agents/**          → bus, dataplane, config, rpc and libs/agents itself (no database driver either)
 //   test/**                 → anything
-// No library imports an app. Specs and testing/ helpers beside the code follow their folder's rule.
-// A file that breaks the map today is an explicit per-file exception below (KNOWN_EXCEPTIONS), each with its fix.
+// No library imports an app. Specs and testing/ helpers beside the code follow their folder's rule; a spec may also use
+// the shared in-process harness in test/support. There are no exceptions: a file that breaks the map fails lint.
 // ---------------------------------------------------------------------------------------------------------------------
 
 const ELEMENTS = [
@@ -64,46 +64,6 @@ const LAYERS = [
 /** Packages that reach a database: an agent never touches it. */
 const DATABASE_PACKAGES = ['typeorm', 'typeorm/**', 'pg', 'better-sqlite3'];
 
-/**
- * Imports that break the map today and belong to work in progress elsewhere. Each is allowed for the named files only,
- * so a new file cannot join; the owner of the fix removes the entry. `to` is a path pattern of the imported file.
- */
-export const KNOWN_EXCEPTIONS = [
-  {
-    // The server imports the agents' RPC contract: it moves to libs/rpc (issue 10, part 4), then the imports follow.
-    files: [
-      'libs/agents-api/agent-heartbeats.service.ts',
-      'libs/agents-api/agent-heartbeats.spec.ts',
-      'libs/agents-api/agents-api.module.ts',
-      'libs/agents-api/agents-api.module.spec.ts',
-      'libs/dhcp-scheduler/dhcp-agent-notifier.ts',
-      'libs/dhcp-scheduler/dhcp-mechanism-driver.ts',
-      'libs/dhcp-scheduler/dhcp-network-info.ts',
-      'libs/dhcp-scheduler/dhcp-networks.service.ts',
-      'libs/dhcp-scheduler/dhcp-rpc.service.ts',
-      'libs/dhcp-scheduler/dhcp-scheduler.service.ts',
-      'libs/nova-notifier/nova-notifier.service.ts',
-      'libs/nova-notifier/nova-notifier.service.spec.ts',
-      'libs/plugin/ml2/drivers/linuxbridge.driver.ts',
-      'libs/plugin/ml2/l2-agent-notifier.ts',
-      'libs/plugin/ml2/rpc/l2-agent-rpc.service.ts',
-    ],
-    to: 'libs/agents/rpc.contract.ts',
-  },
-  {
-    // ML2 binds ports to agents through the agents API's registry contract: a binding-host lookup the plug-in
-    // should own (libs/plugin/ml2 declares the port it needs, libs/agents-api provides it), or the contract moves
-    // to libs/rpc with the agent types.
-    files: [
-      'libs/plugin/ml2/drivers/linuxbridge.driver.ts',
-      'libs/plugin/ml2/drivers/linuxbridge.driver.spec.ts',
-      'libs/plugin/ml2/mechanism-driver.ts',
-      'libs/plugin/ml2/port-binder.ts',
-    ],
-    to: 'libs/agents-api/agents.contract.ts',
-  },
-];
-
 const boundaryRules = {
   'boundaries/dependencies': [
     'error',
@@ -118,7 +78,6 @@ const boundaryRules = {
         { allow: { to: { module: { origin: ['external', 'core'] } } } },
         { from: { element: { type: 'agents' } }, disallow: { to: { module: { source: DATABASE_PACKAGES } } } },
         ...LAYERS.map(({ from, allow }) => ({ from: { element: { type: from } }, allow: element(...allow) })),
-        ...KNOWN_EXCEPTIONS.map(({ files, to }) => ({ from: { file: { path: files } }, allow: { to: { file: { path: to } } } })),
         // A spec beside the code may use the shared test harness (test/support): it drives the whole server in-process.
         { from: { file: { path: '**/*.spec.ts' } }, allow: { to: { file: { path: 'test/support/**' } } } },
       ],

@@ -23,7 +23,7 @@ export default defineConfig({
     'neutron-server': 'dist/apps/neutron-server/main.js',
     agent: 'dist/apps/agent/main.js',
     // the linux DHCP driver starts it in each qdhcp- namespace, found beside the bundle that runs the driver
-    'dhcp-worker': 'dist/libs/agents/dhcp/dhcp-worker.js',
+    'dhcp-worker': 'dist/libs/agents/dhcp/drivers/dhcp-worker.js',
   },
   platform: 'node',
   external,

@@ -1,7 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { DhcpAgentModule } from '../../libs/agents/dhcp/dhcp-agents.module.js';
-import { L2AgentsModule } from '../../libs/agents/l2/l2-agents.module.js';
+import { DhcpAgentModule } from '../../libs/agents/dhcp/dhcp-agent.module.js';
+import { L2AgentsModule } from '../../libs/agents/l2/l2-agent.module.js';
 import { BusModule } from '../../libs/bus/bus.module.js';
 import { type AppConfig, ConfigModule } from '../../libs/config/index.js';
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_TYPES, dhcpAgentTopic, type DhcpNetworkInfo, PLUGIN_TOPIC } from '../../libs/agents/rpc.contract.js';
+import { AGENT_TYPES, PLUGIN_TOPIC } from '../../libs/rpc/agent-state.contract.js';
+import { dhcpAgentTopic, type DhcpNetworkInfo } from '../../libs/rpc/dhcp-agent.contract.js';
 import type { AuthContext } from '../../libs/identity/auth-context.js';
 import { dhcpDeviceId } from '../../libs/dhcp-scheduler/dhcp-device-id.js';
 import { ADMIN, type DhcpHarness, type Json, openDhcpHarness } from './testing/dhcp-harness.js';

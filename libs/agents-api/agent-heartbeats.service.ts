@@ -2,7 +2,12 @@ import { isPostgres } from '../db/index.js';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AGENT_TYPES, type AgentState, type ReportStateRequest, type ReportStateResult } from '../agents/rpc.contract.js';
+import {
+  AGENT_TYPES,
+  type AgentState,
+  type ReportStateRequest,
+  type ReportStateResult,
+} from '../rpc/agent-state.contract.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { Database } from '../db/index.js';
 import { agentTimestamp, aliveSince } from './agent-time.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AgentState, ReportStateRequest } from '../agents/rpc.contract.js';
+import type { AgentState, ReportStateRequest } from '../rpc/agent-state.contract.js';
 import { AgentEntity } from './agent.entity.js';
 import { AgentHeartbeatsService } from './agent-heartbeats.service.js';
 import { AgentRegistryService } from './agent-registry.service.js';

@@ -1,5 +1,5 @@
 import type { ApiObject } from '../api/resource/resource-definition.js';
-import type { AgentRecord } from './agents.contract.js';
+import type { AgentRecord } from '../plugin/agents/agents.contract.js';
 import type { AgentRow } from './agent.entity.js';
 
 /** configurations as stored; a row written by something else with bad JSON shows `{}` (Neutron's _get_dict). */

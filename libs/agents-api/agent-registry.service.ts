@@ -4,7 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { AgentEntity } from './agent.entity.js';
 import { agentRecord } from './agent-presenter.js';
 import { aliveSince } from './agent-time.js';
-import type { AgentRecord, AgentRegistry } from './agents.contract.js';
+import type { AgentRecord, AgentRegistry } from '../plugin/agents/agents.contract.js';
 
 /** AGENT_REGISTRY: the agents table as port binding and scheduling read it, inside the caller's transaction. */
 @Injectable()

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_TYPES, REPORTS_TOPIC, type ReportStateRequest } from '../agents/rpc.contract.js';
+import { AGENT_TYPES, REPORTS_TOPIC, type ReportStateRequest } from '../rpc/agent-state.contract.js';
 import { ResourceRegistry } from '../api/engine/resource-registry.js';
 import { BusRemoteError, BusTimeoutError } from '../bus/bus.contract.js';
 import { InProcessBus } from '../bus/in-process-bus.js';

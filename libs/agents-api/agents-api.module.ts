@@ -1,13 +1,13 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown, type OnModuleInit, Optional } from '@nestjs/common';
 import { defineDomain } from '../db/index.js';
 import { ResourceRegistry } from '../api/engine/resource-registry.js';
-import { REPORTS_TOPIC, type ReportStateRequest } from '../agents/rpc.contract.js';
+import { REPORTS_TOPIC, type ReportStateRequest } from '../rpc/agent-state.contract.js';
 import { BUS, type Bus, type Subscription } from '../bus/bus.contract.js';
 import { agentDefinition } from './agent.definition.js';
 import { AgentEntity } from './agent.entity.js';
 import { AgentHeartbeatsService } from './agent-heartbeats.service.js';
 import { AgentRegistryService } from './agent-registry.service.js';
-import { AGENT_REGISTRY } from './agents.contract.js';
+import { AGENT_REGISTRY } from '../plugin/agents/agents.contract.js';
 import { AgentsService } from './agents.service.js';
 import { Agents1764000005000 } from './migrations/1764000005000-agents.js';
 

@@ -5,7 +5,7 @@ import {
   type DhcpPortDeleteNotice,
   type DhcpPortInfo,
   type DhcpPortUpdateNotice,
-} from '../agents/rpc.contract.js';
+} from '../rpc/dhcp-agent.contract.js';
 import { BUS, type Bus } from '../bus/bus.contract.js';
 import { Database } from '../db/index.js';
 import { hostingAgents } from './dhcp-bindings.store.js';

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import type { DhcpNetworkInfo, DhcpPortInfo, DhcpSubnetInfo } from '../agents/rpc.contract.js';
+import type { DhcpNetworkInfo, DhcpPortInfo, DhcpSubnetInfo } from '../rpc/dhcp-agent.contract.js';
 import { internalContext } from '../api/resource/internal-context.js';
 import { anyOf, anyOfSql, sqlBool } from '../db/index.js';
 import type { Ipam } from '../plugin/ipam/ipam.contract.js';

@@ -1,19 +1,20 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AGENT_REGISTRY, type AgentRecord, type AgentRegistry } from '../agents-api/agents.contract.js';
-import {
-  AGENT_TYPES,
-  type DhcpActiveNetworksRequest,
-  type DhcpNetworkInfo,
-  type DhcpNetworkInfoRequest,
-  type DhcpReadyRequest,
-} from '../agents/rpc.contract.js';
+import { AGENT_REGISTRY, type AgentRecord, type AgentRegistry } from '../plugin/agents/agents.contract.js';
+import { AGENT_TYPES } from '../rpc/agent-state.contract.js';
+import type {
+  DhcpActiveNetworksRequest,
+  DhcpNetworkInfo,
+  DhcpNetworkInfoRequest,
+  DhcpReadyRequest,
+} from '../rpc/dhcp-agent.contract.js';
 import type { BusHandler } from '../bus/bus.contract.js';
 import { anyOf, anyOfSql, Database } from '../db/index.js';
 import { IPAM, type Ipam } from '../plugin/ipam/ipam.contract.js';
 import { DHCP_ENTITY } from '../plugin/ml2/provisioning-blocks.js';
 import { ProvisioningBlockEntity } from '../plugin/ml2/ml2.entities.js';
 import { PortStatusService, UNPLUGGED_VIF_TYPES } from '../plugin/ml2/port-status.service.js';
+import { PluginRpcEndpoints } from '../plugin/ml2/rpc/plugin-rpc-endpoints.js';
 import { NetworkEntity } from '../plugin/networks/network.entity.js';
 import { boundPortsById } from '../plugin/ml2/binding/port-binding.store.js';
 import { networksOfAgent } from './dhcp-bindings.store.js';
@@ -21,21 +22,25 @@ import { dhcpNetworkInfos } from './dhcp-network-info.js';
 import { DhcpNetworks } from './dhcp-networks.service.js';
 
 /**
- * The server half of the DHCP agent conversation (neutron/api/rpc/handlers/dhcp_rpc.py) on PLUGIN_TOPIC. Its
- * handlers join the L2 agent's in one subscription (a topic has one set of methods; see PLUGIN_RPC_ENDPOINTS).
+ * The server half of the DHCP agent conversation (neutron/api/rpc/handlers/dhcp_rpc.py) on PLUGIN_TOPIC: its
+ * handlers join the plug-in's endpoints (PluginRpcEndpoints), beside the L2 agent's.
  *
- * History (contract in libs/agents/rpc.contract.ts): 1.0 get_active_networks_info, get_network_info,
- * dhcp_ready_on_ports.
+ * Version and history: DHCP_AGENT_RPC_VERSION in libs/rpc/dhcp-agent.contract.ts.
  */
 @Injectable()
-export class DhcpRpcService {
+export class DhcpRpcService implements OnModuleInit {
   constructor(
     @Inject(Database) private readonly db: Database,
     @Inject(DhcpNetworks) private readonly networks: DhcpNetworks,
     @Inject(AGENT_REGISTRY) private readonly agents: AgentRegistry,
     @Inject(IPAM) private readonly ipam: Ipam,
     @Inject(PortStatusService) private readonly status: PortStatusService,
+    @Inject(PluginRpcEndpoints) private readonly endpoints: PluginRpcEndpoints,
   ) {}
+
+  onModuleInit(): void {
+    this.endpoints.add(this.handlers());
+  }
 
   handlers(): Record<string, BusHandler> {
     return {

@@ -1,7 +1,6 @@
 import { Global, Inject, Module, type OnModuleInit } from '@nestjs/common';
 import { ResourceRegistry } from '../api/engine/resource-registry.js';
 import { defineDomain } from '../db/index.js';
-import { PLUGIN_RPC_ENDPOINTS } from '../plugin/ml2/rpc/l2-agent-rpc.service.js';
 import { DhcpAgentNotifier } from './dhcp-agent-notifier.js';
 import { DhcpNetworks } from './dhcp-networks.service.js';
 import { DhcpSubscribers } from './dhcp-subscribers.js';
@@ -13,10 +12,9 @@ import { DhcpScheduler } from './dhcp-scheduler.service.js';
 import { DhcpAgentBindings1764000007000 } from './migrations/1764000007000-dhcp-agent-bindings.js';
 import { NetworkDhcpAgentBindingEntity } from './network-dhcp-agent-binding.entity.js';
 
-
 /**
  * DHCP on the server: networks scheduled to DHCP agents, the DHCP ports, the DHCP provisioning block, the agents'
- * RPC (its methods join ML2's PLUGIN_TOPIC subscription through PLUGIN_RPC_ENDPOINTS) and notices, and the
+ * RPC (its methods join the plug-in's PLUGIN_TOPIC endpoints, PluginRpcEndpoints) and notices, and the
  * dhcp_agent_scheduler API.
  */
 @Global()
@@ -29,9 +27,8 @@ import { NetworkDhcpAgentBindingEntity } from './network-dhcp-agent-binding.enti
     DhcpSubscribers,
     DhcpRpcService,
     DhcpSchedulerHandler,
-    { provide: PLUGIN_RPC_ENDPOINTS, inject: [DhcpRpcService], useFactory: (rpc: DhcpRpcService) => rpc.handlers() },
   ],
-  exports: [PLUGIN_RPC_ENDPOINTS, DhcpNetworks, DhcpAgentNotifier],
+  exports: [DhcpNetworks, DhcpAgentNotifier],
 })
 export class DhcpSchedulerModule implements OnModuleInit {
   constructor(

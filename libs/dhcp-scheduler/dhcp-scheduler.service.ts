@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AGENT_REGISTRY, type AgentRecord, type AgentRegistry } from '../agents-api/agents.contract.js';
-import { AGENT_TYPES } from '../agents/rpc.contract.js';
+import { AGENT_REGISTRY, type AgentRecord, type AgentRegistry } from '../plugin/agents/agents.contract.js';
+import { AGENT_TYPES } from '../rpc/agent-state.contract.js';
 import { APP_CONFIG, type AppConfig } from '../config/index.js';
 import { bind, type HostingAgent, networkCounts } from './dhcp-bindings.store.js';
 

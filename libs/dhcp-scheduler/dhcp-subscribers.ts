@@ -4,7 +4,7 @@ import { anyOfSql, sqlBool } from '../db/index.js';
 import { ResourceEvents, type ResourceEvent, type ResourcePayload } from '../api/events/resource-events.js';
 import { addBlock, DHCP_ENTITY, removeBlock, takesProvisioningBlocks } from '../plugin/ml2/provisioning-blocks.js';
 import { SubnetEntity } from '../plugin/subnets/subnet.entity.js';
-import type { DhcpPortInfo } from '../agents/rpc.contract.js';
+import type { DhcpPortInfo } from '../rpc/dhcp-agent.contract.js';
 import { DhcpAgentNotifier } from './dhcp-agent-notifier.js';
 import { hostingAgents } from './dhcp-bindings.store.js';
 import { DhcpNetworks } from './dhcp-networks.service.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { NOVA_EVENTS_QUEUE } from '../agents/rpc.contract.js';
+import { NOVA_EVENTS_QUEUE } from '../rpc/nova-events.contract.js';
 import type { Bus, EnqueueOptions } from '../bus/bus.contract.js';
 import { testConfig } from '../identity/testing/identity-harness.js';
 import type { PortChange } from './nova-events.js';

@@ -6,7 +6,7 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { NOVA_EVENTS_QUEUE } from '../agents/rpc.contract.js';
+import { NOVA_EVENTS_QUEUE } from '../rpc/nova-events.contract.js';
 import { ALL_WRITES, ResourceEvents } from '../api/events/resource-events.js';
 import { BUS, type Bus, type Subscription } from '../bus/bus.contract.js';
 import { APP_CONFIG } from '../config/config.module.js';

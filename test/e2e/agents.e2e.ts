@@ -6,7 +6,7 @@
  * bus subscription calls. Everything else (HTTP, Keystone, policy, the CLI) is the real thing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_TYPES, type AgentState } from '../../libs/agents/rpc.contract.js';
+import { AGENT_TYPES, type AgentState } from '../../libs/rpc/agent-state.contract.js';
 import { AgentHeartbeatsService } from '../../libs/agents-api/agent-heartbeats.service.js';
 import { DIALECTS } from './support/appliance.js';
 import { cliFailure, cliFor } from './support/cli.js';

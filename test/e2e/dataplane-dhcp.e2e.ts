@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tapDevice } from '../../libs/agents/rpc.contract.js';
+import { tapDevice } from '../../libs/rpc/l2-agent.contract.js';
 import {
   addVethPair,
   deleteNamespace,

@@ -7,10 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { PLUGIN_TOPIC, REPORTS_TOPIC, tapDevice, type AgentState, type DeviceDetails } from '../../libs/agents/rpc.contract.js';
-import type { DevicesDetailsRequest, DeviceStatusRequest, ReportStateRequest } from '../../libs/agents/rpc.contract.js';
-import { L2AgentFleet } from '../../libs/agents/l2/l2-agents.js';
-import { bridgeName } from '../../libs/agents/l2/linuxbridge-names.js';
+import { PLUGIN_TOPIC, REPORTS_TOPIC, type AgentState, type ReportStateRequest } from '../../libs/rpc/agent-state.contract.js';
+import {
+  tapDevice,
+  type DeviceDetails,
+  type DevicesDetailsRequest,
+  type DeviceStatusRequest,
+} from '../../libs/rpc/l2-agent.contract.js';
+import { L2AgentFleet } from '../../libs/agents/l2/l2-agent.module.js';
+import { bridgeName } from '../../libs/agents/l2/drivers/linuxbridge-names.js';
 import type { Bus } from '../../libs/bus/bus.contract.js';
 import { createBus } from '../../libs/bus/index.js';
 import { loadConfig } from '../../libs/config/index.js';

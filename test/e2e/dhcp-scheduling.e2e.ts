@@ -6,7 +6,8 @@
  * plays the DHCP agents: report_state through the server's handler, the DHCP RPC over the real in-process bus.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_TYPES, type DhcpNetworkInfo, PLUGIN_TOPIC } from '../../libs/agents/rpc.contract.js';
+import { AGENT_TYPES, PLUGIN_TOPIC } from '../../libs/rpc/agent-state.contract.js';
+import type { DhcpNetworkInfo } from '../../libs/rpc/dhcp-agent.contract.js';
 import { AgentHeartbeatsService } from '../../libs/agents-api/agent-heartbeats.service.js';
 import { BUS, type Bus } from '../../libs/bus/bus.contract.js';
 import { dhcpDeviceId } from '../../libs/dhcp-scheduler/dhcp-device-id.js';

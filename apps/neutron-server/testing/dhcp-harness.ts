@@ -7,7 +7,7 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ServerModule } from '../server.module.js';
 import { AgentHeartbeatsService } from '../../../libs/agents-api/agent-heartbeats.service.js';
-import { AGENT_TYPES, type AgentState } from '../../../libs/agents/rpc.contract.js';
+import { AGENT_TYPES, type AgentState } from '../../../libs/rpc/agent-state.contract.js';
 import { ResourceEngine } from '../../../libs/api/engine/resource-engine.js';
 import { ResourceRegistry } from '../../../libs/api/engine/resource-registry.js';
 import type { ApiRequest } from '../../../libs/api/engine/ports.js';

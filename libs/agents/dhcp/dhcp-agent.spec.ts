@@ -4,21 +4,17 @@
  */
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Bus } from '../../bus/bus.contract.js';
+import type { Bus, BusHandler } from '../../bus/bus.contract.js';
 import { createBus } from '../../bus/index.js';
+import { StandInServer } from '../common/testing/stand-in-server.js';
 import {
-  PLUGIN_TOPIC,
-  REPORTS_TOPIC,
   dhcpAgentTopic,
-  type AgentState,
   type DhcpNetworkInfo,
   type DhcpPortInfo,
   type DhcpReadyRequest,
-  type ReportStateRequest,
-  type ReportStateResult,
-} from '../rpc.contract.js';
+} from '../../rpc/dhcp-agent.contract.js';
 import { DhcpAgent } from './dhcp-agent.js';
-import { SimulatedDhcpDriver } from './simulated-dhcp-driver.js';
+import { SimulatedDhcpDriver } from './drivers/simulated-dhcp-driver.js';
 import { LoopbackDhcpClient } from './testing/loopback-dhcp-client.js';
 
 const silent = pino({ level: 'silent' });
@@ -65,23 +61,11 @@ function network(id: string, ports: DhcpPortInfo[], overrides: Partial<DhcpNetwo
 }
 
 /** Plays neutron-server's DHCP RPC: a table of networks scheduled to hosts; records every call. */
-class StandInServer {
-  readonly reports: AgentState[] = [];
-  readonly calls: { method: string; payload: unknown }[] = [];
+class DhcpServer extends StandInServer {
   readonly networks = new Map<string, { host: string; info: DhcpNetworkInfo }>();
-  reportAnswer: ReportStateResult = 'alive';
-  failing = false;
 
-  constructor(private readonly bus: Bus) {}
-
-  async listen(): Promise<void> {
-    await this.bus.subscribe(REPORTS_TOPIC, {
-      report_state: (p) => this.answer('report_state', p, () => {
-        this.reports.push((p as ReportStateRequest).agent_state);
-        return this.reportAnswer;
-      }),
-    });
-    await this.bus.subscribe(PLUGIN_TOPIC, {
+  protected pluginMethods(): Record<string, BusHandler> {
+    return {
       get_active_networks_info: (p) =>
         this.answer('get_active_networks_info', p, () =>
           [...this.networks.values()].filter((n) => n.host === (p as { host: string }).host).map((n) => n.info),
@@ -93,7 +77,7 @@ class StandInServer {
           return n && n.host === host ? n.info : null;
         }),
       dhcp_ready_on_ports: (p) => this.answer('dhcp_ready_on_ports', p, () => undefined),
-    });
+    };
   }
 
   /** A change committed on the server, then the cast neutron-server sends after commit. */
@@ -110,20 +94,10 @@ class StandInServer {
   readyPorts(): string[] {
     return this.calls.filter((c) => c.method === 'dhcp_ready_on_ports').flatMap((c) => (c.payload as DhcpReadyRequest).port_ids);
   }
-
-  count(method: string): number {
-    return this.calls.filter((c) => c.method === method).length;
-  }
-
-  private answer(method: string, payload: unknown, reply: () => unknown): unknown {
-    this.calls.push({ method, payload });
-    if (this.failing) throw new Error('database unavailable');
-    return reply();
-  }
 }
 
 let bus: Bus;
-let server: StandInServer;
+let server: DhcpServer;
 let agent: DhcpAgent;
 let driver: SimulatedDhcpDriver;
 let client: LoopbackDhcpClient | undefined;
@@ -152,7 +126,7 @@ async function startSynced(): Promise<void> {
 
 beforeEach(async () => {
   bus = createBus({ bus: { transport: 'in-process', redis_url: 'redis://127.0.0.1:6379', redis_prefix: 'neutron', rpc_timeout_ms: 1000 } }, silent);
-  server = new StandInServer(bus);
+  server = new DhcpServer(bus);
   await server.listen();
   newAgent();
 });

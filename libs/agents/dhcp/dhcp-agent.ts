@@ -1,5 +1,5 @@
 /**
- * The DHCP agent of one host (neutron-dhcp-agent): heartbeats on REPORTS_TOPIC, pulls the networks scheduled here
+ * The DHCP agent of one host (neutron-dhcp-agent) on the AgentSkeleton: pulls the networks scheduled here
  * (get_active_networks_info) at start and whenever the server had it down, refetches one network
  * (get_network_info) per network notice on dhcp_agent.<host>, applies port notices to what it knows of the network
  * (one port replaced or removed, no refetch), has its driver serve them, and tells the server which ports are
@@ -10,13 +10,11 @@
  * (server unreachable, driver error) keeps its work marked (a failed port change: the network, for a refetch) and
  * retries with backoff.
  */
-import { pino, type Logger } from 'pino';
-import type { Bus, Subscription } from '../../bus/bus.contract.js';
-import { PassQueue } from '../pass-queue.js';
-import { StateReporter } from '../state-reporter.js';
+import type { Logger } from 'pino';
+import type { Bus } from '../../bus/bus.contract.js';
+import { AgentSkeleton, type AgentReport, type AgentSubscription } from '../common/agent-skeleton.js';
+import { AGENT_TYPES, PLUGIN_TOPIC } from '../../rpc/agent-state.contract.js';
 import {
-  AGENT_TYPES,
-  PLUGIN_TOPIC,
   dhcpAgentTopic,
   type DhcpActiveNetworksRequest,
   type DhcpAgentConfigurations,
@@ -27,8 +25,8 @@ import {
   type DhcpPortInfo,
   type DhcpPortUpdateNotice,
   type DhcpReadyRequest,
-} from '../rpc.contract.js';
-import { servable, type DhcpDriver } from './dhcp-driver.js';
+} from '../../rpc/dhcp-agent.contract.js';
+import { servable, type DhcpDriver } from './drivers/dhcp-driver.js';
 
 /** Neutron's DHCP_READY_PORTS_SYNC_MAX: port ids per dhcp_ready_on_ports call. */
 const READY_BATCH = 64;
@@ -57,18 +55,8 @@ interface KnownNetwork {
 
 const DHCP_OWNER = 'network:dhcp';
 
-export class DhcpAgent {
-  readonly host: string;
-  private readonly bus: Bus;
+export class DhcpAgent extends AgentSkeleton {
   private readonly driver: DhcpDriver;
-  private readonly log: Logger;
-  private readonly reporter: StateReporter;
-  private readonly retryMs: number;
-
-  private running = false;
-  private subscription: Subscription | null = null;
-  private retryTimer: NodeJS.Timeout | null = null;
-  private failedPasses = 0;
 
   /** the networks hosted here, served or not */
   private readonly known = new Map<string, KnownNetwork>();
@@ -76,76 +64,58 @@ export class DhcpAgent {
   private marked = new Map<string, boolean>();
   /** port notices since the last pass took them: network id → port id → the port, or null = deleted */
   private portChanges = new Map<string, Map<string, DhcpPortInfo | null>>();
-  private resyncWanted = true;
   /** ports served whose readiness the server has not acknowledged yet */
   private readonly ready = new Set<string>();
-  private readonly passes: PassQueue;
 
   constructor(private readonly opts: DhcpAgentOptions) {
-    this.host = opts.host;
-    this.bus = opts.bus;
-    this.driver = opts.driver;
-    this.retryMs = opts.retryMs ?? 500;
-    this.log = (opts.log ?? pino({ level: 'silent' })).child({ agent: 'dhcp', host: opts.host });
-    this.passes = new PassQueue({
-      pass: () => this.pass(),
-      active: () => this.running,
-      onSuccess: () => {
-        this.failedPasses = 0;
-      },
-      onError: (err) => {
-        this.failedPasses = Math.min(this.failedPasses + 1, 6);
-        this.log.error({ err }, 'DHCP sync failed; retrying');
-        this.scheduleRetry();
-      },
-    });
-    this.reporter = new StateReporter({
+    super({
+      agent: 'dhcp',
+      host: opts.host,
       bus: opts.bus,
-      log: this.log,
-      intervalMs: opts.reportIntervalSeconds * 1000,
-      state: () => ({
-        ...AGENT_TYPES.dhcp,
-        host: this.host,
-        configurations: this.configurations(),
-        availability_zone: this.opts.availabilityZone ?? null,
-      }),
-      onRevived: () => {
-        this.resyncWanted = true;
-        this.requestPass();
-      },
+      log: opts.log,
+      reportIntervalSeconds: opts.reportIntervalSeconds,
+      retry: { firstMs: opts.retryMs ?? 500, maxMs: 30_000 },
     });
+    this.driver = opts.driver;
   }
 
-  /** Starts the driver and listens; heartbeats and syncs in the background (the server may be late). */
-  async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    this.resyncWanted = true;
-    this.passes.reset();
-    await this.driver.start();
+  // ---- the skeleton's questions ----
+
+  protected state(): AgentReport {
+    return {
+      ...AGENT_TYPES.dhcp,
+      host: this.host,
+      configurations: this.configurations(),
+      availability_zone: this.opts.availabilityZone ?? null,
+    };
+  }
+
+  protected subscriptions(): AgentSubscription[] {
     const onNotice = (removed: boolean) => (payload: unknown) => this.mark((payload as DhcpNetworkNotice).network_id, removed);
-    this.subscription = await this.bus.subscribe(dhcpAgentTopic(this.host), {
+    const handlers = {
       network_update: onNotice(false),
       network_remove: onNotice(true),
-      port_update: (payload) => this.portNotice(payload as DhcpPortUpdateNotice, false),
-      port_delete: (payload) => this.portNotice(payload as DhcpPortDeleteNotice, true),
-    });
-    this.log.info({ driver: this.driver.name, ...this.driver.configurations() }, 'DHCP agent started');
-    void this.reporter.start().then(() => this.requestPass());
+      port_update: (payload: unknown) => this.portNotice(payload as DhcpPortUpdateNotice, false),
+      port_delete: (payload: unknown) => this.portNotice(payload as DhcpPortDeleteNotice, true),
+    };
+    return [{ topic: dhcpAgentTopic(this.host), handlers }];
   }
 
-  /**
-   * No more heartbeats, notices or passes; the driver stops serving (it waits for its own work, never for an RPC:
-   * the server may be gone).
-   */
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    this.reporter.stop();
-    if (this.retryTimer) clearTimeout(this.retryTimer);
-    this.retryTimer = null;
-    await this.subscription?.close();
-    this.subscription = null;
+  protected passFailed(err: unknown): void {
+    this.log.error({ err }, 'DHCP sync failed; retrying');
+  }
+
+  /** The driver starts before the agent listens. */
+  protected override starting(): Promise<void> {
+    return this.driver.start();
+  }
+
+  protected override started(): void {
+    this.log.info({ driver: this.driver.name, ...this.driver.configurations() }, 'DHCP agent started');
+  }
+
+  /** The driver stops serving (it waits for its own work, never for an RPC: the server may be gone). */
+  protected override async stopped(): Promise<void> {
     await this.driver.stop();
     this.known.clear();
     this.portChanges.clear();
@@ -178,13 +148,6 @@ export class DhcpAgent {
     return [...this.known].filter(([, net]) => net.served).map(([id]) => id);
   }
 
-  /** Resolves once no pass is running or queued. */
-  idle(): Promise<void> {
-    return this.passes.idle();
-  }
-
-  // ---- heartbeat ----
-
   // ---- notices (they only mark work) ----
 
   private mark(networkId: string, removed: boolean): void {
@@ -207,21 +170,8 @@ export class DhcpAgent {
 
   // ---- the loop ----
 
-  private requestPass(): void {
-    this.passes.request();
-  }
-
-  private scheduleRetry(): void {
-    if (!this.running || this.retryTimer) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = null;
-      this.requestPass();
-    }, Math.min(this.retryMs * 2 ** (this.failedPasses - 1), 30_000));
-    this.retryTimer.unref();
-  }
-
-  private async pass(): Promise<void> {
-    if (this.resyncWanted) await this.resync();
+  /** One pass over the networks and ports the notices marked (after the resync when one is due). */
+  protected async pass(): Promise<void> {
     const marked = this.marked;
     const portChanges = this.portChanges;
     this.marked = new Map();
@@ -258,7 +208,7 @@ export class DhcpAgent {
    * The full list of networks scheduled here: each is served, the others stop. Notices that arrive meanwhile stay
    * marked and are refetched after it, so nothing older than a notice wins.
    */
-  private async resync(): Promise<void> {
+  protected async resync(): Promise<void> {
     const networks = await this.bus.call<DhcpNetworkInfo[]>(PLUGIN_TOPIC, 'get_active_networks_info', {
       host: this.host,
     } satisfies DhcpActiveNetworksRequest);
@@ -272,7 +222,6 @@ export class DhcpAgent {
     }
     for (const id of [...this.known.keys()]) if (!hosted.has(id)) await this.disable(id);
     await this.driver.cleanup(keep);
-    this.resyncWanted = false;
     this.log.info({ networks: keep.size }, 'synchronized the networks scheduled here');
   }
 

@@ -5,22 +5,18 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createBus } from '../../bus/index.js';
-import type { Bus } from '../../bus/bus.contract.js';
+import type { Bus, BusHandler } from '../../bus/bus.contract.js';
+import { StandInServer } from '../common/testing/stand-in-server.js';
 import {
   L2_AGENT_FANOUT,
-  PLUGIN_TOPIC,
-  REPORTS_TOPIC,
   tapDevice,
-  type AgentState,
   type DeviceDetails,
   type DevicesDetailsRequest,
   type DeviceStatusRequest,
   type PortUpdateNotice,
-  type ReportStateRequest,
-  type ReportStateResult,
-} from '../rpc.contract.js';
+} from '../../rpc/l2-agent.contract.js';
 import { L2Agent } from './l2-agent.js';
-import { SimulatedL2Driver } from './simulated-l2-driver.js';
+import { SimulatedL2Driver } from './drivers/simulated-l2-driver.js';
 
 const silent = pino({ level: 'silent' });
 const caps = { interfaceMappings: { physnet1: 'eth1' }, tunnelTypes: ['vxlan'] };
@@ -35,25 +31,13 @@ interface ServerPort {
 }
 
 /** Plays neutron-server's side of the conversation: records every call, answers from its table of ports. */
-class FakeServer {
-  readonly reports: AgentState[] = [];
-  readonly calls: { method: string; payload: unknown }[] = [];
+class FakeServer extends StandInServer {
   readonly ports = new Map<string, ServerPort>();
-  reportAnswer: ReportStateResult = 'alive';
-  failing = false;
   /** runs after get_bound_devices has read its list and before it answers (what changed meanwhile is not in it) */
   beforeBoundDevicesAnswer: (() => Promise<void>) | null = null;
 
-  constructor(private readonly bus: Bus) {}
-
-  async listen(): Promise<void> {
-    await this.bus.subscribe(REPORTS_TOPIC, {
-      report_state: (p) => this.answer('report_state', p, () => {
-        this.reports.push((p as ReportStateRequest).agent_state);
-        return this.reportAnswer;
-      }),
-    });
-    await this.bus.subscribe(PLUGIN_TOPIC, {
+  protected pluginMethods(): Record<string, BusHandler> {
+    return {
       get_devices_details_list: (p) =>
         this.answer('get_devices_details_list', p, () => (p as DevicesDetailsRequest).devices.map((d) => this.details(d, (p as DevicesDetailsRequest).host))),
       update_device_up: (p) => this.answer('update_device_up', p, () => undefined),
@@ -66,7 +50,7 @@ class FakeServer {
         await this.beforeBoundDevicesAnswer?.();
         return list;
       },
-    });
+    };
   }
 
   /** A port bound (or re-bound) on the server, announced to the agents as neutron-server does after commit. */
@@ -109,12 +93,6 @@ class FakeServer {
       fixed_ips: [],
       mac_address: 'fa:16:3e:00:00:01',
     };
-  }
-
-  private answer(method: string, payload: unknown, reply: () => unknown): unknown {
-    this.calls.push({ method, payload });
-    if (this.failing) throw new Error('database unavailable');
-    return reply();
   }
 }
 

@@ -1,19 +1,18 @@
 /**
- * The L2 agent of one host (Neutron's CommonAgentLoop with the linuxbridge manager): heartbeats on REPORTS_TOPIC,
- * listens to the server's fanout, and runs a device loop that wires what the host has and tells the server.
+ * The L2 agent of one host (Neutron's CommonAgentLoop with the linuxbridge manager) on the AgentSkeleton (heartbeat,
+ * subscriptions, resync, the pass lane): listens to the server's fanout, and runs a device loop that wires what the
+ * host has and tells the server.
  *
  * Notices only mark devices; the loop does the work, one pass at a time, so two notices about one device never
  * race. A pass that fails (the server unreachable, a driver error) makes the next one a full sync, which the poll
  * timer runs: the agent keeps going and catches up.
  */
-import { pino, type Logger } from 'pino';
-import type { Bus, Subscription } from '../../bus/bus.contract.js';
-import { PassQueue } from '../pass-queue.js';
-import { StateReporter } from '../state-reporter.js';
+import type { Logger } from 'pino';
+import type { Bus } from '../../bus/bus.contract.js';
+import { AgentSkeleton, type AgentReport, type AgentSubscription } from '../common/agent-skeleton.js';
+import { AGENT_TYPES, PLUGIN_TOPIC } from '../../rpc/agent-state.contract.js';
 import {
-  AGENT_TYPES,
   L2_AGENT_FANOUT,
-  PLUGIN_TOPIC,
   type BoundDevicesRequest,
   type DeviceDetails,
   type DevicesDetailsRequest,
@@ -22,9 +21,9 @@ import {
   type NetworkDeleteNotice,
   type PortDeleteNotice,
   type PortUpdateNotice,
-} from '../rpc.contract.js';
-import { batches, planDevice, scanDevices } from './l2-core.js';
-import type { DeviceWiring, L2Capabilities, L2Driver } from './l2-driver.js';
+} from '../../rpc/l2-agent.contract.js';
+import { batches, planDevice, scanDevices } from './core/l2-core.js';
+import type { DeviceWiring, L2Capabilities, L2Driver } from './drivers/l2-driver.js';
 
 export interface L2AgentOptions {
   /** The host this agent serves: ports bound to it are its ports. */
@@ -41,20 +40,11 @@ export interface L2AgentOptions {
   log?: Logger;
 }
 
-export class L2Agent {
-  readonly host: string;
+export class L2Agent extends AgentSkeleton {
   readonly agentId: string;
-  private readonly bus: Bus;
   private readonly driver: L2Driver;
   private readonly caps: L2Capabilities;
-  private readonly log: Logger;
-  private readonly reporter: StateReporter;
-  private readonly pollIntervalMs: number;
   private readonly batchSize: number;
-
-  private running = false;
-  private subscription: Subscription | null = null;
-  private pollTimer: NodeJS.Timeout | null = null;
   private stopWatching: (() => void) | undefined;
 
   /** devices wired now, and into what */
@@ -71,75 +61,52 @@ export class L2Agent {
    * A notice comes after its commit, so it is never older than the list: it is applied on top of it.
    */
   private noticesDuringResync: Map<string, boolean> | null = null;
-  private resyncWanted = true;
   private fullSync = true;
-  private readonly passes: PassQueue;
 
   constructor(opts: L2AgentOptions) {
-    this.host = opts.host;
+    super({
+      agent: 'l2',
+      host: opts.host,
+      bus: opts.bus,
+      log: opts.log,
+      reportIntervalSeconds: opts.reportIntervalSeconds,
+      pollIntervalMs: opts.pollIntervalMs ?? 2000,
+    });
     this.agentId = `lb-${opts.host}`;
-    this.bus = opts.bus;
     this.driver = opts.driver;
     this.caps = opts.capabilities;
-    this.pollIntervalMs = opts.pollIntervalMs ?? 2000;
     this.batchSize = opts.batchSize ?? 100;
-    this.log = (opts.log ?? pino({ level: 'silent' })).child({ agent: 'l2', host: opts.host });
-    this.passes = new PassQueue({
-      pass: () => this.pass(),
-      active: () => this.running,
-      onError: (err) => {
-        this.fullSync = true;
-        this.log.error({ err }, 'device loop failed; full sync on the next pass');
-      },
-    });
-    this.reporter = new StateReporter({
-      bus: opts.bus,
-      log: this.log,
-      intervalMs: opts.reportIntervalSeconds * 1000,
-      state: async () => ({ ...AGENT_TYPES.l2, host: this.host, configurations: { ...(await this.configurations()) } }),
-      onRevived: () => {
-        this.resyncWanted = true;
-        this.requestPass();
-      },
-    });
   }
 
-  /** Subscribes to the server's notices, then heartbeats and syncs in the background (the server may be late). */
-  async start(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    // started again after stop(): like a new process, it announces itself and resyncs
-    this.resyncWanted = true;
-    this.passes.reset();
-    this.subscription = await this.bus.subscribe(
-      L2_AGENT_FANOUT,
-      {
-        port_update: (p) => this.onPortUpdate(p as PortUpdateNotice),
-        port_delete: (p) => this.onPortDelete(p as PortDeleteNotice),
-        network_delete: (p) => this.onNetworkDelete(p as NetworkDeleteNotice),
-      },
-      { fanout: true },
-    );
+  // ---- the skeleton's questions ----
+
+  protected async state(): Promise<AgentReport> {
+    return { ...AGENT_TYPES.l2, host: this.host, configurations: { ...(await this.configurations()) } };
+  }
+
+  protected subscriptions(): AgentSubscription[] {
+    const handlers = {
+      port_update: (p: unknown) => this.onPortUpdate(p as PortUpdateNotice),
+      port_delete: (p: unknown) => this.onPortDelete(p as PortDeleteNotice),
+      network_delete: (p: unknown) => this.onNetworkDelete(p as NetworkDeleteNotice),
+    };
+    return [{ topic: L2_AGENT_FANOUT, handlers, fanout: true }];
+  }
+
+  protected passFailed(err: unknown): void {
+    this.fullSync = true;
+    this.log.error({ err }, 'device loop failed; full sync on the next pass');
+  }
+
+  protected override started(): void {
     this.log.info('L2 agent started');
-    void this.reporter.start().then(() => this.requestPass());
     this.stopWatching = this.driver.watchDevices?.(() => this.requestPass());
-    this.schedulePoll();
   }
 
-  /**
-   * No more heartbeats, notices or passes. A call already sent is not waited for (the server may be gone: that would
-   * hold a shutdown for the RPC timeout); its pass stops at the next device. The wiring stays, as Neutron's leaves it.
-   */
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
+  /** The wiring stays, as Neutron's leaves it. */
+  protected override async stopped(): Promise<void> {
     this.stopWatching?.();
     this.stopWatching = undefined;
-    this.reporter.stop();
-    if (this.pollTimer) clearTimeout(this.pollTimer);
-    this.pollTimer = null;
-    await this.subscription?.close();
-    this.subscription = null;
     this.log.info('L2 agent stopped');
   }
 
@@ -155,13 +122,6 @@ export class L2Agent {
       driver: this.driver.name,
     };
   }
-
-  /** Resolves once no pass is running or queued. */
-  idle(): Promise<void> {
-    return this.passes.idle();
-  }
-
-  // ---- heartbeat ----
 
   // ---- notices from the server (they only mark work) ----
 
@@ -199,7 +159,7 @@ export class L2Agent {
   }
 
   private onNetworkDelete(notice: NetworkDeleteNotice): void {
-    this.passes.enqueue(async () => {
+    this.enqueue(async () => {
       for (const [device, w] of this.wired) if (w.network_id === notice.network_id) this.wired.delete(device);
       await this.driver.removeNetwork(notice.network_id);
     });
@@ -207,21 +167,8 @@ export class L2Agent {
 
   // ---- the device loop ----
 
-  private schedulePoll(): void {
-    if (!this.running) return;
-    this.pollTimer = setTimeout(() => {
-      this.requestPass();
-      this.schedulePoll();
-    }, this.pollIntervalMs);
-    this.pollTimer.unref();
-  }
-
-  private requestPass(): void {
-    this.passes.request();
-  }
-
-  private async pass(): Promise<void> {
-    if (this.resyncWanted) await this.resync();
+  /** One pass of the device loop (after the resync when one is due). */
+  protected async pass(): Promise<void> {
     if (!this.running) return;
     const current = new Set(await this.driver.listDevices());
     const updated = this.updated;
@@ -247,7 +194,7 @@ export class L2Agent {
   }
 
   /** The server's list of ports bound here; on a simulated host it is the list of taps. The pass is a full sync. */
-  private async resync(): Promise<void> {
+  protected async resync(): Promise<void> {
     const notices = new Map<string, boolean>();
     this.noticesDuringResync = notices;
     try {
@@ -262,7 +209,6 @@ export class L2Agent {
     } finally {
       this.noticesDuringResync = null;
     }
-    this.resyncWanted = false;
     this.fullSync = true;
   }
 

@@ -6,7 +6,7 @@ import {
   type PortDeleteNotice,
   type PortUpdateNotice,
   tapDevice,
-} from '../../agents/rpc.contract.js';
+} from '../../rpc/l2-agent.contract.js';
 
 /** Server → L2 agents (fanout), after commit. A lost notice is repaired by the agents' resync, so errors only log. */
 @Injectable()

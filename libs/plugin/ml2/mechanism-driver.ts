@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '../../api/resource/resource-definition.js';
-import type { AgentRecord } from '../../agents-api/agents.contract.js';
+import type { AgentRecord } from '../agents/agents.contract.js';
 import type { Segment } from '../segments/segments.contract.js';
 
 /** What a post-commit hook sees of a resource: its API dict, and the one before an update. */

@@ -16,6 +16,7 @@ import { PortBinder } from './port-binder.js';
 import { PortBindingsService } from './binding/port-bindings.service.js';
 import { PortStatusService } from './port-status.service.js';
 import { L2AgentRpcService } from './rpc/l2-agent-rpc.service.js';
+import { PluginRpcEndpoints } from './rpc/plugin-rpc-endpoints.js';
 
 const MECHANISM_DRIVERS: Record<string, () => MechanismDriver> = {
   linuxbridge: () => new LinuxbridgeMechanismDriver(),
@@ -46,10 +47,11 @@ export function mechanismDrivers(names: string[]): MechanismDriver[] {
     PortStatusService,
     L2AgentNotifier,
     Ml2Subscribers,
+    PluginRpcEndpoints,
     L2AgentRpcService,
     PortBindingsService,
   ],
-  exports: [MechanismManager, PortStatusService, L2AgentNotifier],
+  exports: [MechanismManager, PortStatusService, L2AgentNotifier, PluginRpcEndpoints],
 })
 export class Ml2Module implements OnModuleInit {
   constructor(

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AGENT_REGISTRY, type AgentRecord, type AgentRegistry } from '../../agents-api/agents.contract.js';
+import { AGENT_REGISTRY, type AgentRecord, type AgentRegistry } from '../agents/agents.contract.js';
 import { NETWORK_SEGMENTS, type NetworkSegments } from '../segments/segments.contract.js';
 import type { BindingLevelRow } from './ml2.entities.js';
 import { MechanismManager } from './mechanism-manager.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DhcpNetworkInfo, DhcpPortInfo } from '../../rpc.contract.js';
+import type { DhcpNetworkInfo, DhcpPortInfo } from '../../../rpc/dhcp-agent.contract.js';
 import { DhcpResponder } from './dhcp-responder.js';
 import { NEUTRON_DHCP_DEFAULTS } from './dhcp-state.js';
 import { DHCLIENT_DISCOVER } from './fixtures/captured-packets.js';

@@ -1,5 +1,5 @@
-/** The server's `get_network_info` answer (libs/agents/rpc.contract.ts) as the DHCP core's input. */
-import type { DhcpNetworkInfo, DhcpPortInfo } from '../../rpc.contract.js';
+/** The server's `get_network_info` answer (libs/rpc/dhcp-agent.contract.ts) as the DHCP core's input. */
+import type { DhcpNetworkInfo, DhcpPortInfo } from '../../../rpc/dhcp-agent.contract.js';
 import type { DhcpNetwork, DhcpPort } from './dhcp-state.js';
 
 /** Ports dnsmasq gets no host entry for (neutron/agent/linux/dhcp.py port_requires_dhcp_configuration). */

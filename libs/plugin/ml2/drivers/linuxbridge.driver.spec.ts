@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AgentRecord } from '../../../agents-api/agents.contract.js';
+import type { AgentRecord } from '../../agents/agents.contract.js';
 import type { Segment } from '../../segments/segments.contract.js';
 import type { BindingRequest } from '../mechanism-driver.js';
 import { LinuxbridgeMechanismDriver } from './linuxbridge.driver.js';

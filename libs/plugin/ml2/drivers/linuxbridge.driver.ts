@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import type { AgentRecord } from '../../../agents-api/agents.contract.js';
-import { AGENT_TYPES } from '../../../agents/rpc.contract.js';
+import type { AgentRecord } from '../../agents/agents.contract.js';
+import { AGENT_TYPES } from '../../../rpc/agent-state.contract.js';
 import type { Segment } from '../../segments/segments.contract.js';
 import type { BindingRequest, BindingResult, MechanismDriver } from '../mechanism-driver.js';
 

@@ -1,15 +1,13 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy, Optional } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { anyOf, Database } from '../../../db/index.js';
-import { BUS, type Bus, type BusHandler, type Subscription } from '../../../bus/bus.contract.js';
 import {
   type BoundDevicesRequest,
   type DeviceDetails,
   type DeviceDownResult,
   type DevicesDetailsRequest,
   type DeviceStatusRequest,
-  PLUGIN_TOPIC,
   tapDevice,
-} from '../../../agents/rpc.contract.js';
+} from '../../../rpc/l2-agent.contract.js';
 import { NetworkEntity } from '../../networks/network.entity.js';
 import { bindingsOnHost } from '../binding/port-binding.store.js';
 import { NETWORK_SEGMENTS, type NetworkSegments } from '../../segments/segments.contract.js';
@@ -19,37 +17,31 @@ import { BindingLevelEntity } from '../ml2.entities.js';
 import { PortStatusService, UNPLUGGED_VIF_TYPES } from '../port-status.service.js';
 import { L2_AGENT_ENTITY } from '../provisioning-blocks.js';
 import { portsForDevices } from './device-ports.js';
+import { PluginRpcEndpoints } from './plugin-rpc-endpoints.js';
 
-/** More PLUGIN_TOPIC methods (DHCP agents'): a topic has one subscription per server, so they join this one. */
-export const PLUGIN_RPC_ENDPOINTS = Symbol('PLUGIN_RPC_ENDPOINTS');
-
-/** The server half of the L2 agent conversation (neutron/plugins/ml2/rpc.py RpcCallbacks), on PLUGIN_TOPIC. */
+/**
+ * The server half of the L2 agent conversation (neutron/plugins/ml2/rpc.py RpcCallbacks), on PLUGIN_TOPIC through
+ * PluginRpcEndpoints. Version and history: L2_AGENT_RPC_VERSION in libs/rpc/l2-agent.contract.ts.
+ */
 @Injectable()
-export class L2AgentRpcService implements OnApplicationBootstrap, OnModuleDestroy {
+export class L2AgentRpcService implements OnModuleInit {
   private readonly logger = new Logger('L2AgentRpc');
-  private subscription?: Subscription;
 
   constructor(
     @Inject(Database) private readonly db: Database,
-    @Inject(BUS) private readonly bus: Bus,
+    @Inject(PluginRpcEndpoints) private readonly endpoints: PluginRpcEndpoints,
     @Inject(NETWORK_SEGMENTS) private readonly segments: NetworkSegments,
     @Inject(PortStatusService) private readonly status: PortStatusService,
     @Inject(IPAM) private readonly ipam: Ipam,
-    @Optional() @Inject(PLUGIN_RPC_ENDPOINTS) private readonly endpoints?: Record<string, BusHandler>,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    this.subscription = await this.bus.subscribe(PLUGIN_TOPIC, {
-      ...this.endpoints,
+  onModuleInit(): void {
+    this.endpoints.add({
       get_devices_details_list: (p) => this.getDevicesDetails(p as DevicesDetailsRequest),
       update_device_up: (p) => this.updateDeviceUp(p as DeviceStatusRequest),
       update_device_down: (p) => this.updateDeviceDown(p as DeviceStatusRequest),
       get_bound_devices: (p) => this.getBoundDevices(p as BoundDevicesRequest),
     });
-  }
-
-  async onModuleDestroy(): Promise<void> {
-    await this.subscription?.close();
   }
 
   /** Details of each device; a known, bound device asked for by its host goes BUILD (DOWN if disabled). */

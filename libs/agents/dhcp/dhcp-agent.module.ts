@@ -1,12 +1,14 @@
 import { hostname } from 'node:os';
+import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Bus } from '../../bus/bus.contract.js';
 import type { AppConfig } from '../../config/index.js';
+import { agentModule } from '../common/agent-module.js';
 import type { DhcpServerConfig } from './core/dhcp-state.js';
-import type { DhcpAgentOptions } from './dhcp-agent.js';
-import type { DhcpDriver } from './dhcp-driver.js';
-import { LinuxDhcpDriver } from './linux-dhcp-driver.js';
-import { SimulatedDhcpDriver } from './simulated-dhcp-driver.js';
+import { DhcpAgent, type DhcpAgentOptions } from './dhcp-agent.js';
+import type { DhcpDriver } from './drivers/dhcp-driver.js';
+import { LinuxDhcpDriver } from './drivers/linux-dhcp-driver.js';
+import { SimulatedDhcpDriver } from './drivers/simulated-dhcp-driver.js';
 
 /** The host of this process's DHCP agent: agents.host, or the machine's name. */
 export const dhcpAgentHost = (config: AppConfig): string => config.agents.host || hostname();
@@ -46,4 +48,18 @@ export function dhcpAgentOptions(opts: DhcpAgentFactoryOptions): DhcpAgentOption
     availabilityZone: config.network.availability_zones[0] ?? null,
     log: opts.log,
   };
+}
+
+export interface DhcpAgentModuleOptions {
+  /** Default: agents.host (or the machine's name). */
+  host?: string;
+  log?: Logger;
+}
+
+/** The DHCP agent inside a Nest application (the appliance, or `apps/agent --type dhcp`), on the application's BUS. */
+@Module({})
+export class DhcpAgentModule {
+  static forRoot(options: DhcpAgentModuleOptions = {}): DynamicModule {
+    return agentModule(DhcpAgentModule, DhcpAgent, (bus, config) => new DhcpAgent(dhcpAgentOptions({ bus, config, host: options.host, log: options.log })));
+  }
 }

@@ -1,5 +1,5 @@
 /** What the linux driver and its per-network worker say over the IPC channel (plain JSON both ways). */
-import type { DhcpServerState } from '../core/dhcp-state.js';
+import type { DhcpServerState } from '../../core/dhcp-state.js';
 
 /** Driver → worker: serve this state, replying from these addresses (the DHCP port's IPv4 addresses). */
 export interface ServeMessage {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceDetails } from '../rpc.contract.js';
+import type { DeviceDetails } from '../../../rpc/l2-agent.contract.js';
 import { batches, planDevice, scanDevices, supportsSegment } from './l2-core.js';
-import type { DeviceWiring, L2Capabilities } from './l2-driver.js';
+import type { DeviceWiring, L2Capabilities } from '../drivers/l2-driver.js';
 
 const caps: L2Capabilities = { interfaceMappings: { physnet1: 'eth1' }, tunnelTypes: ['vxlan'] };
 const set = (...xs: string[]) => new Set(xs);

@@ -5,11 +5,11 @@
  * leases only.
  */
 import { pino, type Logger } from 'pino';
-import type { DhcpNetworkInfo, DhcpPortInfo } from '../rpc.contract.js';
-import type { DhcpServerConfig } from './core/dhcp-state.js';
-import { dhcpNetworkSharingPorts, needsDhcpEntry } from './core/network-info.js';
+import type { DhcpNetworkInfo, DhcpPortInfo } from '../../../rpc/dhcp-agent.contract.js';
+import type { DhcpServerConfig } from '../core/dhcp-state.js';
+import { dhcpNetworkSharingPorts, needsDhcpEntry } from '../core/network-info.js';
 import type { DhcpDriver } from './dhcp-driver.js';
-import { SimulatedDhcpServer, type BoundAddress } from './drivers/simulated-server.js';
+import { SimulatedDhcpServer, type BoundAddress } from './simulated-server.js';
 
 export interface SimulatedDhcpDriverOptions {
   port: number;

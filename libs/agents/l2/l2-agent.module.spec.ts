@@ -6,11 +6,10 @@ import { describe, expect, it, vi } from 'vitest';
 import { BUS, type Bus } from '../../bus/bus.contract.js';
 import { BusModule } from '../../bus/index.js';
 import { type AppConfig, ConfigModule, loadConfig } from '../../config/index.js';
-import { REPORTS_TOPIC, type ReportStateRequest } from '../rpc.contract.js';
-import { driverFor, L2AgentFleet, l2AgentHosts, l2Capabilities } from './l2-agents.js';
-import { L2AgentsModule } from './l2-agents.module.js';
-import { LinuxL2Driver } from './linux-l2-driver.js';
-import { SimulatedL2Driver } from './simulated-l2-driver.js';
+import { REPORTS_TOPIC, type ReportStateRequest } from '../../rpc/agent-state.contract.js';
+import { driverFor, L2AgentFleet, l2AgentHosts, l2Capabilities, L2AgentsModule } from './l2-agent.module.js';
+import { LinuxL2Driver } from './drivers/linux-l2-driver.js';
+import { SimulatedL2Driver } from './drivers/simulated-l2-driver.js';
 
 function config(agents: Partial<AppConfig['agents']>, l2: Partial<AppConfig['agents']['l2']> = {}): AppConfig {
   const base = loadConfig({ argv: [], env: {} });

@@ -3,8 +3,8 @@
  * agent hosts. The agent (dhcp-agent.ts) decides which networks and when; a driver applies. `simulated` answers on a
  * loopback UDP port; `linux` runs one worker per network inside `qdhcp-<network_id>`.
  */
-import type { DhcpNetworkInfo, DhcpPortInfo } from '../rpc.contract.js';
-import type { DhcpServerConfig } from './core/dhcp-state.js';
+import type { DhcpNetworkInfo, DhcpPortInfo } from '../../../rpc/dhcp-agent.contract.js';
+import type { DhcpServerConfig } from '../core/dhcp-state.js';
 
 export interface DhcpDriver {
   readonly name: 'simulated' | 'linux';

@@ -1,6 +1,11 @@
 import type { Logger } from 'pino';
-import type { Bus } from '../bus/bus.contract.js';
-import { type AgentState, REPORTS_TOPIC, type ReportStateRequest, type ReportStateResult } from './rpc.contract.js';
+import type { Bus } from '../../bus/bus.contract.js';
+import {
+  type AgentState,
+  REPORTS_TOPIC,
+  type ReportStateRequest,
+  type ReportStateResult,
+} from '../../rpc/agent-state.contract.js';
 
 export interface StateReporterOptions {
   bus: Bus;

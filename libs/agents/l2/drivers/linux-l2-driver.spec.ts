@@ -16,15 +16,15 @@ import {
   listLinks,
   namespaceExists,
   setLink,
-} from '../../dataplane/index.js';
-import { kernelSupportsVlan, skipUnlessDataplane, testNamespaceName } from '../../dataplane/testing/dataplane-availability.js';
-import { plugNovaGuest } from '../../dataplane/testing/nova-guest.js';
-import { tapDevice } from '../rpc.contract.js';
+} from '../../../dataplane/index.js';
+import { kernelSupportsVlan, skipUnlessDataplane, testNamespaceName } from '../../../dataplane/testing/dataplane-availability.js';
+import { plugNovaGuest } from '../../../dataplane/testing/nova-guest.js';
+import { tapDevice } from '../../../rpc/l2-agent.contract.js';
 import type { DeviceWiring, L2Capabilities, NetworkSegment } from './l2-driver.js';
 import { bridgeName } from './linuxbridge-names.js';
 import { LinuxL2Driver } from './linux-l2-driver.js';
 
-const unavailable = await skipUnlessDataplane('libs/agents/l2/linux-l2-driver.spec.ts');
+const unavailable = await skipUnlessDataplane('libs/agents/l2/drivers/linux-l2-driver.spec.ts');
 const vlan = await kernelSupportsVlan();
 if (!unavailable && !vlan) console.warn('SKIPPED the VLAN uplink test: this kernel has no 802.1Q (CONFIG_VLAN_8021Q)');
 

@@ -25,7 +25,7 @@ import {
   setLink,
   type Link,
   monitorLinks,
-} from '../../dataplane/index.js';
+} from '../../../dataplane/index.js';
 import type { DeviceWiring, L2Capabilities, L2Driver, NetworkSegment } from './l2-driver.js';
 import { bridgeName, vlanDevice, vxlanDevice } from './linuxbridge-names.js';
 

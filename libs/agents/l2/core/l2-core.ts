@@ -2,8 +2,8 @@
  * The L2 agent's decisions, pure: which devices to look at on a pass (Neutron's scan_devices) and what to do with
  * one device given the server's details (Neutron's _process_device_if_exists / treat_devices_removed).
  */
-import type { DeviceDetails } from '../rpc.contract.js';
-import type { DeviceWiring, L2Capabilities, NetworkSegment } from './l2-driver.js';
+import type { DeviceDetails } from '../../../rpc/l2-agent.contract.js';
+import type { DeviceWiring, L2Capabilities, NetworkSegment } from '../drivers/l2-driver.js';
 
 export interface DeviceScan {
   /** present on the host now */

@@ -5,11 +5,11 @@
  * bound socket, so it is read too. reuseAddr on all of them.
  */
 import dgram from 'node:dgram';
-import { parseDhcp } from '../core/dhcp-codec.js';
-import { addressOption, Option, SERVER_PORT } from '../core/dhcp-packet.js';
-import { type DhcpEvent, DhcpResponder } from '../core/dhcp-responder.js';
-import type { DhcpServerState } from '../core/dhcp-state.js';
-import { formatIpv4 } from '../core/ipv4.js';
+import { parseDhcp } from '../../core/dhcp-codec.js';
+import { addressOption, Option, SERVER_PORT } from '../../core/dhcp-packet.js';
+import { type DhcpEvent, DhcpResponder } from '../../core/dhcp-responder.js';
+import type { DhcpServerState } from '../../core/dhcp-state.js';
+import { formatIpv4 } from '../../core/ipv4.js';
 
 export interface NamespaceDhcpServerOptions {
   port?: number;

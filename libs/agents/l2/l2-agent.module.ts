@@ -1,11 +1,13 @@
 import { hostname } from 'node:os';
+import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Bus } from '../../bus/bus.contract.js';
 import type { AppConfig } from '../../config/index.js';
+import { agentModule } from '../common/agent-module.js';
+import type { L2Capabilities, L2Driver } from './drivers/l2-driver.js';
+import { LinuxL2Driver } from './drivers/linux-l2-driver.js';
+import { SimulatedL2Driver } from './drivers/simulated-l2-driver.js';
 import { L2Agent } from './l2-agent.js';
-import type { L2Capabilities, L2Driver } from './l2-driver.js';
-import { LinuxL2Driver } from './linux-l2-driver.js';
-import { SimulatedL2Driver } from './simulated-l2-driver.js';
 
 /** The hosts this process runs an L2 agent for: agents.host (or the machine's name), then agents.l2.extra_hosts. */
 export function l2AgentHosts(config: AppConfig): string[] {
@@ -75,5 +77,19 @@ export class L2AgentFleet {
 
   async stop(): Promise<void> {
     await Promise.all(this.agents.map((a) => a.stop()));
+  }
+}
+
+export interface L2AgentsModuleOptions {
+  /** The hosts to run an agent for; default agents.host (or the machine's name) plus agents.l2.extra_hosts. */
+  hosts?: readonly string[];
+  log?: Logger;
+}
+
+/** L2 agents inside a Nest application (the appliance, or `apps/agent --type l2`), on the application's BUS. */
+@Module({})
+export class L2AgentsModule {
+  static forRoot(options: L2AgentsModuleOptions = {}): DynamicModule {
+    return agentModule(L2AgentsModule, L2AgentFleet, (bus, config) => new L2AgentFleet({ bus, config, hosts: options.hosts, log: options.log }));
   }
 }

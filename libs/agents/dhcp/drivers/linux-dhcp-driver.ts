@@ -27,10 +27,11 @@ import {
   namespaceCommand,
   ProcessSupervisor,
   setLink,
-} from '../../dataplane/index.js';
-import { tapDevice, type DhcpNetworkInfo, type DhcpPortInfo } from '../rpc.contract.js';
-import type { DhcpServerConfig, DhcpServerState } from './core/dhcp-state.js';
-import { dhcpNetworkFromInfo } from './core/network-info.js';
+} from '../../../dataplane/index.js';
+import { tapDevice } from '../../../rpc/l2-agent.contract.js';
+import type { DhcpNetworkInfo, DhcpPortInfo } from '../../../rpc/dhcp-agent.contract.js';
+import type { DhcpServerConfig, DhcpServerState } from '../core/dhcp-state.js';
+import { dhcpNetworkFromInfo } from '../core/network-info.js';
 import type { DhcpDriver } from './dhcp-driver.js';
 import { isServedMessage, type ServeMessage } from './linux/worker-protocol.js';
 
@@ -38,7 +39,7 @@ export const DHCP_NAMESPACE_PREFIX = 'qdhcp-';
 export const dhcpNamespace = (networkId: string) => `${DHCP_NAMESPACE_PREFIX}${networkId}`;
 export const dhcpInterface = (portId: string) => `ns-${portId.slice(0, 11)}`;
 
-/** Beside this file: dist/libs/agents/dhcp/ after tsc, dist/bundle/ in the bundles (rolldown input `dhcp-worker`). */
+/** Beside this file: dist/libs/agents/dhcp/drivers/ after tsc, dist/bundle/ in the bundles (rolldown input `dhcp-worker`). */
 export const DEFAULT_WORKER_PATH = fileURLToPath(new URL('./dhcp-worker.js', import.meta.url));
 
 export interface LinuxDhcpDriverOptions {

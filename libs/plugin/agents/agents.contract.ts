@@ -1,5 +1,10 @@
 import type { EntityManager } from 'typeorm';
 
+/**
+ * Agents as the plug-in reads them (Neutron's agents_db, part of the core plug-in): ML2 binds through them, the
+ * schedulers place networks and routers on them. libs/agents-api implements the registry over its table.
+ */
+
 /** One row of the agents API, as the server's own code (binding, scheduling) reads it. */
 export interface AgentRecord {
   id: string;

@@ -1,0 +1,41 @@
+import type { DynamicModule, OnApplicationBootstrap, OnApplicationShutdown, Type } from '@nestjs/common';
+import { BUS, type Bus } from '../../bus/bus.contract.js';
+import { APP_CONFIG, type AppConfig } from '../../config/index.js';
+
+/** An agent, or the agents of one process. */
+export interface RunsWithApp {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts the agent with the application, stops it on shutdown (before the bus closes). */
+class AgentLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(private readonly agent: RunsWithApp) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.agent.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.agent.stop();
+  }
+}
+
+/**
+ * An agent inside a Nest application (the appliance, or `apps/agent --type <type>`), on the application's BUS and
+ * config: `make` builds it, `token` (its class) is how the application finds it.
+ */
+export function agentModule<T extends RunsWithApp>(
+  module: Type<unknown>,
+  token: Type<T>,
+  make: (bus: Bus, config: AppConfig) => T,
+): DynamicModule {
+  return {
+    module,
+    providers: [
+      { provide: token, inject: [BUS, APP_CONFIG], useFactory: make },
+      { provide: AgentLifecycle, inject: [token], useFactory: (agent: T) => new AgentLifecycle(agent) },
+    ],
+    exports: [token],
+  };
+}
