@@ -60,6 +60,8 @@ export interface CoreHarness {
   create(collection: string, attrs: Json, auth?: AuthContext): Promise<Json>;
   /** GET a pagination link (`<collection>_links[].href`) as a client follows it. */
   follow(href: string, auth?: AuthContext): Promise<ApiAnswer>;
+  /** The application, for a spec that needs a provider (the Database's query count, say). */
+  app: INestApplicationContext;
   close(): Promise<void>;
 }
 
@@ -109,7 +111,9 @@ const CORE_DOMAINS: readonly Domain[] = [
   novaNotifierDomain,
 ];
 
-export async function openCoreHarness(label = 'core_spec'): Promise<CoreHarness> {
+/** `extraDomains`: more domains after the server's (a spec's own fragment or subscriber, as a new domain would add it). */
+export async function openCoreHarness(label = 'core_spec', extraDomains: readonly Domain[] = []): Promise<CoreHarness> {
+  const domains = [...CORE_DOMAINS, ...extraDomains];
   const storage = await createScratchStorage('sqlite', label);
   const config = loadConfig({ argv: [], env: { APPLIANCE_DATA_DIR: storage.dataDir, APPLIANCE_LOG_LEVEL: 'silent' } });
   let app: INestApplicationContext | undefined;
@@ -127,10 +131,10 @@ export async function openCoreHarness(label = 'core_spec'): Promise<CoreHarness>
           DbModule.forRoot({
             url: '',
             dataDir: config.data_dir,
-            entities: entitiesOf(CORE_DOMAINS),
-            migrations: migrationsOf(CORE_DOMAINS),
+            entities: entitiesOf(domains),
+            migrations: migrationsOf(domains),
           }),
-          ...CORE_DOMAINS.map((d) => d.module),
+          ...domains.map((d) => d.module),
         ],
       },
       { logger: false, abortOnError: false },
@@ -180,6 +184,7 @@ export async function openCoreHarness(label = 'core_spec'): Promise<CoreHarness>
       }
       return call('GET', url.pathname.replace(/^\/v2\.0\//, ''), { query, auth });
     },
+    app,
     close,
   };
 }
@@ -190,10 +195,10 @@ function answer(res: { status: number; body?: unknown }): ApiAnswer {
 }
 
 /** One harness for the enclosing describe block (opened in beforeAll, closed in afterAll); call the getter in tests. */
-export function useCoreHarness(label?: string): () => CoreHarness {
+export function useCoreHarness(label?: string, extraDomains: readonly Domain[] = []): () => CoreHarness {
   let harness: CoreHarness | undefined;
   beforeAll(async () => {
-    harness = await openCoreHarness(label);
+    harness = await openCoreHarness(label, extraDomains);
   });
   afterAll(async () => {
     await harness?.close();

@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig } from '../../config/index.js';
 import { type ApiObject, keepJoinedRow, type ListQuery, type RequestContext, type ResourceService } from '../../api/resource/resource-definition.js';
 import { newStandardColumns, revised } from '../../api/resource/standard-row.js';
 import { runRawListQuery } from '../../api/sql/list-query.js';
+import { deleteAllTags } from '../../api/tags/tag.store.js';
 import { isPostgres } from '../../db/index.js';
 import { type FixedIp, type FixedIpRequest, IPAM, type Ipam } from '../ipam/ipam.contract.js';
 import { macGenerator } from './mac-address.js';
@@ -54,7 +55,7 @@ export class PortsService implements ResourceService, NetworkPorts {
       columns: PORT_COLUMNS,
     });
     const ports = await presentPorts(ctx, this.ipam, raw.map(portFromSql), query.fields);
-    // Fragments kept in 1:1 tables (binding, port security) came with the page's query: they read these rows.
+    // Fragments kept in 1:1 tables came with the page's query (ListQuery.joins): they read these rows.
     if (query.joins?.length) ports.forEach((port, i) => keepJoinedRow(port, raw[i]));
     return ports;
   }
@@ -137,6 +138,8 @@ export class PortsService implements ResourceService, NetworkPorts {
     const inUse = ports.filter((p) => !AUTO_DELETE_PORT_OWNERS.includes(p.device_owner)).map((p) => p.id);
     if (inUse.length) throw networkInUse(networkId, inUse);
     for (const port of ports) await this.remove(ctx, port.id);
+    // Not an API delete, so the engine's tags fragment does not run: their tags go here.
+    await deleteAllTags(ctx.em, ...ports.map((p) => p.id));
   }
 
   /**
@@ -163,7 +166,7 @@ export class PortsService implements ResourceService, NetworkPorts {
     next.mac_address = mac;
   }
 
-  /** Addresses go first; the port's other rows (tags, bindings, address pairs…) go by their cascading foreign keys. */
+  /** Addresses go first; the rows other domains keep for the port go by their cascading foreign keys. */
   private async remove(ctx: RequestContext, id: string): Promise<void> {
     await this.ipam.release(ctx, id);
     await ctx.em.getRepository(PortEntity).delete({ id });
