@@ -1,3 +1,4 @@
+import { PORT_BINDINGS_TABLE } from '../ml2/binding/port-binding.entity.js';
 import type { EntityManager } from 'typeorm';
 import type { ApiObject } from '../../api/resource/resource-definition.js';
 import { neutronTimestamp } from '../../db/index.js';
@@ -40,8 +41,10 @@ export async function updateProviderAttributes(
     .createQueryBuilder()
     .select('1', 'one')
     .from(PORTS_TABLE, 'p')
+    // ML2 keeps bindings in its own table; a port without a row is unbound.
+    .innerJoin(PORT_BINDINGS_TABLE, 'b', 'b.port_id = p.id')
     .where('p.network_id = :net', { net: current.id })
-    .andWhere('p.binding_vif_type NOT IN (:...ok)', { ok: UPDATABLE_VIF_TYPES })
+    .andWhere('b.vif_type NOT IN (:...ok)', { ok: UPDATABLE_VIF_TYPES })
     .limit(1)
     .getRawMany()) as unknown[];
   if (bound) {
