@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_TYPES, dhcpAgentTopic, type DhcpNetworkInfo, PLUGIN_TOPIC } from '../agents/rpc.contract.js';
 import type { AuthContext } from '../identity/auth-context.js';
+import { SPEC_DIALECTS } from '../db/testing/scratch-database.js';
 import { dhcpDeviceId } from './dhcp-device-id.js';
 import { ADMIN, type DhcpHarness, type Json, openDhcpHarness } from './testing/dhcp-harness.js';
 
 const OWNER = 'owner-project';
 const MEMBER: AuthContext = { ...ADMIN, user_id: 'alice', user_name: 'alice', project_id: OWNER, roles: ['member', 'reader'], is_admin: false };
 
-describe.each(['sqlite', 'postgres'] as const)('DHCP scheduling and the DHCP port (%s)', (dialect) => {
+describe.each(SPEC_DIALECTS)('DHCP scheduling and the DHCP port (%s)', (dialect) => {
   let h: DhcpHarness;
   let hosts = 0;
   const notices: { host: string; method: string; network_id: string; port?: Json; port_id?: string }[] = [];
@@ -298,7 +299,7 @@ describe.each(['sqlite', 'postgres'] as const)('DHCP scheduling and the DHCP por
   });
 });
 
-describe('two DHCP agents syncing at once (postgres)', () => {
+describe.runIf(SPEC_DIALECTS.includes('postgres'))('two DHCP agents syncing at once (postgres)', () => {
   it('binds a network to only dhcp_agents_per_network of them', async () => {
     const h = await openDhcpHarness('postgres');
     try {
