@@ -24,7 +24,7 @@ import { skipUnlessDataplane, testNamespaceName } from '../../libs/dataplane/tes
 import { type Appliance, startAppliance } from './support/appliance.js';
 import { cliFor } from './support/cli.js';
 import { adminCredentials, apiClient, type ApiClient, issueToken, type Json } from './support/http.js';
-import { eventually } from './support/nova.js';
+import { eventually } from './support/wait.js';
 
 const unavailable = await skipUnlessDataplane('test/e2e/dataplane-dhcp.e2e.ts');
 const HOST = 'dp-dhcp-node';

@@ -2,19 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from './support/appliance.js';
 import { cliFailure, cliFor } from './support/cli.js';
-import { type ApiClient, apiClient, expectNeutronError, expectStatus, type Json } from './support/http.js';
+import { type ApiClient, apiClient, created, expectNeutronError, expectStatus, type Json } from './support/http.js';
 import { createProjectUser, type ProjectUser } from './support/identity.js';
 import { PortsService } from '../../libs/plugin/ports/ports.service.js';
 import { type InProcessAppliance, startInProcess } from './support/in-process.js';
 import { createNetwork, useAppliance } from './support/suite.js';
 
 const MISSING_ID = '5b7d5f0b-2d0c-4a53-9bd4-0c2f3c1f2a11';
-
-async function created(res: Promise<{ status: number; text: string; body: Json }>, key: string): Promise<Json> {
-  const r = await res;
-  expect(r.status, r.text.slice(0, 500)).toBe(201);
-  return r.body[key];
-}
 
 describe.each(DIALECTS)('ports (%s)', (dialect) => {
   const ctx = useAppliance(dialect);

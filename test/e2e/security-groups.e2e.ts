@@ -2,18 +2,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from './support/appliance.js';
 import { cliFor } from './support/cli.js';
-import { type ApiClient, apiClient, expectNeutronError, expectStatus, type Json } from './support/http.js';
+import { type ApiClient, apiClient, created, expectNeutronError, expectStatus, type Json } from './support/http.js';
 import { createProjectUser, type ProjectUser } from './support/identity.js';
 import { type InProcessAppliance, startInProcess } from './support/in-process.js';
 import { createNetwork, useAppliance } from './support/suite.js';
 
 const MISSING_ID = '0e2c7a51-4c0e-4d43-9d55-6f0a5f2b7c01';
-
-async function created(res: Promise<{ status: number; text: string; body: Json }>, key: string): Promise<Json> {
-  const r = await res;
-  expect(r.status, r.text.slice(0, 500)).toBe(201);
-  return r.body[key];
-}
 
 const newGroup = (client: ApiClient, attrs: Json) => created(client.post('/v2.0/security-groups', { security_group: attrs }), 'security_group');
 const newRule = (client: ApiClient, attrs: Json) => created(client.post('/v2.0/security-group-rules', { security_group_rule: attrs }), 'security_group_rule');

@@ -2,20 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { DIALECTS } from './support/appliance.js';
 import { cliFor } from './support/cli.js';
-import { type ApiClient, apiClient, expectNeutronError, expectStatus, type Json } from './support/http.js';
-import { createProjectUser } from './support/identity.js';
-import { createNetwork, uniqueName, useAppliance } from './support/suite.js';
+import { type ApiClient, expectNeutronError, expectStatus, type Json } from './support/http.js';
+import { createNetwork, newProject, uniqueName, useAppliance } from './support/suite.js';
 
 describe.each(DIALECTS)('subnet pools (%s)', (dialect) => {
   const ctx = useAppliance(dialect);
   const admin = () => ctx().admin;
   const state: { pool1?: Json } = {};
 
-  const newProject = async (prefix: string): Promise<{ api: ApiClient; projectId: string }> => {
-    const name = uniqueName(prefix);
-    const pu = await createProjectUser(ctx().app, ctx().adminToken, { project: name, user: `${name}-user` });
-    return { api: apiClient(ctx().app.apiUrl, pu.token), projectId: pu.projectId };
-  };
   const createPool = async (client: ApiClient, attrs: Json): Promise<Json> => {
     const res = await client.post('/v2.0/subnetpools', { subnetpool: { name: uniqueName('pool'), ...attrs } });
     expectStatus(res, 201);
@@ -177,7 +171,7 @@ describe.each(DIALECTS)('subnet pools (%s)', (dialect) => {
   });
 
   it('add_prefixes and remove_prefixes answer the new prefix list; only the owner may call them', async () => {
-    const { api, projectId } = await newProject('prefixops');
+    const { api, projectId } = await newProject(ctx(), 'prefixops');
     const pool = await createPool(api, { prefixes: ['10.50.0.0/24'], min_prefixlen: 24 });
     expect(pool.project_id).toBe(projectId);
     const action = (client: ApiClient, name: string, body: Json) =>
@@ -210,7 +204,7 @@ describe.each(DIALECTS)('subnet pools (%s)', (dialect) => {
     );
     expectNeutronError(await action(api, 'onboard_network_subnets', { network_id: 'x' }), 404, 'HTTPNotFound', 'The resource could not be found.');
 
-    const stranger = await newProject('stranger');
+    const stranger = await newProject(ctx(), 'stranger');
     expectNeutronError(
       await action(stranger.api, 'add_prefixes', { prefixes: ['10.70.0.0/24'] }),
       404,
@@ -220,7 +214,7 @@ describe.each(DIALECTS)('subnet pools (%s)', (dialect) => {
   });
 
   it('scopes visibility to owner and shared pools; shared and is_default are admin-only', async () => {
-    const { api } = await newProject('viewer');
+    const { api } = await newProject(ctx(), 'viewer');
     const privatePool = await createPool(admin(), { prefixes: ['172.16.0.0/16'] });
     const sharedPool = await createPool(admin(), { prefixes: ['172.17.0.0/16'], shared: true, min_prefixlen: 24 });
 

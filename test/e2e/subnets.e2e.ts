@@ -3,10 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { DIALECTS } from './support/appliance.js';
 import { cliFor } from './support/cli.js';
-import { type ApiClient, apiClient, expectNeutronError, expectStatus, type Json } from './support/http.js';
-import { createProjectUser } from './support/identity.js';
-import { eventually } from './support/nova.js';
-import { createNetwork, uniqueName, useAppliance } from './support/suite.js';
+import { type ApiClient, expectNeutronError, expectStatus, type Json } from './support/http.js';
+import { eventually } from './support/wait.js';
+import { createNetwork, newProject, uniqueName, useAppliance } from './support/suite.js';
 
 /** The EUI-64 address of a MAC in a /64 written as 'prefix::' (what oslo's get_ipv6_addr_by_EUI64 gives). */
 function eui64(prefix: string, mac: string): string {
@@ -21,11 +20,6 @@ describe.each(DIALECTS)('subnets and IPAM (%s)', (dialect) => {
   const admin = () => ctx().admin;
   const state: { net1?: Json; sub1?: Json; sub6?: Json } = {};
 
-  const newProject = async (prefix: string): Promise<{ api: ApiClient; projectId: string }> => {
-    const name = uniqueName(prefix);
-    const pu = await createProjectUser(ctx().app, ctx().adminToken, { project: name, user: `${name}-user` });
-    return { api: apiClient(ctx().app.apiUrl, pu.token), projectId: pu.projectId };
-  };
   const createSubnet = async (client: ApiClient, attrs: Record<string, unknown>): Promise<Json> => {
     const res = await client.post('/v2.0/subnets', { subnet: attrs });
     expectStatus(res, 201);
@@ -215,8 +209,8 @@ describe.each(DIALECTS)('subnets and IPAM (%s)', (dialect) => {
 
   describe('projects', () => {
     it('scopes subnets to their owner and shared networks, and guards other projects’ networks', async () => {
-      const alice = await newProject('alice');
-      const bob = await newProject('bob');
+      const alice = await newProject(ctx(), 'alice');
+      const bob = await newProject(ctx(), 'bob');
       const priv = await createNetwork(alice.api, { name: uniqueName('priv') });
       // No DHCP: the availability figures below are about visibility, not the DHCP port's address.
       const privSub = await createSubnet(alice.api, { network_id: priv.id, ip_version: 4, cidr: '10.11.0.0/24', enable_dhcp: false });
