@@ -117,7 +117,7 @@ describe.each(DIALECTS)('DHCP scheduling (%s)', (dialect) => {
   it('refuses the scheduler API to non-admins (403)', async () => {
     const id = await agentId('dhcp-host-1');
     const alice = apiClient(server.app.apiUrl, member.token);
-    const net = (await admin.get('/v2.0/networks?name=dhcp-net2')).body.networks[0].id;
+    const net = (await admin.post('/v2.0/networks', { network: { name: 'dhcp-admin-only' } })).body.network.id;
     expectNeutronError(await alice.get(`/v2.0/agents/${id}/dhcp-networks`), 403, 'PolicyNotAuthorized', 'rule:get_dhcp-networks is disallowed by policy');
     expectNeutronError(await alice.post(`/v2.0/agents/${id}/dhcp-networks`, { network_id: net }), 403, 'PolicyNotAuthorized', 'rule:create_dhcp-network is disallowed by policy');
     expectNeutronError(await alice.get(`/v2.0/networks/${net}/dhcp-agents`), 403, 'PolicyNotAuthorized', 'rule:get_dhcp-agents is disallowed by policy');

@@ -8,7 +8,6 @@ import { createNetwork, newProject, uniqueName, useAppliance } from './support/s
 describe.each(DIALECTS)('subnet pools (%s)', (dialect) => {
   const ctx = useAppliance(dialect);
   const admin = () => ctx().admin;
-  const state: { pool1?: Json } = {};
 
   const createPool = async (client: ApiClient, attrs: Json): Promise<Json> => {
     const res = await client.post('/v2.0/subnetpools', { subnetpool: { name: uniqueName('pool'), ...attrs } });
@@ -34,7 +33,6 @@ describe.each(DIALECTS)('subnet pools (%s)', (dialect) => {
       address_scope_id: null,
       revision_number: 1,
     });
-    state.pool1 = pool;
     // openstacksdk turns them into ints; on the wire Neutron sends the prefix lengths as strings.
     const shown = await admin().get(`/v2.0/subnetpools/${pool.id}`);
     expect(shown.body.subnetpool).toMatchObject({
@@ -47,21 +45,23 @@ describe.each(DIALECTS)('subnet pools (%s)', (dialect) => {
     });
   });
 
-  it('openstack network create net2 && openstack subnet create --network net2 --subnet-pool pool1 sub-from-pool', async () => {
+  it('openstack network create net2 && openstack subnet create --network net2 --subnet-pool <pool> sub-from-pool', async () => {
     const cli = cliFor(ctx().app);
+    // Its own pool, made as pool1 is above: this test does not lean on the one before it.
+    const pool = await createPool(admin(), { prefixes: ['10.100.0.0/16'], default_prefixlen: 26 });
     const net2 = await cli.openstack(['network', 'create', 'net2', '-f', 'json']);
-    const sub = await cli.openstack(['subnet', 'create', '--network', 'net2', '--subnet-pool', 'pool1', 'sub-from-pool', '-f', 'json']);
-    expect(sub).toMatchObject({ cidr: '10.100.0.0/26', subnetpool_id: state.pool1.id, network_id: net2.id, gateway_ip: '10.100.0.1' });
+    const sub = await cli.openstack(['subnet', 'create', '--network', net2.id, '--subnet-pool', pool.id, 'sub-from-pool', '-f', 'json']);
+    expect(sub).toMatchObject({ cidr: '10.100.0.0/26', subnetpool_id: pool.id, network_id: net2.id, gateway_ip: '10.100.0.1' });
 
-    const second = await subnetFromPool(admin(), net2.id, { subnetpool_id: state.pool1.id });
+    const second = await subnetFromPool(admin(), net2.id, { subnetpool_id: pool.id });
     expectStatus(second, 201);
     expect(second.body.subnet.cidr).toBe('10.100.0.64/26');
-    const bigger = await subnetFromPool(admin(), (await createNetwork(admin())).id, { subnetpool_id: state.pool1.id, prefixlen: 24 });
+    const bigger = await subnetFromPool(admin(), (await createNetwork(admin())).id, { subnetpool_id: pool.id, prefixlen: 24 });
     expectStatus(bigger, 201);
     expect(bigger.body.subnet.cidr).toBe('10.100.1.0/24');
 
     expectNeutronError(
-      await admin().del(`/v2.0/subnetpools/${state.pool1.id}`),
+      await admin().del(`/v2.0/subnetpools/${pool.id}`),
       400,
       'SubnetPoolDeleteError',
       'Unable to delete subnet pool: Subnet pool has existing allocations.',

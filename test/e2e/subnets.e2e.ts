@@ -1,6 +1,6 @@
 // Subnets, IPAM and IP availability as clients see them: the issue's CLI commands, Neutron's validation errors,
 // visibility across projects, update rules, subnets in use, and 50 ports racing for the last free address.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from './support/appliance.js';
 import { cliFor } from './support/cli.js';
 import { type ApiClient, expectNeutronError, expectStatus, type Json } from './support/http.js';
@@ -28,14 +28,22 @@ describe.each(DIALECTS)('subnets and IPAM (%s)', (dialect) => {
   const createPort = (client: ApiClient, attrs: Record<string, unknown>) => client.post('/v2.0/ports', { port: attrs });
 
   describe('the issue walkthrough with the openstack CLI', () => {
-    it('openstack subnet create … sub1 (IPv4 with DNS, pool and host route)', async () => {
+    // The walkthrough's net1, sub1 and sub6, made here so that no test below leans on another having run before it.
+    beforeAll(async () => {
       state.net1 = await cli().openstack(['network', 'create', 'net1', '-f', 'json']);
-      const sub1 = await cli().openstack([
+      state.sub1 = await cli().openstack([
         'subnet', 'create', '--network', 'net1', '--subnet-range', '10.0.0.0/24', '--dns-nameserver', '10.0.0.53',
         '--allocation-pool', 'start=10.0.0.10,end=10.0.0.200', '--host-route', 'destination=10.9.0.0/16,gateway=10.0.0.254',
         'sub1', '-f', 'json',
       ]);
-      expect(sub1).toMatchObject({
+      state.sub6 = await cli().openstack([
+        'subnet', 'create', '--network', 'net1', '--ip-version', '6', '--subnet-range', '2001:db8::/64',
+        '--ipv6-ra-mode', 'slaac', '--ipv6-address-mode', 'slaac', 'sub6', '-f', 'json',
+      ]);
+    });
+
+    it('openstack subnet create … sub1 (IPv4 with DNS, pool and host route)', () => {
+      expect(state.sub1).toMatchObject({
         name: 'sub1',
         network_id: state.net1.id,
         cidr: '10.0.0.0/24',
@@ -50,15 +58,10 @@ describe.each(DIALECTS)('subnets and IPAM (%s)', (dialect) => {
         subnetpool_id: null,
         revision_number: 1,
       });
-      state.sub1 = sub1;
     });
 
-    it('openstack subnet create --ip-version 6 … --ipv6-ra-mode slaac --ipv6-address-mode slaac sub6', async () => {
-      const sub6 = await cli().openstack([
-        'subnet', 'create', '--network', 'net1', '--ip-version', '6', '--subnet-range', '2001:db8::/64',
-        '--ipv6-ra-mode', 'slaac', '--ipv6-address-mode', 'slaac', 'sub6', '-f', 'json',
-      ]);
-      expect(sub6).toMatchObject({
+    it('openstack subnet create --ip-version 6 … --ipv6-ra-mode slaac --ipv6-address-mode slaac sub6', () => {
+      expect(state.sub6).toMatchObject({
         cidr: '2001:db8::/64',
         ip_version: 6,
         gateway_ip: '2001:db8::',
@@ -66,7 +69,6 @@ describe.each(DIALECTS)('subnets and IPAM (%s)', (dialect) => {
         ipv6_address_mode: 'slaac',
         allocation_pools: [{ start: '2001:db8::1', end: '2001:db8::ffff:ffff:ffff:ffff' }],
       });
-      state.sub6 = sub6;
     });
 
     it('network show lists both subnets, with the revision bumped by each', async () => {

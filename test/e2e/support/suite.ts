@@ -55,3 +55,12 @@ export async function newProject(suite: SuiteContext, prefix: string): Promise<{
   const pu = await createProjectUser(suite.app, suite.adminToken, { project: name, user: `${name}-user` });
   return { api: apiClient(suite.app.apiUrl, pu.token), projectId: pu.projectId };
 }
+
+/**
+ * A fixture several tests of a scenario use, made by whichever of them runs first (and only once), so that each test
+ * also runs alone and none leans on another having run before it.
+ */
+export function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
+}
