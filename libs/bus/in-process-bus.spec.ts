@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BUS, type Bus, BusRemoteError, BusTimeoutError } from './bus.contract.js';
 import { BusModule, createBus } from './bus.module.js';
 import { InProcessBus } from './in-process-bus.js';
+import { waitUntil } from './testing/wait-until.js';
 
 function capturingLog() {
   const lines: Array<Record<string, unknown>> = [];
@@ -12,13 +13,7 @@ function capturingLog() {
   return { log, lines };
 }
 
-const waitFor = async (check: () => boolean, ms = 2_000) => {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
+const waitFor = waitUntil;
 
 describe('InProcessBus', () => {
   let bus: InProcessBus;

@@ -1,3 +1,7 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ProcessSupervisor } from './process-supervisor.js';
 
@@ -50,23 +54,46 @@ describe('ProcessSupervisor', () => {
   });
 
   it('escalates to SIGKILL when SIGTERM is ignored', async () => {
-    const s = supervise({ name: 'stubborn', command: 'sh', args: ['-c', "trap '' TERM; while :; do sleep 0.05; done"], stopTimeoutMs: 100 });
-    s.start();
-    const pid = s.pid!;
-    await new Promise((r) => setTimeout(r, 50)); // let the shell set its trap
-    const t0 = Date.now();
-    await s.stop();
-    expect(alive(pid)).toBe(false);
-    expect(Date.now() - t0).toBeGreaterThanOrEqual(90);
+    const dir = mkdtempSync(join(tmpdir(), 'supervisor-spec-'));
+    const trapped = join(dir, 'trapped');
+    const exits: (string | number | null)[] = [];
+    const s = supervise({
+      name: 'stubborn',
+      command: 'sh',
+      args: ['-c', `trap '' TERM; touch ${trapped}; while :; do sleep 0.05; done`],
+      stopTimeoutMs: 100,
+      onExit: (code, sig) => exits.push(sig ?? code),
+    });
+    try {
+      s.start();
+      const pid = s.pid!;
+      await vi.waitFor(() => expect(existsSync(trapped), 'the shell has set its trap').toBe(true), { timeout: 10_000 });
+      await s.stop();
+      expect(alive(pid)).toBe(false);
+      // SIGTERM was ignored: only the escalation ended it.
+      expect(exits).toEqual(['SIGKILL']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('backs off a process that keeps dying instead of spinning', async () => {
-    const s = supervise({ name: 'crasher', command: 'false', args: [], backoff: { initialMs: 40, maxMs: 1000 } });
+    const starts: number[] = [];
+    const exits: number[] = [];
+    const s = supervise({
+      name: 'crasher',
+      command: 'false',
+      args: [],
+      backoff: { initialMs: 40, maxMs: 1000 },
+      onStart: () => starts.push(performance.now()),
+      onExit: () => exits.push(performance.now()),
+    });
     s.start();
-    await new Promise((r) => setTimeout(r, 500));
-    // waits 40, 80, 160, 320 ms: about 3 restarts in 500 ms, where no backoff would give dozens
-    expect(s.restarts).toBeGreaterThanOrEqual(2);
-    expect(s.restarts).toBeLessThanOrEqual(4);
+    await vi.waitFor(() => expect(starts.length).toBeGreaterThanOrEqual(4), { timeout: 10_000 });
+    // Each restart waits at least twice as long as the one before (40, 80, 160 ms), where no backoff would spin.
+    // Only lower bounds: a loaded machine makes the waits longer, never shorter (how long they take is the bench's).
+    const waits = starts.slice(1, 4).map((at, i) => at - exits[i]);
+    waits.forEach((ms, i) => expect(ms, `wait before restart ${i + 1}`).toBeGreaterThanOrEqual(40 * 2 ** i - 1));
   });
 
   it('keeps trying when the program cannot be started at all', async () => {

@@ -17,7 +17,7 @@ function dir(): string {
 }
 
 describe('TokenService.validate', () => {
-  it('serves a cached token without bcrypt and without the database: 1,000 validations well under 50 ms', async () => {
+  it('serves a cached token without bcrypt and without the database (its speed: the bench\'s token.validate)', async () => {
     const id = await startIdentity();
     try {
       const token = await new KeystoneClient(id.origin).token('admin', 'admin', 'admin');
@@ -26,10 +26,7 @@ describe('TokenService.validate', () => {
       // Database.queryCount over-counts on SQLite (see report), so count units of work instead.
       const reads = vi.spyOn(id.db, 'read');
       const writes = vi.spyOn(id.db, 'transaction');
-      const started = performance.now();
       for (let i = 0; i < 1000; i++) await id.services.tokens.validate(token);
-      const elapsed = performance.now() - started;
-      expect(elapsed).toBeLessThan(50);
       expect(compare).not.toHaveBeenCalled();
       expect(hash).not.toHaveBeenCalled();
       expect(reads).not.toHaveBeenCalled();

@@ -15,7 +15,7 @@ const plugged = (port: string): PortChange => ({
   status_after: 'ACTIVE',
 });
 
-/** Records enqueues; the worker side is not exercised here (see nova-notifier.integration.spec.ts). */
+/** Records enqueues; the worker side is not exercised here (see nova-notifier.module.spec.ts). */
 function recordingBus() {
   const enqueued: { queue: string; job: unknown; opts?: EnqueueOptions }[] = [];
   const bus = {

@@ -1,9 +1,8 @@
 // The generic API engine as clients see it on networks: pagination, sorting, fields, filters, tags, discovery, quotas.
 import { describe, expect, it } from 'vitest';
 import { DIALECTS } from './support/appliance.js';
-import { type ApiClient, apiClient, expectNeutronError, expectStatus, type Json } from './support/http.js';
-import { createProjectUser } from './support/identity.js';
-import { createNetwork, uniqueName, useAppliance } from './support/suite.js';
+import { type ApiClient, expectNeutronError, expectStatus, type Json } from './support/http.js';
+import { createNetwork, newProject, uniqueName, useAppliance } from './support/suite.js';
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const REQUEST_ID = /^req-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -12,12 +11,6 @@ const byString = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 describe.each(DIALECTS)('API engine (%s)', (dialect) => {
   const ctx = useAppliance(dialect);
 
-  /** A fresh project with a member user; returns the user's API client and project id. */
-  const newProject = async (prefix: string): Promise<{ api: ApiClient; projectId: string }> => {
-    const name = uniqueName(prefix);
-    const pu = await createProjectUser(ctx().app, ctx().adminToken, { project: name, user: `${name}-user` });
-    return { api: apiClient(ctx().app.apiUrl, pu.token), projectId: pu.projectId };
-  };
   const list = async (client: ApiClient, query: string): Promise<Json> => {
     const res = await client.get(`/v2.0/networks${query}`);
     expectStatus(res, 200);
@@ -28,7 +21,7 @@ describe.each(DIALECTS)('API engine (%s)', (dialect) => {
 
   describe('pagination and sorting', () => {
     it('walks 7 networks forward with limit=3 via next links, then back via previous links', async () => {
-      const { api } = await newProject('pager');
+      const { api } = await newProject(ctx(), 'pager');
       for (const name of ['n4', 'n1', 'n7', 'n3', 'n6', 'n2', 'n5']) await createNetwork(api, { name });
 
       const forward: string[][] = [];
@@ -59,7 +52,7 @@ describe.each(DIALECTS)('API engine (%s)', (dialect) => {
     });
 
     it('returns everything and no links for limit=0', async () => {
-      const { api } = await newProject('nolimit');
+      const { api } = await newProject(ctx(), 'nolimit');
       for (const name of ['a', 'b', 'c']) await createNetwork(api, { name });
       const body = await list(api, '?limit=0');
       expect(body.networks).toHaveLength(3);
@@ -67,7 +60,7 @@ describe.each(DIALECTS)('API engine (%s)', (dialect) => {
     });
 
     it('sorts by name asc/desc with id breaking ties, also while paginating', async () => {
-      const { api } = await newProject('sorter');
+      const { api } = await newProject(ctx(), 'sorter');
       const created: Json[] = [];
       for (const name of ['b', 'a', 'b', 'c', 'a', 'b']) created.push(await createNetwork(api, { name }));
       const key = (n: Json) => [n.name, n.id] as const;
@@ -105,14 +98,14 @@ describe.each(DIALECTS)('API engine (%s)', (dialect) => {
     });
 
     it('ORs a repeated filter key', async () => {
-      const { api } = await newProject('or');
+      const { api } = await newProject(ctx(), 'or');
       for (const name of ['a', 'b', 'c']) await createNetwork(api, { name });
       const names = (await list(api, '?name=a&name=c')).networks.map((n: Json) => n.name).sort();
       expect(names).toEqual(['a', 'c']);
     });
 
     it('filters on booleans, shared networks and the empty string', async () => {
-      const { api } = await newProject('flags');
+      const { api } = await newProject(ctx(), 'flags');
       const down = await createNetwork(api, { name: 'down', admin_state_up: false });
       const up = await createNetwork(api, { name: 'up' });
       const unnamed = await createNetwork(api, {});
@@ -128,7 +121,7 @@ describe.each(DIALECTS)('API engine (%s)', (dialect) => {
     });
 
     it('filters on tags with tags, tags-any, not-tags and not-tags-any', async () => {
-      const { api, projectId } = await newProject('tagger');
+      const { api, projectId } = await newProject(ctx(), 'tagger');
       const nets: Record<string, Json> = {};
       const tagsOf: Record<string, string[]> = { A: ['red', 'blue'], B: ['red'], C: ['blue'], D: [] };
       for (const [name, tags] of Object.entries(tagsOf)) {
@@ -292,7 +285,7 @@ describe.each(DIALECTS)('API engine (%s)', (dialect) => {
   describe('quotas API', () => {
     it('sets, lists, details, validates, resets and authorizes project quotas', async () => {
       const admin = ctx().admin;
-      const { api, projectId } = await newProject('quota');
+      const { api, projectId } = await newProject(ctx(), 'quota');
       const path = `/v2.0/quotas/${projectId}`;
       const defaults = { network: 100, subnet: 100, port: 500, router: 10, floatingip: 50, security_group: 10, security_group_rule: 100, subnetpool: -1, rbac_policy: 10 };
       const listed = async () => ((await admin.get('/v2.0/quotas')).body.quotas as Json[]).find((q) => q.project_id === projectId);

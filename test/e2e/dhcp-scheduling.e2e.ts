@@ -10,12 +10,16 @@ import { AGENT_TYPES, PLUGIN_TOPIC } from '../../libs/rpc/agent-state.contract.j
 import type { DhcpNetworkInfo } from '../../libs/rpc/dhcp-agent.contract.js';
 import { AgentHeartbeatsService } from '../../libs/agents-api/agent-heartbeats.service.js';
 import { BUS, type Bus } from '../../libs/bus/bus.contract.js';
+import { Database } from '../../libs/db/index.js';
 import { dhcpDeviceId } from '../../libs/dhcp-scheduler/dhcp-device-id.js';
+import { ProvisioningBlockEntity } from '../../libs/plugin/ml2/ml2.entities.js';
+import { DHCP_ENTITY, L2_AGENT_ENTITY } from '../../libs/plugin/ml2/provisioning-blocks.js';
 import { DIALECTS } from './support/appliance.js';
 import { cliFailure, cliFor } from './support/cli.js';
 import { adminCredentials, type ApiClient, apiClient, expectNeutronError, issueToken, type Json } from './support/http.js';
 import { createProjectUser, type ProjectUser } from './support/identity.js';
 import { type InProcessHttp, startHttpInProcess } from './support/in-process-http.js';
+import { eventually } from './support/wait.js';
 
 describe.each(DIALECTS)('DHCP scheduling (%s)', (dialect) => {
   let server: InProcessHttp;
@@ -114,7 +118,7 @@ describe.each(DIALECTS)('DHCP scheduling (%s)', (dialect) => {
   it('refuses the scheduler API to non-admins (403)', async () => {
     const id = await agentId('dhcp-host-1');
     const alice = apiClient(server.app.apiUrl, member.token);
-    const net = (await admin.get('/v2.0/networks?name=dhcp-net2')).body.networks[0].id;
+    const net = (await admin.post('/v2.0/networks', { network: { name: 'dhcp-admin-only' } })).body.network.id;
     expectNeutronError(await alice.get(`/v2.0/agents/${id}/dhcp-networks`), 403, 'PolicyNotAuthorized', 'rule:get_dhcp-networks is disallowed by policy');
     expectNeutronError(await alice.post(`/v2.0/agents/${id}/dhcp-networks`, { network_id: net }), 403, 'PolicyNotAuthorized', 'rule:create_dhcp-network is disallowed by policy');
     expectNeutronError(await alice.get(`/v2.0/networks/${net}/dhcp-agents`), 403, 'PolicyNotAuthorized', 'rule:get_dhcp-agents is disallowed by policy');
@@ -132,14 +136,13 @@ describe.each(DIALECTS)('DHCP scheduling (%s)', (dialect) => {
     ])) as Json;
     expect(port.binding_vif_type).toBe('bridge');
     const statusOf = async () => ((await cli().openstack(['port', 'show', port.id, '-f', 'json'])) as Json).status;
-    // The in-process L2 agent on compute1 wires the port; the DHCP block still holds it back.
-    await new Promise((r) => setTimeout(r, 1500));
+    // The in-process L2 agent on compute1 wires the port (its L2 block goes); the DHCP block still holds it back.
+    const blocks = () => server.get(Database).read(async (em) => (await em.getRepository(ProvisioningBlockEntity).findBy({ port_id: port.id })).map((b) => b.entity));
+    expect(await eventually(blocks, (left) => !left.includes(L2_AGENT_ENTITY))).toEqual([DHCP_ENTITY]);
     expect(await statusOf()).not.toBe('ACTIVE');
     const [info] = (await server.get<Bus>(BUS).call<DhcpNetworkInfo[]>(PLUGIN_TOPIC, 'get_active_networks_info', { host })).filter((n) => n.id === net.id);
     expect(info.ports.map((p) => p.id)).toContain(port.id);
     await server.get<Bus>(BUS).call(PLUGIN_TOPIC, 'dhcp_ready_on_ports', { port_ids: [port.id] });
-    const deadline = Date.now() + 10_000;
-    while ((await statusOf()) !== 'ACTIVE' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    expect(await statusOf()).toBe('ACTIVE');
+    expect(await eventually(statusOf, (status) => status === 'ACTIVE')).toBe('ACTIVE');
   });
 });

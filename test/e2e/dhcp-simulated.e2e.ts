@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoopbackDhcpClient, type DhcpAnswer } from '../../libs/agents/dhcp/testing/loopback-dhcp-client.js';
 import { cliFor } from './support/cli.js';
 import type { Json } from './support/http.js';
-import { eventually } from './support/nova.js';
+import { eventually } from './support/wait.js';
 import { useAppliance } from './support/suite.js';
 
 const OWN_HOST = 'dhcp-e2e-node';

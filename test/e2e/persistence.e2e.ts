@@ -1,17 +1,15 @@
-// What survives a restart, how fast the appliance is back, and that SIGTERM lets an in-flight request finish.
+// What survives a restart and that SIGTERM lets an in-flight request finish. How fast the appliance is back
+// (spawn to the first authenticated 200 under a second on SQLite) is the bench's start.first-authenticated-200 target.
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { DIALECTS, type ReadyProbe } from './support/appliance.js';
 import { apiClient, expectStatus, issueToken } from './support/http.js';
 import { createNetwork, uniqueName, useAppliance } from './support/suite.js';
 
-/** SQLite start target from the issue: spawn to the first authenticated 200 in under a second. */
-const SQLITE_START_BUDGET_MS = 1000;
-
 describe.each(DIALECTS)('persistence and lifecycle (%s)', (dialect) => {
   const ctx = useAppliance(dialect);
 
-  it('keeps networks and already-issued tokens across a restart, and is back quickly', async () => {
+  it('keeps networks and already-issued tokens across a restart', async () => {
     const { app, admin } = ctx();
     const net = await createNetwork(admin, { name: uniqueName('durable'), description: 'kept' });
     // A token issued (and used) before the restart; after it only the database can vouch for it.
@@ -34,8 +32,6 @@ describe.each(DIALECTS)('persistence and lifecycle (%s)', (dialect) => {
 
     const tokenCheck = await fetch(`${app.identityUrl}/v3/auth/tokens`, { headers: { 'X-Auth-Token': oldToken, 'X-Subject-Token': oldToken } });
     expect(tokenCheck.status).toBe(200);
-
-    if (dialect === 'sqlite') expect(startMs).toBeLessThan(SQLITE_START_BUDGET_MS);
   });
 
   it('finishes a request that is in flight when SIGTERM arrives, then exits 0', async () => {

@@ -2,19 +2,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from './support/appliance.js';
 import { cliFailure, cliFor } from './support/cli.js';
-import { type ApiClient, apiClient, expectNeutronError, expectStatus, type Json } from './support/http.js';
+import { type ApiClient, apiClient, created, expectNeutronError, expectStatus, type Json } from './support/http.js';
 import { createProjectUser, type ProjectUser } from './support/identity.js';
 import { PortsService } from '../../libs/plugin/ports/ports.service.js';
 import { type InProcessAppliance, startInProcess } from './support/in-process.js';
 import { createNetwork, useAppliance } from './support/suite.js';
 
 const MISSING_ID = '5b7d5f0b-2d0c-4a53-9bd4-0c2f3c1f2a11';
-
-async function created(res: Promise<{ status: number; text: string; body: Json }>, key: string): Promise<Json> {
-  const r = await res;
-  expect(r.status, r.text.slice(0, 500)).toBe(201);
-  return r.body[key];
-}
 
 describe.each(DIALECTS)('ports (%s)', (dialect) => {
   const ctx = useAppliance(dialect);
@@ -45,12 +39,14 @@ describe.each(DIALECTS)('ports (%s)', (dialect) => {
     s.net1 = await createNetwork(admin(), { name: 'net1' });
     s.sub1 = await subnet(admin(), s.net1, 'sub1', '10.0.0.0/24', { allocation_pools: [{ start: '10.0.0.10', end: '10.0.0.200' }] });
     s.web = await created(admin().post('/v2.0/security-groups', { security_group: { name: 'web' } }), 'security_group');
+    // The issue's p1, made here so that no test below leans on another having run before it.
+    const args = ['port', 'create', '--network', 'net1', '--fixed-ip', 'subnet=sub1,ip-address=10.0.0.50'];
+    s.p1 = await cli().openstack([...args, '--mac-address', 'fa:16:3e:00:00:01', 'p1', '-f', 'json']);
   });
 
   describe('the issue’s CLI commands', () => {
     it('port create --network net1 --fixed-ip subnet=sub1,ip-address=10.0.0.50 --mac-address fa:16:3e:00:00:01 p1', async () => {
-      const args = ['port', 'create', '--network', 'net1', '--fixed-ip', 'subnet=sub1,ip-address=10.0.0.50'];
-      const p1 = await cli().openstack([...args, '--mac-address', 'fa:16:3e:00:00:01', 'p1', '-f', 'json']);
+      const p1 = s.p1;
       expect(p1).toMatchObject({
         name: 'p1',
         network_id: s.net1.id,
@@ -65,7 +61,6 @@ describe.each(DIALECTS)('ports (%s)', (dialect) => {
       // No group asked for: the project's default group, which exists from now on.
       const groups = await admin().get(`/v2.0/security-groups?name=default&project_id=${p1.project_id}`);
       expect(p1.security_group_ids).toEqual([groups.body.security_groups[0].id]);
-      s.p1 = p1;
     });
 
     it('port list --fixed-ip ip-address=10.0.0.50 finds p1 only', async () => {

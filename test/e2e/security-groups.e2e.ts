@@ -2,18 +2,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from './support/appliance.js';
 import { cliFor } from './support/cli.js';
-import { type ApiClient, apiClient, expectNeutronError, expectStatus, type Json } from './support/http.js';
+import { type ApiClient, apiClient, created, expectNeutronError, expectStatus, type Json } from './support/http.js';
 import { createProjectUser, type ProjectUser } from './support/identity.js';
 import { type InProcessAppliance, startInProcess } from './support/in-process.js';
-import { createNetwork, useAppliance } from './support/suite.js';
+import { createNetwork, once, useAppliance } from './support/suite.js';
 
 const MISSING_ID = '0e2c7a51-4c0e-4d43-9d55-6f0a5f2b7c01';
-
-async function created(res: Promise<{ status: number; text: string; body: Json }>, key: string): Promise<Json> {
-  const r = await res;
-  expect(r.status, r.text.slice(0, 500)).toBe(201);
-  return r.body[key];
-}
 
 const newGroup = (client: ApiClient, attrs: Json) => created(client.post('/v2.0/security-groups', { security_group: attrs }), 'security_group');
 const newRule = (client: ApiClient, attrs: Json) => created(client.post('/v2.0/security-group-rules', { security_group_rule: attrs }), 'security_group_rule');
@@ -40,13 +34,20 @@ describe.each(DIALECTS)('security groups (%s)', (dialect) => {
   let bob: ProjectUser;
   let aliceApi: ApiClient;
   let bobApi: ApiClient;
-  const s: Record<string, Json> = {};
   const user = async (name: string) => {
     const u = await createProjectUser(ctx().app, ctx().adminToken, { project: `sg-${name}`, user: `sg-${name}` });
     return { u, api: apiClient(ctx().app.apiUrl, u.token) };
   };
 
   const asAlice = () => ({ user: alice.user, password: alice.password, project: alice.project });
+  /** Alice's default group (listing makes it, as in Neutron). */
+  const aliceDefault = async (): Promise<Json> => (await listGroups(aliceApi, '?name=default'))[0];
+  /** The issue's `web` group of alice's with its tcp/80 rule, made with the CLI. */
+  const aliceWeb = once(async () => {
+    const web = await cli().openstack(['security', 'group', 'create', 'web', '-f', 'json'], asAlice());
+    const rule = await cli().openstack(['security', 'group', 'rule', 'create', '--protocol', 'tcp', '--dst-port', '80:80', 'web', '-f', 'json'], asAlice());
+    return { web, web80: rule };
+  });
 
   beforeAll(async () => {
     const [a, b] = await Promise.all([user('alice'), user('bob')]);
@@ -73,14 +74,12 @@ describe.each(DIALECTS)('security groups (%s)', (dialect) => {
         `ingress IPv4 group=${defaultId} proto=null prefix=null`,
         `ingress IPv6 group=${defaultId} proto=null prefix=null`,
       ]);
-      s.aliceDefault = shown.body.security_group;
     });
 
     it('security group create web && security group rule create --protocol tcp --dst-port 80:80 web', async () => {
-      const web = await cli().openstack(['security', 'group', 'create', 'web', '-f', 'json'], asAlice());
+      const { web, web80: rule } = await aliceWeb();
       expect(web).toMatchObject({ name: 'web', stateful: true, revision_number: 1 });
       expect(shape(web.rules)).toEqual(['egress IPv4 group=- proto=null prefix=null', 'egress IPv6 group=- proto=null prefix=null']);
-      const rule = await cli().openstack(['security', 'group', 'rule', 'create', '--protocol', 'tcp', '--dst-port', '80:80', 'web', '-f', 'json'], asAlice());
       expect(rule).toMatchObject({
         security_group_id: web.id,
         direction: 'ingress',
@@ -91,20 +90,19 @@ describe.each(DIALECTS)('security groups (%s)', (dialect) => {
         remote_ip_prefix: '0.0.0.0/0',
         remote_group_id: null,
       });
-      s.web = web;
-      s.web80 = rule;
     });
 
     it('security group list / show and security group rule list web show the new rule', async () => {
+      const { web, web80 } = await aliceWeb();
       const rows: Json[] = await cli().openstack(['security', 'group', 'list', '-f', 'json'], asAlice());
-      expect(rows.filter((r) => r.ID === s.web.id)).toEqual([expect.objectContaining({ Name: 'web' })]);
+      expect(rows.filter((r) => r.ID === web.id)).toEqual([expect.objectContaining({ Name: 'web' })]);
       const shown = await cli().openstack(['security', 'group', 'show', 'web', '-f', 'json'], asAlice());
       // The rule bumped the group's revision.
-      expect(shown).toMatchObject({ id: s.web.id, name: 'web', revision_number: 2 });
-      expect(shown.rules.map((r: Json) => r.id).sort()).toEqual([...s.web.rules.map((r: Json) => r.id), s.web80.id].sort());
+      expect(shown).toMatchObject({ id: web.id, name: 'web', revision_number: 2 });
+      expect(shown.rules.map((r: Json) => r.id).sort()).toEqual([...web.rules.map((r: Json) => r.id), web80.id].sort());
       const rules: Json[] = await cli().openstack(['security', 'group', 'rule', 'list', 'web', '-f', 'json'], asAlice());
       expect(rules).toHaveLength(3);
-      expect(rules.find((r) => r.ID === s.web80.id)).toMatchObject({ 'IP Protocol': 'tcp', 'Port Range': '80:80', Direction: 'ingress', Ethertype: 'IPv4' });
+      expect(rules.find((r) => r.ID === web80.id)).toMatchObject({ 'IP Protocol': 'tcp', 'Port Range': '80:80', Direction: 'ingress', Ethertype: 'IPv4' });
     });
   });
 
@@ -167,10 +165,11 @@ describe.each(DIALECTS)('security groups (%s)', (dialect) => {
     });
 
     it('a bulk POST is all or nothing, for one group, without repeats', async () => {
+      const ownDefault = await aliceDefault();
       const item = { security_group_id: g.id, direction: 'ingress', protocol: 'udp', port_range_min: 53, port_range_max: 53 };
       const dup = await aliceApi.post('/v2.0/security-group-rules', { security_group_rules: [item, { ...item, protocol: '17' }] });
       expectNeutronError(dup, 409, 'DuplicateSecurityGroupRuleInPost', 'Duplicate Security Group Rule in POST.');
-      const two = await aliceApi.post('/v2.0/security-group-rules', { security_group_rules: [item, { ...item, security_group_id: s.aliceDefault.id }] });
+      const two = await aliceApi.post('/v2.0/security-group-rules', { security_group_rules: [item, { ...item, security_group_id: ownDefault.id }] });
       expectNeutronError(two, 400, 'SecurityGroupNotSingleGroupRules', 'Only allowed to update rules for one security profile at a time');
       const none = await aliceApi.get(`/v2.0/security-group-rules?port_range_min=53`);
       expect(none.body.security_group_rules).toEqual([]);
@@ -200,15 +199,17 @@ describe.each(DIALECTS)('security groups (%s)', (dialect) => {
 
   describe('the default group', () => {
     it('cannot be created twice, renamed, or deleted by its project; its description may change', async () => {
+      const { web } = await aliceWeb();
+      const ownDefault = await aliceDefault();
       for (const name of ['default', 'DEFAULT']) {
         expectNeutronError(await aliceApi.post('/v2.0/security-groups', { security_group: { name } }), 409, 'SecurityGroupDefaultAlreadyExists', 'Default security group already exists.');
       }
-      const path = `/v2.0/security-groups/${s.aliceDefault.id}`;
+      const path = `/v2.0/security-groups/${ownDefault.id}`;
       expectNeutronError(await aliceApi.put(path, { security_group: { name: 'x' } }), 409, 'SecurityGroupCannotUpdateDefault', 'Updating default security group not allowed.');
       expectNeutronError(await aliceApi.del(path), 409, 'SecurityGroupCannotRemoveDefault', 'Insufficient rights for removing default security group.');
       const described = await aliceApi.put(path, { security_group: { description: 'ours' } });
       expect(described.body.security_group).toMatchObject({ name: 'default', description: 'ours' });
-      expectNeutronError(await aliceApi.put(`/v2.0/security-groups/${s.web.id}`, { security_group: { name: 'Default' } }), 409, 'SecurityGroupDefaultAlreadyExists', 'Default security group already exists.');
+      expectNeutronError(await aliceApi.put(`/v2.0/security-groups/${web.id}`, { security_group: { name: 'Default' } }), 409, 'SecurityGroupDefaultAlreadyExists', 'Default security group already exists.');
     });
 
     it('is created by a project’s first network, and once only however many first requests race', async () => {
@@ -237,17 +238,18 @@ describe.each(DIALECTS)('security groups (%s)', (dialect) => {
 
   describe('visibility', () => {
     it('a project sees only its own groups, and rules it owns or that are in its groups', async () => {
+      const { web, web80 } = await aliceWeb();
       const bobs = await listGroups(bobApi);
       expect(bobs.map((g) => g.name)).toEqual(['default']);
-      expectNeutronError(await bobApi.get(`/v2.0/security-groups/${s.web.id}`), 404, 'SecurityGroupNotFound', `Security group ${s.web.id} does not exist`);
-      expectNeutronError(await bobApi.get(`/v2.0/security-group-rules/${s.web80.id}`), 404, 'SecurityGroupRuleNotFound', `Security group rule ${s.web80.id} does not exist`);
-      expectNeutronError(await bobApi.del(`/v2.0/security-group-rules/${s.web80.id}`), 404, 'SecurityGroupRuleNotFound', `Security group rule ${s.web80.id} does not exist`);
-      expectNeutronError(await bobApi.del(`/v2.0/security-groups/${s.web.id}`), 404, 'SecurityGroupNotFound', `Security group ${s.web.id} does not exist`);
-      const intoAlice = await postRule(bobApi, { security_group_id: s.web.id, direction: 'ingress', protocol: 'udp' });
-      expectNeutronError(intoAlice, 404, 'SecurityGroupNotFound', `Security group ${s.web.id} does not exist`);
+      expectNeutronError(await bobApi.get(`/v2.0/security-groups/${web.id}`), 404, 'SecurityGroupNotFound', `Security group ${web.id} does not exist`);
+      expectNeutronError(await bobApi.get(`/v2.0/security-group-rules/${web80.id}`), 404, 'SecurityGroupRuleNotFound', `Security group rule ${web80.id} does not exist`);
+      expectNeutronError(await bobApi.del(`/v2.0/security-group-rules/${web80.id}`), 404, 'SecurityGroupRuleNotFound', `Security group rule ${web80.id} does not exist`);
+      expectNeutronError(await bobApi.del(`/v2.0/security-groups/${web.id}`), 404, 'SecurityGroupNotFound', `Security group ${web.id} does not exist`);
+      const intoAlice = await postRule(bobApi, { security_group_id: web.id, direction: 'ingress', protocol: 'udp' });
+      expectNeutronError(intoAlice, 404, 'SecurityGroupNotFound', `Security group ${web.id} does not exist`);
       const bobRules = await bobApi.get('/v2.0/security-group-rules');
       expect(bobRules.body.security_group_rules.every((r: Json) => r.security_group_id === bobs[0].id)).toBe(true);
-      expect((await listGroups(admin())).map((g) => g.id)).toEqual(expect.arrayContaining([s.web.id, bobs[0].id]));
+      expect((await listGroups(admin())).map((g) => g.id)).toEqual(expect.arrayContaining([web.id, bobs[0].id]));
     });
 
     it('an admin creates a group and rules for another project; the project reads but may not delete the admin’s rule', async () => {
@@ -266,24 +268,25 @@ describe.each(DIALECTS)('security groups (%s)', (dialect) => {
 
   describe('use by ports', () => {
     it('a group in use cannot be deleted; ports filter by group; stateful and stateless groups do not mix', async () => {
+      const { web } = await aliceWeb();
       const net = await createNetwork(aliceApi, { name: 'sg-net' });
-      const p = await created(aliceApi.post('/v2.0/ports', { port: { network_id: net.id, security_groups: [s.web.id] } }), 'port');
-      expectNeutronError(await aliceApi.del(`/v2.0/security-groups/${s.web.id}`), 409, 'SecurityGroupInUse', `Security Group ${s.web.id} in use.`);
-      expectNeutronError(await aliceApi.put(`/v2.0/security-groups/${s.web.id}`, { security_group: { stateful: false } }), 409, 'SecurityGroupInUse', `Security Group ${s.web.id} in use.`);
-      const filtered = await aliceApi.get(`/v2.0/ports?security_groups=${s.web.id}`);
+      const p = await created(aliceApi.post('/v2.0/ports', { port: { network_id: net.id, security_groups: [web.id] } }), 'port');
+      expectNeutronError(await aliceApi.del(`/v2.0/security-groups/${web.id}`), 409, 'SecurityGroupInUse', `Security Group ${web.id} in use.`);
+      expectNeutronError(await aliceApi.put(`/v2.0/security-groups/${web.id}`, { security_group: { stateful: false } }), 409, 'SecurityGroupInUse', `Security Group ${web.id} in use.`);
+      const filtered = await aliceApi.get(`/v2.0/ports?security_groups=${web.id}`);
       expect(filtered.body.ports.map((x: Json) => x.id)).toEqual([p.id]);
 
       const stateless = await newGroup(aliceApi, { name: 'stateless', stateful: false });
       expect(stateless.stateful).toBe(false);
-      const mixed = await aliceApi.put(`/v2.0/ports/${p.id}`, { port: { security_groups: [s.web.id, stateless.id] } });
+      const mixed = await aliceApi.put(`/v2.0/ports/${p.id}`, { port: { security_groups: [web.id, stateless.id] } });
       expectNeutronError(mixed, 409, 'SecurityGroupConflict', 'Error Cannot apply both stateful and stateless security groups on the same port at the same time while attempting the operation.');
-      const foreign = await bobApi.post('/v2.0/ports', { port: { network_id: (await createNetwork(bobApi)).id, security_groups: [s.web.id] } });
-      expectNeutronError(foreign, 404, 'SecurityGroupNotFound', `Security group ${s.web.id} does not exist`);
+      const foreign = await bobApi.post('/v2.0/ports', { port: { network_id: (await createNetwork(bobApi)).id, security_groups: [web.id] } });
+      expectNeutronError(foreign, 404, 'SecurityGroupNotFound', `Security group ${web.id} does not exist`);
 
       expectStatus(await aliceApi.del(`/v2.0/ports/${p.id}`), 204);
-      const web = await newGroup(aliceApi, { name: 'web2' });
+      const web2 = await newGroup(aliceApi, { name: 'web2' });
+      expectStatus(await aliceApi.del(`/v2.0/security-groups/${web2.id}`), 204);
       expectStatus(await aliceApi.del(`/v2.0/security-groups/${web.id}`), 204);
-      expectStatus(await aliceApi.del(`/v2.0/security-groups/${s.web.id}`), 204);
     });
   });
 

@@ -6,7 +6,8 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AgentProcess, type Appliance, freePort, startAgentProcess, startAppliance } from './support/appliance.js';
 import { adminCredentials, type ApiClient, apiClient, expectStatus, issueToken, type Json } from './support/http.js';
-import { eventually, type FakeNova, startFakeNova } from './support/nova.js';
+import { type FakeNova, startFakeNova } from './support/nova.js';
+import { eventually } from './support/wait.js';
 
 const REDIS_URL = process.env.E2E_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const HOST = 'split-compute';
@@ -31,6 +32,14 @@ describe('split deployment over Redis (neutron-server + L2 agent processes, Post
   const startAgent = () => startAgentProcess(['--type', 'l2', '--host', HOST], busEnv);
   const showPort = async (id: string) => (await admin.get(`/v2.0/ports/${id}`)).body.port;
   const agentRow = async () => (await admin.get(`/v2.0/agents?host=${HOST}`)).body.agents[0];
+  /** Records the server's fanouts to the agents on Redis (whether or not an agent listens). */
+  const listenToFanouts = async () => {
+    const redis = new Redis(REDIS_URL);
+    const seen: { method: string; payload: Json }[] = [];
+    redis.on('pmessage', (_pattern: string, _channel: string, text: string) => seen.push(JSON.parse(text)));
+    await redis.psubscribe(`${prefix}:fanout:*`);
+    return { seen, close: () => redis.quit().then(() => undefined) };
+  };
 
   beforeAll(async () => {
     novaPort = await freePort();
@@ -51,7 +60,7 @@ describe('split deployment over Redis (neutron-server + L2 agent processes, Post
   afterAll(async () => {
     await agent?.stop('SIGKILL');
     await server?.stop();
-    await nova?.close();
+    await nova?.stop();
     const redis = new Redis(REDIS_URL);
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length) await redis.del(...keys);
@@ -84,8 +93,14 @@ describe('split deployment over Redis (neutron-server + L2 agent processes, Post
     await agent.stop('SIGKILL');
     expect((await eventually(agentRow, (a) => a.alive === false, 10_000)).alive).toBe(false);
     // Enabled while no agent listens: the fanout is lost; only the restarted agent's resync can bring it up.
-    expectStatus(await admin.put(`/v2.0/ports/${id}`, { port: { admin_state_up: true } }), 200);
-    await new Promise((r) => setTimeout(r, 500));
+    const fanouts = await listenToFanouts();
+    try {
+      expectStatus(await admin.put(`/v2.0/ports/${id}`, { port: { admin_state_up: true } }), 200);
+      const sent = await eventually(async () => fanouts.seen, (seen) => seen.some((n) => n.method === 'port_update' && n.payload.port_id === id));
+      expect(sent.find((n) => n.payload.port_id === id), 'the port_update fanout was sent').toMatchObject({ payload: { admin_state_up: true } });
+    } finally {
+      await fanouts.close();
+    }
     expect((await showPort(id)).status).toBe('DOWN');
 
     agent = startAgent();
@@ -100,7 +115,7 @@ describe('split deployment over Redis (neutron-server + L2 agent processes, Post
     });
     const id = res.body.port.id;
     await eventually(() => showPort(id), (p) => p.status === 'ACTIVE');
-    await nova.close();
+    await nova.stop();
     expectStatus(await admin.del(`/v2.0/ports/${id}`), 204);
     await new Promise((r) => setTimeout(r, 400)); // batched, enqueued, first delivery refused
     expect(await server.terminate()).toBe(0);

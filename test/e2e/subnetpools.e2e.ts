@@ -2,20 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { DIALECTS } from './support/appliance.js';
 import { cliFor } from './support/cli.js';
-import { type ApiClient, apiClient, expectNeutronError, expectStatus, type Json } from './support/http.js';
-import { createProjectUser } from './support/identity.js';
-import { createNetwork, uniqueName, useAppliance } from './support/suite.js';
+import { type ApiClient, expectNeutronError, expectStatus, type Json } from './support/http.js';
+import { createNetwork, newProject, uniqueName, useAppliance } from './support/suite.js';
 
 describe.each(DIALECTS)('subnet pools (%s)', (dialect) => {
   const ctx = useAppliance(dialect);
   const admin = () => ctx().admin;
-  const state: { pool1?: Json } = {};
 
-  const newProject = async (prefix: string): Promise<{ api: ApiClient; projectId: string }> => {
-    const name = uniqueName(prefix);
-    const pu = await createProjectUser(ctx().app, ctx().adminToken, { project: name, user: `${name}-user` });
-    return { api: apiClient(ctx().app.apiUrl, pu.token), projectId: pu.projectId };
-  };
   const createPool = async (client: ApiClient, attrs: Json): Promise<Json> => {
     const res = await client.post('/v2.0/subnetpools', { subnetpool: { name: uniqueName('pool'), ...attrs } });
     expectStatus(res, 201);
@@ -40,7 +33,6 @@ describe.each(DIALECTS)('subnet pools (%s)', (dialect) => {
       address_scope_id: null,
       revision_number: 1,
     });
-    state.pool1 = pool;
     // openstacksdk turns them into ints; on the wire Neutron sends the prefix lengths as strings.
     const shown = await admin().get(`/v2.0/subnetpools/${pool.id}`);
     expect(shown.body.subnetpool).toMatchObject({
@@ -53,21 +45,23 @@ describe.each(DIALECTS)('subnet pools (%s)', (dialect) => {
     });
   });
 
-  it('openstack network create net2 && openstack subnet create --network net2 --subnet-pool pool1 sub-from-pool', async () => {
+  it('openstack network create net2 && openstack subnet create --network net2 --subnet-pool <pool> sub-from-pool', async () => {
     const cli = cliFor(ctx().app);
+    // Its own pool, made as pool1 is above: this test does not lean on the one before it.
+    const pool = await createPool(admin(), { prefixes: ['10.100.0.0/16'], default_prefixlen: 26 });
     const net2 = await cli.openstack(['network', 'create', 'net2', '-f', 'json']);
-    const sub = await cli.openstack(['subnet', 'create', '--network', 'net2', '--subnet-pool', 'pool1', 'sub-from-pool', '-f', 'json']);
-    expect(sub).toMatchObject({ cidr: '10.100.0.0/26', subnetpool_id: state.pool1.id, network_id: net2.id, gateway_ip: '10.100.0.1' });
+    const sub = await cli.openstack(['subnet', 'create', '--network', net2.id, '--subnet-pool', pool.id, 'sub-from-pool', '-f', 'json']);
+    expect(sub).toMatchObject({ cidr: '10.100.0.0/26', subnetpool_id: pool.id, network_id: net2.id, gateway_ip: '10.100.0.1' });
 
-    const second = await subnetFromPool(admin(), net2.id, { subnetpool_id: state.pool1.id });
+    const second = await subnetFromPool(admin(), net2.id, { subnetpool_id: pool.id });
     expectStatus(second, 201);
     expect(second.body.subnet.cidr).toBe('10.100.0.64/26');
-    const bigger = await subnetFromPool(admin(), (await createNetwork(admin())).id, { subnetpool_id: state.pool1.id, prefixlen: 24 });
+    const bigger = await subnetFromPool(admin(), (await createNetwork(admin())).id, { subnetpool_id: pool.id, prefixlen: 24 });
     expectStatus(bigger, 201);
     expect(bigger.body.subnet.cidr).toBe('10.100.1.0/24');
 
     expectNeutronError(
-      await admin().del(`/v2.0/subnetpools/${state.pool1.id}`),
+      await admin().del(`/v2.0/subnetpools/${pool.id}`),
       400,
       'SubnetPoolDeleteError',
       'Unable to delete subnet pool: Subnet pool has existing allocations.',
@@ -177,7 +171,7 @@ describe.each(DIALECTS)('subnet pools (%s)', (dialect) => {
   });
 
   it('add_prefixes and remove_prefixes answer the new prefix list; only the owner may call them', async () => {
-    const { api, projectId } = await newProject('prefixops');
+    const { api, projectId } = await newProject(ctx(), 'prefixops');
     const pool = await createPool(api, { prefixes: ['10.50.0.0/24'], min_prefixlen: 24 });
     expect(pool.project_id).toBe(projectId);
     const action = (client: ApiClient, name: string, body: Json) =>
@@ -210,7 +204,7 @@ describe.each(DIALECTS)('subnet pools (%s)', (dialect) => {
     );
     expectNeutronError(await action(api, 'onboard_network_subnets', { network_id: 'x' }), 404, 'HTTPNotFound', 'The resource could not be found.');
 
-    const stranger = await newProject('stranger');
+    const stranger = await newProject(ctx(), 'stranger');
     expectNeutronError(
       await action(stranger.api, 'add_prefixes', { prefixes: ['10.70.0.0/24'] }),
       404,
@@ -220,7 +214,7 @@ describe.each(DIALECTS)('subnet pools (%s)', (dialect) => {
   });
 
   it('scopes visibility to owner and shared pools; shared and is_default are admin-only', async () => {
-    const { api } = await newProject('viewer');
+    const { api } = await newProject(ctx(), 'viewer');
     const privatePool = await createPool(admin(), { prefixes: ['172.16.0.0/16'] });
     const sharedPool = await createPool(admin(), { prefixes: ['172.17.0.0/16'], shared: true, min_prefixlen: 24 });
 

@@ -1,12 +1,11 @@
 // Subnets, IPAM and IP availability as clients see them: the issue's CLI commands, Neutron's validation errors,
 // visibility across projects, update rules, subnets in use, and 50 ports racing for the last free address.
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DIALECTS } from './support/appliance.js';
 import { cliFor } from './support/cli.js';
-import { type ApiClient, apiClient, expectNeutronError, expectStatus, type Json } from './support/http.js';
-import { createProjectUser } from './support/identity.js';
-import { eventually } from './support/nova.js';
-import { createNetwork, uniqueName, useAppliance } from './support/suite.js';
+import { type ApiClient, expectNeutronError, expectStatus, type Json } from './support/http.js';
+import { eventually } from './support/wait.js';
+import { createNetwork, newProject, uniqueName, useAppliance } from './support/suite.js';
 
 /** The EUI-64 address of a MAC in a /64 written as 'prefix::' (what oslo's get_ipv6_addr_by_EUI64 gives). */
 function eui64(prefix: string, mac: string): string {
@@ -21,11 +20,6 @@ describe.each(DIALECTS)('subnets and IPAM (%s)', (dialect) => {
   const admin = () => ctx().admin;
   const state: { net1?: Json; sub1?: Json; sub6?: Json } = {};
 
-  const newProject = async (prefix: string): Promise<{ api: ApiClient; projectId: string }> => {
-    const name = uniqueName(prefix);
-    const pu = await createProjectUser(ctx().app, ctx().adminToken, { project: name, user: `${name}-user` });
-    return { api: apiClient(ctx().app.apiUrl, pu.token), projectId: pu.projectId };
-  };
   const createSubnet = async (client: ApiClient, attrs: Record<string, unknown>): Promise<Json> => {
     const res = await client.post('/v2.0/subnets', { subnet: attrs });
     expectStatus(res, 201);
@@ -34,14 +28,22 @@ describe.each(DIALECTS)('subnets and IPAM (%s)', (dialect) => {
   const createPort = (client: ApiClient, attrs: Record<string, unknown>) => client.post('/v2.0/ports', { port: attrs });
 
   describe('the issue walkthrough with the openstack CLI', () => {
-    it('openstack subnet create … sub1 (IPv4 with DNS, pool and host route)', async () => {
+    // The walkthrough's net1, sub1 and sub6, made here so that no test below leans on another having run before it.
+    beforeAll(async () => {
       state.net1 = await cli().openstack(['network', 'create', 'net1', '-f', 'json']);
-      const sub1 = await cli().openstack([
+      state.sub1 = await cli().openstack([
         'subnet', 'create', '--network', 'net1', '--subnet-range', '10.0.0.0/24', '--dns-nameserver', '10.0.0.53',
         '--allocation-pool', 'start=10.0.0.10,end=10.0.0.200', '--host-route', 'destination=10.9.0.0/16,gateway=10.0.0.254',
         'sub1', '-f', 'json',
       ]);
-      expect(sub1).toMatchObject({
+      state.sub6 = await cli().openstack([
+        'subnet', 'create', '--network', 'net1', '--ip-version', '6', '--subnet-range', '2001:db8::/64',
+        '--ipv6-ra-mode', 'slaac', '--ipv6-address-mode', 'slaac', 'sub6', '-f', 'json',
+      ]);
+    });
+
+    it('openstack subnet create … sub1 (IPv4 with DNS, pool and host route)', () => {
+      expect(state.sub1).toMatchObject({
         name: 'sub1',
         network_id: state.net1.id,
         cidr: '10.0.0.0/24',
@@ -56,15 +58,10 @@ describe.each(DIALECTS)('subnets and IPAM (%s)', (dialect) => {
         subnetpool_id: null,
         revision_number: 1,
       });
-      state.sub1 = sub1;
     });
 
-    it('openstack subnet create --ip-version 6 … --ipv6-ra-mode slaac --ipv6-address-mode slaac sub6', async () => {
-      const sub6 = await cli().openstack([
-        'subnet', 'create', '--network', 'net1', '--ip-version', '6', '--subnet-range', '2001:db8::/64',
-        '--ipv6-ra-mode', 'slaac', '--ipv6-address-mode', 'slaac', 'sub6', '-f', 'json',
-      ]);
-      expect(sub6).toMatchObject({
+    it('openstack subnet create --ip-version 6 … --ipv6-ra-mode slaac --ipv6-address-mode slaac sub6', () => {
+      expect(state.sub6).toMatchObject({
         cidr: '2001:db8::/64',
         ip_version: 6,
         gateway_ip: '2001:db8::',
@@ -72,7 +69,6 @@ describe.each(DIALECTS)('subnets and IPAM (%s)', (dialect) => {
         ipv6_address_mode: 'slaac',
         allocation_pools: [{ start: '2001:db8::1', end: '2001:db8::ffff:ffff:ffff:ffff' }],
       });
-      state.sub6 = sub6;
     });
 
     it('network show lists both subnets, with the revision bumped by each', async () => {
@@ -215,8 +211,8 @@ describe.each(DIALECTS)('subnets and IPAM (%s)', (dialect) => {
 
   describe('projects', () => {
     it('scopes subnets to their owner and shared networks, and guards other projects’ networks', async () => {
-      const alice = await newProject('alice');
-      const bob = await newProject('bob');
+      const alice = await newProject(ctx(), 'alice');
+      const bob = await newProject(ctx(), 'bob');
       const priv = await createNetwork(alice.api, { name: uniqueName('priv') });
       // No DHCP: the availability figures below are about visibility, not the DHCP port's address.
       const privSub = await createSubnet(alice.api, { network_id: priv.id, ip_version: 4, cidr: '10.11.0.0/24', enable_dhcp: false });

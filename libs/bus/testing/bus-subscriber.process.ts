@@ -1,5 +1,5 @@
 /**
- * A separate process on the Redis bus, for redis-bus.spec.ts: `node <bundled>.mjs <redis url> <prefix> <topic>`.
+ * A separate process on the Redis bus, for redis-bus.integration.spec.ts: `node <bundled>.mjs <redis url> <prefix> <topic>`.
  * Serves `whoami`/`add`/`fail` on <topic>, prints `fanout <json>` for fanouts on <topic>, prints `ready` once
  * listening and closes the bus on SIGTERM.
  */

@@ -10,6 +10,15 @@ import pg from 'pg';
 import { Database, type DatabaseOptions } from '../database.js';
 import type { Dialect } from '../dialect.js';
 
+/**
+ * The dialects a `*.db.spec.ts` runs on: vitest's `unit` project sets SPEC_DIALECTS=sqlite (no external service),
+ * its `integration` project SPEC_DIALECTS=postgres (vitest.config.ts); unset, both.
+ */
+export const SPEC_DIALECTS: Dialect[] = (process.env.SPEC_DIALECTS ?? 'sqlite,postgres')
+  .split(',')
+  .map((d) => d.trim())
+  .filter((d): d is Dialect => d === 'sqlite' || d === 'postgres');
+
 /** The machine's PostgreSQL (trust auth); override with E2E_POSTGRES_URL. */
 export const POSTGRES_SERVER_URL = process.env.E2E_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 

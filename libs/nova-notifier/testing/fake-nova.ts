@@ -60,6 +60,23 @@ export class FakeNova {
     return new Promise((resolve) => server.close(() => resolve()));
   }
 
+  /** Every event of every request so far, in arrival order. */
+  events(): NovaEvent[] {
+    return this.requests.flatMap((r) => r.events);
+  }
+
+  /** Resolves with the first event that matches, waiting for more requests; rejects after `timeoutMs`. */
+  async waitForEvent(match: Partial<NovaEvent>, timeoutMs = 15_000): Promise<NovaEvent> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.events().find((e) => Object.entries(match).every(([k, v]) => e[k as keyof NovaEvent] === v));
+      if (found) return found;
+      await this.waitForRequests(this.requests.length + 1, deadline - Date.now()).catch(() => {
+        throw new Error(`no Nova event ${JSON.stringify(match)}; got ${JSON.stringify(this.events())}`);
+      });
+    }
+  }
+
   /** Resolves once `n` requests have arrived; rejects after `timeoutMs`. */
   async waitForRequests(n: number, timeoutMs = 10_000): Promise<NovaRequest[]> {
     const deadline = Date.now() + timeoutMs;

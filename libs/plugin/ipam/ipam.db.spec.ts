@@ -3,11 +3,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NeutronError } from '../../api/errors/neutron-error.js';
 import { neutronErrorOf as errorOf } from '../../api/testing/neutron-error-of.js';
+import { SPEC_DIALECTS } from '../../db/testing/scratch-database.js';
 import { NetworkIpAvailabilityService } from '../subnets/network-ip-availability.service.js';
 import type { FixedIp, FixedIpRequest } from './ipam.contract.js';
 import { type IpamHarness, openIpamHarness } from './testing/ipam-harness.js';
 
-describe.each(['sqlite', 'postgres'] as const)('IPAM on %s', (dialect) => {
+describe.each(SPEC_DIALECTS)('IPAM on %s', (dialect) => {
   let h: IpamHarness;
   beforeAll(async () => {
     h = await openIpamHarness(dialect);

@@ -7,7 +7,7 @@ import { neutronErrorOf as errorOf } from '../../api/testing/neutron-error-of.js
 import { apiEntities, apiMigrations } from '../../api/index.js';
 import { loadConfig } from '../../config/index.js';
 import type { Database } from '../../db/index.js';
-import { openScratchDatabase, type ScratchDatabase } from '../../db/testing/scratch-database.js';
+import { openScratchDatabase, SPEC_DIALECTS, type ScratchDatabase } from '../../db/testing/scratch-database.js';
 import { Networks1764000000200 } from '../migrations/1764000000200-networks.js';
 import { Segments1764000004000 } from '../migrations/1764000004000-segments.js';
 import { NetworkEntity } from '../networks/network.entity.js';
@@ -19,7 +19,7 @@ function typesWith(ml2: Record<string, unknown>): TypeManager {
   return TypeManager.fromConfig({ ...config, ml2: { ...config.ml2, ...ml2 } });
 }
 
-describe.each(['sqlite', 'postgres'] as const)('segment allocation on %s', (dialect) => {
+describe.each(SPEC_DIALECTS)('segment allocation on %s', (dialect) => {
   let scratch: ScratchDatabase;
   let db: Database;
   const types = typesWith({

@@ -113,3 +113,10 @@ export function expectNeutronError(res: ApiResponse, status: number, type: strin
 export function expectStatus(res: ApiResponse, status: number): void {
   expect(res.status, `${res.status} ${res.text.slice(0, 500)}`).toBe(status);
 }
+
+/** The created resource under `key` of a response that must be 201 (the body in the failure message otherwise). */
+export async function created(res: Promise<ApiResponse>, key: string): Promise<Json> {
+  const r = await res;
+  expectStatus(r, 201);
+  return r.body[key];
+}

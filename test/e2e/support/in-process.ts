@@ -3,21 +3,18 @@ import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ServerModule } from '../../../apps/neutron-server/server.module.js';
 import { ResourceEngine } from '../../../libs/api/engine/resource-engine.js';
-import { ResourceRegistry } from '../../../libs/api/engine/resource-registry.js';
-import { NeutronError } from '../../../libs/api/errors/neutron-error.js';
-import { ADMIN_AUTH } from '../../../libs/api/testing/admin-context.js';
+import { type InProcessCall, inProcessCall } from '../../../libs/api/testing/in-process-call.js';
 import { loadConfig } from '../../../libs/config/index.js';
 import { Database } from '../../../libs/db/index.js';
 import { createScratchStorage } from '../../../libs/db/testing/scratch-database.js';
 import type { Dialect } from './appliance.js';
-import type { Json } from './http.js';
 
 export interface InProcessAppliance {
   db: Database;
   /** A provider of the running modules (to look inside or stub a collaborator). */
   get<T>(token: abstract new (...args: never[]) => T): T;
   /** Calls the Networking API below /v2.0 without HTTP, as an admin of project `admin-project`. */
-  call(method: string, path: string, opts?: { body?: unknown; query?: Record<string, string | string[]> }): Promise<{ status: number; body: Json }>;
+  call: InProcessCall;
   close(): Promise<void>;
 }
 
@@ -38,35 +35,10 @@ export async function startInProcess(dialect: Dialect): Promise<InProcessApplian
     throw e;
   }
   const ctx = app;
-  const engine = ctx.get(ResourceEngine);
-  const registry = ctx.get(ResourceRegistry);
   return {
     db: ctx.get(Database),
     get: (token) => ctx.get(token),
-    call: async (method, path, opts = {}) => {
-      const segments = path.split('/').filter(Boolean);
-      const match = registry.match(segments);
-      if (!match?.resource) throw new Error(`no resource at ${path}`);
-      try {
-        const res = await engine.handle(
-          match.resource,
-          {
-            method,
-            segments,
-            query: opts.query ?? {},
-            rawBody: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-            headers: {},
-            auth: ADMIN_AUTH,
-            pathUrl: `http://in-process/v2.0/${segments.join('/')}`,
-          },
-          match.rest,
-        );
-        return { status: res.status, body: res.body };
-      } catch (e) {
-        if (e instanceof NeutronError) return { status: e.status, body: { NeutronError: { type: e.type, message: e.message } } };
-        throw e;
-      }
-    },
+    call: inProcessCall(ctx.get(ResourceEngine)),
     close: async () => {
       await ctx.close();
       await storage.remove();

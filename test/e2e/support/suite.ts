@@ -1,6 +1,7 @@
 import { afterAll, beforeAll } from 'vitest';
 import { type Appliance, type Dialect, startAppliance } from './appliance.js';
 import { adminCredentials, type ApiClient, apiClient, issueToken, type Json } from './http.js';
+import { createProjectUser } from './identity.js';
 
 export interface SuiteContext {
   app: Appliance;
@@ -46,4 +47,20 @@ export async function createNetwork(client: ApiClient, attrs: Record<string, unk
   const res = await client.post('/v2.0/networks', { network: attrs });
   if (res.status !== 201) throw new Error(`create network ${JSON.stringify(attrs)}: ${res.status} ${res.text}`);
   return res.body.network;
+}
+
+/** A fresh project (unique name) with a member user; returns the user's API client and the project's id. */
+export async function newProject(suite: SuiteContext, prefix: string): Promise<{ api: ApiClient; projectId: string }> {
+  const name = uniqueName(prefix);
+  const pu = await createProjectUser(suite.app, suite.adminToken, { project: name, user: `${name}-user` });
+  return { api: apiClient(suite.app.apiUrl, pu.token), projectId: pu.projectId };
+}
+
+/**
+ * A fixture several tests of a scenario use, made by whichever of them runs first (and only once), so that each test
+ * also runs alone and none leans on another having run before it.
+ */
+export function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
 }

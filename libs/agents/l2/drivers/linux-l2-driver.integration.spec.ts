@@ -24,7 +24,7 @@ import type { DeviceWiring, L2Capabilities, NetworkSegment } from './l2-driver.j
 import { bridgeName } from './linuxbridge-names.js';
 import { LinuxL2Driver } from './linux-l2-driver.js';
 
-const unavailable = await skipUnlessDataplane('libs/agents/l2/drivers/linux-l2-driver.spec.ts');
+const unavailable = await skipUnlessDataplane('libs/agents/l2/drivers/linux-l2-driver.integration.spec.ts');
 const vlan = await kernelSupportsVlan();
 if (!unavailable && !vlan) console.warn('SKIPPED the VLAN uplink test: this kernel has no 802.1Q (CONFIG_VLAN_8021Q)');
 

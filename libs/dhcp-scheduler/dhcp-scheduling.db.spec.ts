@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AGENT_TYPES, PLUGIN_TOPIC } from '../../libs/rpc/agent-state.contract.js';
-import { dhcpAgentTopic, type DhcpNetworkInfo } from '../../libs/rpc/dhcp-agent.contract.js';
-import type { AuthContext } from '../../libs/identity/auth-context.js';
-import { dhcpDeviceId } from '../../libs/dhcp-scheduler/dhcp-device-id.js';
+import { AGENT_TYPES, PLUGIN_TOPIC } from '../rpc/agent-state.contract.js';
+import { dhcpAgentTopic, type DhcpNetworkInfo } from '../rpc/dhcp-agent.contract.js';
+import type { AuthContext } from '../identity/auth-context.js';
+import { SPEC_DIALECTS } from '../db/testing/scratch-database.js';
+import { dhcpDeviceId } from './dhcp-device-id.js';
 import { ADMIN, type DhcpHarness, type Json, openDhcpHarness } from './testing/dhcp-harness.js';
 
 const OWNER = 'owner-project';
 const MEMBER: AuthContext = { ...ADMIN, user_id: 'alice', user_name: 'alice', project_id: OWNER, roles: ['member', 'reader'], is_admin: false };
 
-describe.each(['sqlite', 'postgres'] as const)('DHCP scheduling and the DHCP port (%s)', (dialect) => {
+describe.each(SPEC_DIALECTS)('DHCP scheduling and the DHCP port (%s)', (dialect) => {
   let h: DhcpHarness;
   let hosts = 0;
   const notices: { host: string; method: string; network_id: string; port?: Json; port_id?: string }[] = [];
@@ -299,7 +300,7 @@ describe.each(['sqlite', 'postgres'] as const)('DHCP scheduling and the DHCP por
   });
 });
 
-describe('two DHCP agents syncing at once (postgres)', () => {
+describe.runIf(SPEC_DIALECTS.includes('postgres'))('two DHCP agents syncing at once (postgres)', () => {
   it('binds a network to only dhcp_agents_per_network of them', async () => {
     const h = await openDhcpHarness('postgres');
     try {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AgentState, ReportStateRequest } from '../rpc/agent-state.contract.js';
+import { SPEC_DIALECTS } from '../db/testing/scratch-database.js';
 import { AgentEntity } from './agent.entity.js';
 import { AgentHeartbeatsService } from './agent-heartbeats.service.js';
 import { AgentRegistryService } from './agent-registry.service.js';
@@ -24,7 +25,7 @@ function report(host: string, extra: Partial<AgentState> = {}): ReportStateReque
 
 const at = (iso: string) => new Date(iso);
 
-describe.each(['sqlite', 'postgres'] as const)('report_state (%s)', (dialect) => {
+describe.each(SPEC_DIALECTS)('report_state (%s)', (dialect) => {
   let h: AgentsHarness;
   let heartbeats: AgentHeartbeatsService;
   const rows = (host: string) => h.db.read((em) => em.getRepository(AgentEntity).find({ where: { host } }));
@@ -145,7 +146,7 @@ describe.each(['sqlite', 'postgres'] as const)('report_state (%s)', (dialect) =>
   });
 });
 
-describe('report_state from two server replicas (postgres)', () => {
+describe.runIf(SPEC_DIALECTS.includes('postgres'))('report_state from two server replicas (postgres)', () => {
   let h: AgentsHarness;
   beforeAll(async () => {
     h = await openAgentsHarness('postgres');

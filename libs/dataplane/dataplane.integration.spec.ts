@@ -18,7 +18,7 @@ import {
 import { ProcessSupervisor } from './process-supervisor.js';
 import { kernelSupportsVlan, skipUnlessDataplane, testNamespaceName } from './testing/dataplane-availability.js';
 
-const unavailable = await skipUnlessDataplane('libs/dataplane/dataplane.spec.ts');
+const unavailable = await skipUnlessDataplane('libs/dataplane/dataplane.integration.spec.ts');
 const vlan = await kernelSupportsVlan();
 if (!unavailable && !vlan) console.warn('SKIPPED the VLAN device test: this kernel has no 802.1Q (CONFIG_VLAN_8021Q)');
 const made: string[] = [];

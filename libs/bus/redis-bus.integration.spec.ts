@@ -14,18 +14,13 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Bus, BusRemoteError, BusTimeoutError } from './bus.contract.js';
 import { createBus } from './bus.module.js';
 import { RedisBus } from './redis-bus.js';
+import { waitUntil } from './testing/wait-until.js';
 
 const url = process.env.BUS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const here = dirname(fileURLToPath(import.meta.url));
 const silent = pino({ level: 'silent' });
 
-const waitFor = async (check: () => boolean, ms = 3_000) => {
-  const until = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-};
+const waitFor = (check: () => boolean, ms = 3_000) => waitUntil(check, ms);
 
 describe('RedisBus (real Redis)', () => {
   let prefix: string;
