@@ -9,33 +9,18 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { afterAll, beforeAll } from 'vitest';
-import { agentsApiDomain } from '../../libs/agents-api/agents-api.module.js';
-import type { ApiRequest } from '../../libs/api/engine/ports.js';
 import { ResourceEngine } from '../../libs/api/engine/resource-engine.js';
 import { ResourceRegistry } from '../../libs/api/engine/resource-registry.js';
-import { NeutronError } from '../../libs/api/errors/neutron-error.js';
 import { toJson } from '../../libs/api/http/api.controller.js';
-import { apiDomain } from '../../libs/api/index.js';
 import type { QueryParams } from '../../libs/api/request/list-params.js';
 import { ADMIN_AUTH } from '../../libs/api/testing/admin-context.js';
-import { availabilityZonesDomain } from '../../libs/availability-zones/availability-zones.module.js';
+import { inProcessCall } from '../../libs/api/testing/in-process-call.js';
 import { BusModule } from '../../libs/bus/bus.module.js';
 import { ConfigModule, loadConfig } from '../../libs/config/index.js';
 import { DbModule, type Domain, entitiesOf, migrationsOf } from '../../libs/db/index.js';
+import { CORE_DOMAINS } from '../../libs/server/server-domains.js';
 import { createScratchStorage } from '../../libs/db/testing/scratch-database.js';
 import type { AuthContext } from '../../libs/identity/auth-context.js';
-import { identityDomain } from '../../libs/identity/identity.module.js';
-import { novaNotifierDomain } from '../../libs/nova-notifier/nova-notifier.module.js';
-import { allowedAddressPairsDomain } from '../../libs/plugin/allowed-address-pairs/allowed-address-pairs.module.js';
-import { extraDhcpOptsDomain } from '../../libs/plugin/extra-dhcp-opts/extra-dhcp-opts.module.js';
-import { ml2Domain } from '../../libs/plugin/ml2/ml2.module.js';
-import { networksDomain } from '../../libs/plugin/plugin.module.js';
-import { portSecurityDomain } from '../../libs/plugin/port-security/port-security.module.js';
-import { portsDomain } from '../../libs/plugin/ports/ports.module.js';
-import { subnetPoolsDomain } from '../../libs/plugin/subnetpools/subnetpools.module.js';
-import { subnetsDomain } from '../../libs/plugin/subnets/subnets.module.js';
-import { quotasDomain } from '../../libs/quotas/quotas.module.js';
-import { securityGroupsDomain } from '../../libs/security-groups/security-groups.module.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
@@ -89,28 +74,6 @@ export function errorOf(res: ApiAnswer): [number, string, string] {
   return [res.status, res.body?.NeutronError?.type, res.body?.NeutronError?.message];
 }
 
-/**
- * The server's domains (apps/neutron-server minus DHCP scheduling), each once with its tables, in the order they
- * register. Agents, listeners and the DHCP scheduler stay out: nothing runs in the background of a spec.
- */
-const CORE_DOMAINS: readonly Domain[] = [
-  identityDomain,
-  apiDomain,
-  quotasDomain,
-  networksDomain,
-  subnetPoolsDomain,
-  subnetsDomain,
-  securityGroupsDomain,
-  portsDomain,
-  allowedAddressPairsDomain,
-  ml2Domain,
-  extraDhcpOptsDomain,
-  portSecurityDomain,
-  availabilityZonesDomain,
-  agentsApiDomain,
-  novaNotifierDomain,
-];
-
 /** `extraDomains`: more domains after the server's (a spec's own fragment or subscriber, as a new domain would add it). */
 export async function openCoreHarness(label = 'core_spec', extraDomains: readonly Domain[] = []): Promise<CoreHarness> {
   const domains = [...CORE_DOMAINS, ...extraDomains];
@@ -147,24 +110,8 @@ export async function openCoreHarness(label = 'core_spec', extraDomains: readonl
   const engine = app.get(ResourceEngine);
   const registry = app.get(ResourceRegistry);
 
-  const call = async (method: string, path: string, opts: CallOptions = {}): Promise<ApiAnswer> => {
-    const segments = path.split('/').filter(Boolean);
-    const request: ApiRequest = {
-      method,
-      segments,
-      query: opts.query ?? {},
-      rawBody: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      headers: Object.fromEntries(Object.entries(opts.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
-      auth: opts.auth ?? ADMIN_AUTH,
-      pathUrl: `http://in-process/v2.0/${segments.join('/')}`,
-    };
-    try {
-      return answer(await engine.route(request));
-    } catch (e) {
-      if (e instanceof NeutronError) return { status: e.status, body: { NeutronError: { type: e.type, message: e.message, detail: e.detail } } };
-      throw e;
-    }
-  };
+  const routed = inProcessCall(engine);
+  const call = async (method: string, path: string, opts: CallOptions = {}): Promise<ApiAnswer> => answer(await routed(method, path, opts));
 
   return {
     call,

@@ -1,5 +1,6 @@
 /** Calls the Networking API below /v2.0 without HTTP, for specs and harnesses that run the modules in-process. */
 import type { AuthContext } from '../../identity/auth-context.js';
+import type { QueryParams } from '../request/list-params.js';
 import type { ApiRequest } from '../engine/ports.js';
 import type { ResourceEngine } from '../engine/resource-engine.js';
 import { NeutronError } from '../errors/neutron-error.js';
@@ -10,7 +11,8 @@ export type Json = any;
 
 export interface InProcessCallOptions {
   body?: unknown;
-  query?: Record<string, string | string[]>;
+  query?: QueryParams;
+  headers?: Record<string, string>;
   /** Who calls; the cloud admin by default. */
   auth?: AuthContext;
 }
@@ -29,7 +31,7 @@ export function inProcessCall(engine: ResourceEngine): InProcessCall {
       segments,
       query: opts.query ?? {},
       rawBody: opts.body === undefined ? undefined : JSON.stringify(opts.body),
-      headers: {},
+      headers: Object.fromEntries(Object.entries(opts.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
       auth: opts.auth ?? ADMIN_AUTH,
       pathUrl: `http://in-process/v2.0/${segments.join('/')}`,
     };
@@ -37,7 +39,7 @@ export function inProcessCall(engine: ResourceEngine): InProcessCall {
       const res = await engine.route(request);
       return { status: res.status, body: res.body };
     } catch (e) {
-      if (e instanceof NeutronError) return { status: e.status, body: { NeutronError: { type: e.type, message: e.message } } };
+      if (e instanceof NeutronError) return { status: e.status, body: { NeutronError: { type: e.type, message: e.message, detail: e.detail } } };
       throw e;
     }
   };

@@ -5,56 +5,21 @@
 import 'reflect-metadata';
 import { type DynamicModule, type INestApplicationContext, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { agentsApiDomain } from '../../agents-api/agents-api.module.js';
 import { AgentHeartbeatsService } from '../../agents-api/agent-heartbeats.service.js';
 import { ResourceEngine } from '../../api/engine/resource-engine.js';
-import { apiDomain } from '../../api/index.js';
 import { ADMIN_AUTH } from '../../api/testing/admin-context.js';
 import { inProcessCall, type Json } from '../../api/testing/in-process-call.js';
-import { availabilityZonesDomain } from '../../availability-zones/availability-zones.module.js';
 import { BUS, type Bus } from '../../bus/bus.contract.js';
 import { BusModule } from '../../bus/bus.module.js';
 import { type AppConfig, ConfigModule, loadConfig } from '../../config/index.js';
-import { Database, DbModule, type Domain, entitiesOf, migrationsOf } from '../../db/index.js';
+import { Database, DbModule, entitiesOf, migrationsOf } from '../../db/index.js';
+import { SERVER_DOMAINS } from '../../server/server-domains.js';
 import { createScratchStorage } from '../../db/testing/scratch-database.js';
 import type { AuthContext } from '../../identity/auth-context.js';
-import { identityDomain } from '../../identity/identity.module.js';
-import { novaNotifierDomain } from '../../nova-notifier/nova-notifier.module.js';
-import { allowedAddressPairsDomain } from '../../plugin/allowed-address-pairs/allowed-address-pairs.module.js';
-import { extraDhcpOptsDomain } from '../../plugin/extra-dhcp-opts/extra-dhcp-opts.module.js';
-import { ml2Domain } from '../../plugin/ml2/ml2.module.js';
-import { networksDomain } from '../../plugin/plugin.module.js';
-import { portSecurityDomain } from '../../plugin/port-security/port-security.module.js';
-import { portsDomain } from '../../plugin/ports/ports.module.js';
-import { subnetPoolsDomain } from '../../plugin/subnetpools/subnetpools.module.js';
-import { subnetsDomain } from '../../plugin/subnets/subnets.module.js';
-import { quotasDomain } from '../../quotas/quotas.module.js';
 import { AGENT_TYPES, type AgentState } from '../../rpc/agent-state.contract.js';
-import { securityGroupsDomain } from '../../security-groups/security-groups.module.js';
 import { DhcpAgentNotifier } from '../dhcp-agent-notifier.js';
-import { dhcpSchedulerDomain } from '../dhcp-scheduler.module.js';
 
 export type { Json };
-
-/** What the DHCP scheduler stands on: the server's domains up to it (no agents, no listeners), composed from libs/. */
-const DOMAINS: readonly Domain[] = [
-  identityDomain,
-  apiDomain,
-  quotasDomain,
-  networksDomain,
-  subnetPoolsDomain,
-  subnetsDomain,
-  securityGroupsDomain,
-  portsDomain,
-  allowedAddressPairsDomain,
-  ml2Domain,
-  extraDhcpOptsDomain,
-  portSecurityDomain,
-  availabilityZonesDomain,
-  agentsApiDomain,
-  dhcpSchedulerDomain,
-  novaNotifierDomain,
-];
 
 @Module({})
 class DhcpHarnessModule {
@@ -64,8 +29,8 @@ class DhcpHarnessModule {
       imports: [
         ConfigModule.forRoot(config),
         BusModule.forRoot(config),
-        DbModule.forRoot({ url: config.database.url, dataDir: config.data_dir, entities: entitiesOf(DOMAINS), migrations: migrationsOf(DOMAINS) }),
-        ...DOMAINS.map((d) => d.module),
+        DbModule.forRoot({ url: config.database.url, dataDir: config.data_dir, entities: entitiesOf(SERVER_DOMAINS), migrations: migrationsOf(SERVER_DOMAINS) }),
+        ...SERVER_DOMAINS.map((d) => d.module),
       ],
     };
   }

@@ -1,4 +1,5 @@
 import { EntitySchema } from 'typeorm';
+import { BINDING_COLUMNS, type PortBindingRow } from './binding/port-binding.entity.js';
 
 /** Which driver bound a port on a host, and to which segment (ML2's ml2_port_binding_levels; we bind one level). */
 export interface BindingLevelRow {
@@ -22,29 +23,15 @@ export const BindingLevelEntity = new EntitySchema<BindingLevelRow>({
 });
 
 /**
- * A port's INACTIVE bindings (binding-extended, used by live migration). The ACTIVE binding lives on the port row
- * (`binding_*` columns), so reads of ports never join this table.
+ * A port's INACTIVE bindings (binding-extended, used by live migration): the same columns as the ACTIVE one
+ * (binding/port-binding.entity.ts), several per port, one per host.
  */
-export interface InactiveBindingRow {
-  port_id: string;
-  host: string;
-  vnic_type: string;
-  profile: Record<string, unknown>;
-  vif_type: string;
-  vif_details: Record<string, unknown>;
-}
+export type InactiveBindingRow = PortBindingRow;
 
 export const InactiveBindingEntity = new EntitySchema<InactiveBindingRow>({
   name: 'InactiveBinding',
   tableName: 'ml2_inactive_port_bindings',
-  columns: {
-    port_id: { type: 'varchar', length: 36, primary: true },
-    host: { type: 'varchar', length: 255, primary: true },
-    vnic_type: { type: 'varchar', length: 64 },
-    profile: { type: 'simple-json' },
-    vif_type: { type: 'varchar', length: 64 },
-    vif_details: { type: 'simple-json' },
-  },
+  columns: { ...BINDING_COLUMNS, host: { ...BINDING_COLUMNS.host, primary: true } },
 });
 
 /** Neutron's provisioning blocks: a port goes ACTIVE only once every entity (L2, DHCP) has cleared its block. */

@@ -15,15 +15,18 @@ export interface PortBindingRow {
   vif_details: Record<string, unknown>;
 }
 
+/** The columns of a binding, ACTIVE or INACTIVE (ml2.entities.ts keys the INACTIVE ones by port and host). */
+export const BINDING_COLUMNS = {
+  port_id: { type: 'varchar', length: 36, primary: true },
+  host: { type: 'varchar', length: 255 },
+  vnic_type: { type: 'varchar', length: 64 },
+  profile: { type: 'simple-json' },
+  vif_type: { type: 'varchar', length: 64 },
+  vif_details: { type: 'simple-json' },
+} as const;
+
 export const PortBindingEntity = new EntitySchema<PortBindingRow>({
   name: 'Ml2PortBinding',
   tableName: PORT_BINDINGS_TABLE,
-  columns: {
-    port_id: { type: 'varchar', length: 36, primary: true },
-    host: { type: 'varchar', length: 255 },
-    vnic_type: { type: 'varchar', length: 64 },
-    profile: { type: 'simple-json' },
-    vif_type: { type: 'varchar', length: 64 },
-    vif_details: { type: 'simple-json' },
-  },
+  columns: BINDING_COLUMNS,
 });
