@@ -1,5 +1,4 @@
 import { isPostgres } from '../../db/index.js';
-import { QueryFailedError } from 'typeorm';
 import type { ApiObject, RequestContext } from '../../api/resource/resource-definition.js';
 import { presentStandard } from '../../api/resource/standard-row.js';
 import { SUBNETS_TABLE } from './subnetpools.contract.js';
@@ -42,11 +41,6 @@ export async function hasSubnets(ctx: RequestContext, poolId: string): Promise<b
   return row !== undefined;
 }
 
-export function isUniqueViolation(e: unknown): boolean {
-  if (!(e instanceof QueryFailedError)) return false;
-  const code = (e.driverError as { code?: string } | undefined)?.code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
-}
 
 /**
  * A pool as the API shows it. Neutron's _make_subnetpool_dict (create, show, list) sends the three prefix lengths

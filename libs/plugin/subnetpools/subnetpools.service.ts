@@ -1,4 +1,4 @@
-import { sqlBool } from '../../db/index.js';
+import { isUniqueViolation, sqlBool } from '../../db/index.js';
 import { Injectable } from '@nestjs/common';
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../../api/resource/resource-definition.js';
 import { newStandardColumns, revised } from '../../api/resource/standard-row.js';
@@ -17,7 +17,7 @@ import {
   subnetPoolNotFound,
 } from './subnetpool.errors.js';
 import { grownPrefixes, readSubnetPool } from './subnetpool-reader.js';
-import { allocatedSubnets, findPoolRow, hasSubnets, isUniqueViolation, isVisible, presentPool } from './subnetpool.store.js';
+import { allocatedSubnets, findPoolRow, hasSubnets, isVisible, presentPool } from './subnetpool.store.js';
 
 const INT32_MAX = 2 ** 31 - 1;
 

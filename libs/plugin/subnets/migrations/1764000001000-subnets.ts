@@ -1,3 +1,4 @@
+import { isPostgresConnection } from '../../../db/index.js';
 import { type MigrationInterface, type QueryRunner, Table, TableForeignKey, TableIndex } from 'typeorm';
 import { standardColumns } from '../../../api/migrations/standard-columns.js';
 
@@ -5,7 +6,7 @@ import { standardColumns } from '../../../api/migrations/standard-columns.js';
 export class Subnets1764000001000 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     // Hex bounds must compare byte-wise; SQLite's default BINARY collation already does.
-    const bytewise = q.connection.options.type === 'postgres' ? { collation: 'C' } : {};
+    const bytewise = isPostgresConnection(q.connection) ? { collation: 'C' } : {};
     await q.createTable(
       new Table({
         name: 'subnets',
