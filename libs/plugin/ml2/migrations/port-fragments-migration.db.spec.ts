@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Database, sqlRows } from '../../../db/index.js';
-import { createScratchStorage, type ScratchStorage } from '../../../db/testing/scratch-database.js';
+import { createScratchStorage, type ScratchStorage, SPEC_DIALECTS } from '../../../db/testing/scratch-database.js';
 import { Networks1764000000200 } from '../../migrations/1764000000200-networks.js';
 import { PortSecurity1764000009000 } from '../../port-security/migrations/1764000009000-port-security.js';
 import { Ports1764000002000 } from '../../ports/migrations/1764000002000-ports.js';
@@ -14,29 +14,36 @@ const AFTER = [...BEFORE, PortSecurity1764000009000, Ml2PortBindings176400000910
 const NOW = '2026-12-07T00:00:00Z';
 
 /** A database written by the previous release (binding and port security on the ports row), upgraded in place. */
-describe('upgrade: binding and port security leave the ports row with their data', () => {
+describe.each(SPEC_DIALECTS)('upgrade: binding and port security leave the ports row with their data (%s)', (dialect) => {
   let storage: ScratchStorage;
   afterEach(async () => storage?.remove());
 
   it('copies non-default bindings and disabled port security to their tables and drops the old columns', async () => {
-    storage = await createScratchStorage('sqlite', 'port_fragments_migration');
-    const open = (migrations: typeof AFTER) => Database.open({ url: '', dataDir: storage.dataDir, entities: [], migrations });
+    storage = await createScratchStorage(dialect, 'port_fragments_migration');
+    const open = (migrations: typeof AFTER) => Database.open({ url: storage.url, dataDir: storage.dataDir, entities: [], migrations });
+    const sql = (text: string) => (dialect === 'postgres' ? text.replace(/\?/g, ((n) => () => `$${++n}`)(0)) : text);
+    const yes = dialect === 'postgres' ? true : 1;
+    const no = dialect === 'postgres' ? false : 0;
     const old = await open(BEFORE);
     await old.ds.query(
-      'INSERT INTO networks (id, project_id, description, created_at, updated_at, revision_number, name, status, mtu, availability_zone_hints) ' +
-        "VALUES ('n1', 'p', '', ?, ?, 1, 'net', 'ACTIVE', 1450, '[]')",
+      sql(
+        'INSERT INTO networks (id, project_id, description, created_at, updated_at, revision_number, name, status, mtu, availability_zone_hints) ' +
+          "VALUES ('n1', 'p', '', ?, ?, 1, 'net', 'ACTIVE', 1450, '[]')",
+      ),
       [NOW, NOW],
     );
-    const port = (id: string, mac: string, psec: number, host: string, vnic: string, profile: string, vif: string, details: string) =>
+    const port = (id: string, mac: string, psec: boolean | number, host: string, vnic: string, profile: string, vif: string, details: string) =>
       old.ds.query(
-        'INSERT INTO ports (id, project_id, description, created_at, updated_at, revision_number, name, network_id, mac_address, ' +
-          'admin_state_up, status, device_id, device_owner, port_security_enabled, binding_host_id, binding_vnic_type, binding_profile, ' +
-          "binding_vif_type, binding_vif_details) VALUES (?, 'p', '', ?, ?, 1, '', 'n1', ?, 1, 'DOWN', '', '', ?, ?, ?, ?, ?, ?)",
-        [id, NOW, NOW, mac, psec, host, vnic, profile, vif, details],
+        sql(
+          'INSERT INTO ports (id, project_id, description, created_at, updated_at, revision_number, name, network_id, mac_address, ' +
+            'admin_state_up, status, device_id, device_owner, port_security_enabled, binding_host_id, binding_vnic_type, binding_profile, ' +
+            "binding_vif_type, binding_vif_details) VALUES (?, 'p', '', ?, ?, 1, '', 'n1', ?, ?, 'DOWN', '', '', ?, ?, ?, ?, ?, ?)",
+        ),
+        [id, NOW, NOW, mac, yes, psec, host, vnic, profile, vif, details],
       );
-    await port('plain', 'fa:16:3e:00:00:01', 1, '', 'normal', '{}', 'unbound', '{}');
-    await port('bound', 'fa:16:3e:00:00:02', 0, 'compute1', 'normal', '{"a":1}', 'bridge', '{"port_filter":true}');
-    await port('direct', 'fa:16:3e:00:00:03', 1, '', 'direct', '{}', 'unbound', '{}');
+    await port('plain', 'fa:16:3e:00:00:01', yes, '', 'normal', '{}', 'unbound', '{}');
+    await port('bound', 'fa:16:3e:00:00:02', no, 'compute1', 'normal', '{"a":1}', 'bridge', '{"port_filter":true}');
+    await port('direct', 'fa:16:3e:00:00:03', yes, '', 'direct', '{}', 'unbound', '{}');
     await old.close();
 
     const db = await open(AFTER);
@@ -53,7 +60,11 @@ describe('upgrade: binding and port security leave the ports row with their data
       });
       expect(bindings.get('direct')?.binding_vnic_type).toBe('direct');
       expect(await sqlRows(em, 'SELECT port_id FROM portsecuritybindings')).toEqual([{ port_id: 'bound' }]);
-      const columns = (await sqlRows<{ name: string }>(em, "SELECT name FROM pragma_table_info('ports')")).map((c) => c.name);
+      const columnsSql =
+        dialect === 'postgres'
+          ? "SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'ports' AND table_schema = current_schema()"
+          : "SELECT name FROM pragma_table_info('ports')";
+      const columns = (await sqlRows<{ name: string }>(em, columnsSql)).map((c) => c.name);
       expect(columns.filter((c) => c.startsWith('binding_') || c === 'port_security_enabled')).toEqual([]);
       expect((await sqlRows(em, 'SELECT id FROM ports ORDER BY id')).length).toBe(3);
     } finally {
