@@ -6,6 +6,7 @@ import { BUS, type Bus } from '../../bus/bus.contract.js';
 import { BusModule } from '../../bus/index.js';
 import { type AppConfig, ConfigModule, loadConfig } from '../../config/index.js';
 import { REPORTS_TOPIC, type ReportStateRequest } from '../../rpc/agent-state.contract.js';
+import { LinuxL3Driver } from './drivers/linux-l3-driver.js';
 import { SimulatedL3Driver } from './drivers/simulated-l3-driver.js';
 import { L3Agent } from './l3-agent.js';
 import { l3DriverFor, L3AgentModule } from './l3-agent.module.js';
@@ -16,9 +17,11 @@ describe('L3 agent config', () => {
     expect(loadConfig({ argv: [], env: { APPLIANCE__AGENTS__L3__ENABLED: 'true' } }).agents.l3.enabled).toBe(true);
   });
 
-  it('uses the simulated driver, and refuses the linux one until it exists', () => {
+  it('uses the driver dataplane.driver names', () => {
     expect(l3DriverFor(loadConfig({ argv: [], env: {} }))).toBeInstanceOf(SimulatedL3Driver);
-    expect(() => l3DriverFor(loadConfig({ argv: [], env: { APPLIANCE_DATAPLANE_DRIVER: 'linux' } }))).toThrow(/linux L3 driver/);
+    const linux = l3DriverFor(loadConfig({ argv: [], env: { APPLIANCE_DATAPLANE_DRIVER: 'linux', APPLIANCE_HOST_NAMESPACE: 'appliance-x' } }));
+    expect(linux).toBeInstanceOf(LinuxL3Driver);
+    expect(linux.configurations()).toEqual({ host_namespace: 'appliance-x' });
   });
 });
 

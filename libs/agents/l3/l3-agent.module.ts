@@ -5,22 +5,20 @@ import type { Bus } from '../../bus/bus.contract.js';
 import type { AppConfig } from '../../config/index.js';
 import { agentModule } from '../common/agent-module.js';
 import type { L3Driver } from './drivers/l3-driver.js';
+import { LinuxL3Driver } from './drivers/linux-l3-driver.js';
 import { SimulatedL3Driver } from './drivers/simulated-l3-driver.js';
 import { L3Agent, type L3AgentOptions } from './l3-agent.js';
 
 /** The host of this process's L3 agent: agents.host, or the machine's name. */
 export const l3AgentHost = (config: AppConfig): string => config.agents.host || hostname();
 
-/**
- * The driver for dataplane.driver. The linux L3 driver is not written yet: until it is, `linux` refuses to start
- * the L3 agent rather than pretend (agents.l3.enabled is off by default).
- */
+/** The driver for dataplane.driver. */
 export function l3DriverFor(config: AppConfig, log?: Logger): L3Driver {
   switch (config.dataplane.driver) {
     case 'simulated':
       return new SimulatedL3Driver({ log });
     case 'linux':
-      throw new Error('agents.l3.enabled: the linux L3 driver is not available yet; use dataplane.driver simulated');
+      return new LinuxL3Driver({ hostNamespace: config.dataplane.host_namespace, log });
   }
 }
 

@@ -1,0 +1,174 @@
+/**
+ * The linux L3 driver against the real kernel (root; skipped loudly otherwise). A host namespace with two bridges
+ * stands in for the L2 agent's layout: `brint` (tenant 10.0.1.0/24, two guests plugged as Nova does) and `brext`
+ * (172.24.0.0/16, an external host that is also the router's upstream gateway and has no route to the tenant
+ * subnet). Only the router's NAT can make the pings below work. Every namespace is deleted in afterAll.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  addBridge,
+  deleteNamespace,
+  ensureNamespace,
+  execInNamespace,
+  getLink,
+  ip,
+  iptablesSave,
+  namespaceExists,
+  setLink,
+} from '../../../dataplane/index.js';
+import { skipUnlessDataplane, testNamespaceName } from '../../../dataplane/testing/dataplane-availability.js';
+import { plugNovaGuest } from '../../../dataplane/testing/nova-guest.js';
+import { tapDevice } from '../../../rpc/l2-agent.contract.js';
+import type { L3RouterInfo } from '../../../rpc/l3-agent.contract.js';
+import { diffRouter } from '../core/router-diff.js';
+import { compileRouter, type DesiredRouter } from '../core/router-state.js';
+import { LinuxL3Driver } from './linux-l3-driver.js';
+
+const unavailable = await skipUnlessDataplane('libs/agents/l3/drivers/linux-l3-driver.integration.spec.ts');
+
+const made: string[] = [];
+const host = testNamespaceName('l3h');
+const guest1 = testNamespaceName('l3g1');
+const guest2 = testNamespaceName('l3g2');
+const ext = testNamespaceName('l3x');
+const routerId = randomUUID();
+const intPort = randomUUID();
+const gwPort = randomUUID();
+const FIP = '172.24.0.50';
+const GW_IP = '172.24.0.7';
+
+function router(fip: boolean): L3RouterInfo {
+  return {
+    id: routerId,
+    name: 'r1',
+    admin_state_up: true,
+    status: 'ACTIVE',
+    project_id: 'p',
+    enable_snat: true,
+    routes: [],
+    gw_port: {
+      id: gwPort,
+      network_id: 'ext',
+      mac_address: 'fa:16:3e:00:00:07',
+      fixed_ips: [{ subnet_id: 'ext-sub', ip_address: GW_IP }],
+      subnets: [{ id: 'ext-sub', cidr: '172.24.0.0/16', gateway_ip: '172.24.0.1' }],
+    },
+    external_gateway_info: { network_id: 'ext', enable_snat: true, external_fixed_ips: [{ subnet_id: 'ext-sub', ip_address: GW_IP }] },
+    _interfaces: [
+      {
+        id: intPort,
+        network_id: 'int',
+        mac_address: 'fa:16:3e:00:01:01',
+        fixed_ips: [{ subnet_id: 'int-sub', ip_address: '10.0.1.1' }],
+        subnets: [{ id: 'int-sub', cidr: '10.0.1.0/24', gateway_ip: '10.0.1.1' }],
+      },
+    ],
+    _floatingips: fip ? [{ id: 'fip1', floating_ip_address: FIP, fixed_ip_address: '10.0.1.10', port_id: 'vm1', status: 'DOWN' }] : [],
+  };
+}
+
+/** busybox ping, a few tries (the first packets wait for ARP and bridge learning). */
+async function reaches(from: string, address: string, tries = 3): Promise<boolean> {
+  for (let i = 0; i < tries; i++) {
+    try {
+      await execInNamespace(from, 'busybox', ['ping', '-c', '1', '-W', '1', address]);
+      return true;
+    } catch {
+      // again
+    }
+  }
+  return false;
+}
+
+async function neighbours(ns: string): Promise<string> {
+  return (await ip(ns, ['neigh', 'show'])).stdout;
+}
+
+describe.skipIf(unavailable)('LinuxL3Driver (root)', () => {
+  const driver = new LinuxL3Driver({ hostNamespace: host });
+  let current: DesiredRouter | null = null;
+
+  async function apply(fip: boolean): Promise<void> {
+    const desired = compileRouter(router(fip));
+    await driver.apply(routerId, diffRouter(current, desired));
+    current = desired;
+  }
+
+  beforeAll(async () => {
+    made.push(host, guest1, guest2, ext);
+    await ensureNamespace(host);
+    for (const bridge of ['brint', 'brext']) {
+      await addBridge(host, bridge);
+      await setLink(host, bridge, { up: true });
+    }
+    const plug = async (tap: string, ns: string, address: string, bridge: string) => {
+      await plugNovaGuest(host, tap, ns, address);
+      await setLink(host, tap, { master: bridge, up: true });
+    };
+    await plug('tapg1', guest1, '10.0.1.10/24', 'brint');
+    await plug('tapg2', guest2, '10.0.1.11/24', 'brint');
+    await plug('tapx', ext, '172.24.0.1/16', 'brext');
+    for (const ns of [guest1, guest2]) await ip(ns, ['route', 'add', 'default', 'via', '10.0.1.1']);
+    await driver.start();
+    await apply(true);
+    // what the L2 agent does for router ports bound to its host
+    await setLink(host, tapDevice(intPort), { master: 'brint', up: true });
+    await setLink(host, tapDevice(gwPort), { master: 'brext', up: true });
+  });
+
+  afterAll(async () => {
+    await deleteNamespace(`qrouter-${routerId}`).catch(() => undefined);
+    for (const ns of made) await deleteNamespace(ns).catch((err: unknown) => console.error(`cleanup of ${ns} failed`, err));
+  });
+
+  it('builds qrouter-<id> with qr-/qg- devices, addresses, the default route and the ruleset', async () => {
+    const ns = `qrouter-${routerId}`;
+    expect(await namespaceExists(ns)).toBe(true);
+    expect((await getLink(ns, `qg-${gwPort.slice(0, 11)}`))?.address).toBe('fa:16:3e:00:00:07');
+    const addresses = (await ip(ns, ['-4', 'addr', 'show'])).stdout;
+    expect(addresses).toContain('10.0.1.1/24');
+    expect(addresses).toContain(`${GW_IP}/16`);
+    expect(addresses).toContain(`${FIP}/32`);
+    expect((await ip(ns, ['route', 'show', 'default'])).stdout).toContain('via 172.24.0.1');
+    const nat = await iptablesSave(ns, 'nat');
+    expect(nat).toContain(`-A neutron-l3-agent-PREROUTING -d ${FIP}/32 -j DNAT --to-destination 10.0.1.10`);
+    expect(nat).toContain(`-A neutron-l3-agent-snat -o qg-${gwPort.slice(0, 11)} -j SNAT --to-source ${GW_IP}`);
+  });
+
+  it('SNATs a guest without a floating IP to the gateway address', async () => {
+    expect(await reaches(guest2, '172.24.0.1')).toBe(true);
+    expect(await neighbours(ext)).toContain(GW_IP);
+  });
+
+  it('reaches a guest on its floating IP from outside (DNAT), and from the other guest (hairpin)', async () => {
+    expect(await reaches(ext, FIP)).toBe(true);
+    expect(await reaches(guest2, FIP)).toBe(true);
+  });
+
+  it('stops the floating IP at once when it is dissociated, by diff (no duplicate jumps)', async () => {
+    await apply(false);
+    expect(await reaches(ext, FIP, 1)).toBe(false);
+    await apply(true);
+    expect(await reaches(ext, FIP)).toBe(true);
+    const nat = await iptablesSave(`qrouter-${routerId}`, 'nat');
+    expect(nat.split('\n').filter((l) => l === '-A PREROUTING -j neutron-l3-agent-PREROUTING')).toHaveLength(1);
+  });
+
+  it('deletes the namespace and its taps with the router', async () => {
+    await driver.apply(routerId, diffRouter(current, null));
+    current = null;
+    expect(await namespaceExists(`qrouter-${routerId}`)).toBe(false);
+    expect(await getLink(host, tapDevice(intPort))).toBeNull();
+    expect(await reaches(guest2, '172.24.0.1', 1)).toBe(false);
+  });
+
+  it('removes at cleanup a router namespace it owns that no router needs', async () => {
+    const desired = compileRouter({ ...router(false), id: randomUUID(), _interfaces: [], gw_port: { ...router(false).gw_port!, id: randomUUID() } })!;
+    made.push(desired.namespace);
+    await driver.apply(desired.id, diffRouter(null, desired));
+    await driver.cleanup(new Set());
+    expect(await namespaceExists(desired.namespace)).toBe(false);
+  });
+});
+
