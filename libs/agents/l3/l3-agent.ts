@@ -8,9 +8,7 @@
  * its own, so one router's change touches only that router. A router whose apply failed is rebuilt from nothing on
  * the retry (its namespace's state is unknown); a pass that failed keeps its routers marked and retries with backoff.
  */
-import type { Logger } from 'pino';
-import type { Bus } from '../../bus/bus.contract.js';
-import { AGENT_TYPES, PLUGIN_TOPIC } from '../../rpc/agent-state.contract.js';
+import { PLUGIN_TOPIC } from '../../rpc/agent-state.contract.js';
 import {
   type FloatingIpStatus,
   l3AgentTopic,
@@ -24,23 +22,15 @@ import {
   type L3SyncRoutersAnswer,
   type L3SyncRoutersRequest,
 } from '../../rpc/l3-agent.contract.js';
-import { AgentSkeleton, type AgentReport, type AgentSubscription } from '../common/agent-skeleton.js';
+import { AgentSkeleton, retryingAgent, type AgentReport, type AgentSubscription, type RetryingAgentOptions } from '../common/agent-skeleton.js';
 import { diffRouter } from './core/router-diff.js';
 import { compileRouter, type DesiredRouter } from './core/router-state.js';
 import type { L3Driver } from './drivers/l3-driver.js';
 
-export interface L3AgentOptions {
-  host: string;
-  bus: Bus;
+export interface L3AgentOptions extends RetryingAgentOptions {
   driver: L3Driver;
-  /** Seconds between report_state heartbeats (agents.report_interval). */
-  reportIntervalSeconds: number;
   /** Reported as interface_driver (the L2 layout the router devices are plugged into). */
   interfaceDriver?: string;
-  availabilityZone?: string | null;
-  /** First retry after a failed pass; doubles up to 30 s. */
-  retryMs?: number;
-  log?: Logger;
 }
 
 /** What the agent built for a router, and the floating IP statuses the server has (as it gave them, or as reported). */
@@ -59,26 +49,14 @@ export class L3Agent extends AgentSkeleton {
   private readonly broken = new Set<string>();
 
   constructor(private readonly opts: L3AgentOptions) {
-    super({
-      agent: 'l3',
-      host: opts.host,
-      bus: opts.bus,
-      log: opts.log,
-      reportIntervalSeconds: opts.reportIntervalSeconds,
-      retry: { firstMs: opts.retryMs ?? 500, maxMs: 30_000 },
-    });
+    super(retryingAgent('l3', opts));
     this.driver = opts.driver;
   }
 
   // ---- the skeleton's questions ----
 
   protected state(): AgentReport {
-    return {
-      ...AGENT_TYPES.l3,
-      host: this.host,
-      configurations: this.configurations(),
-      availability_zone: this.opts.availabilityZone ?? null,
-    };
+    return this.describeAs('l3', this.configurations(), this.opts.availabilityZone);
   }
 
   protected subscriptions(): AgentSubscription[] {

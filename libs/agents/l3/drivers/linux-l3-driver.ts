@@ -29,6 +29,7 @@ import {
   setLink,
 } from '../../../dataplane/index.js';
 import { tapDevice } from '../../../rpc/l2-agent.contract.js';
+import { SerialLane } from '../../common/serial-lane.js';
 import type { RouterOp } from '../core/router-diff.js';
 import type { L3Driver } from './l3-driver.js';
 
@@ -45,7 +46,7 @@ export interface LinuxL3DriverOptions {
 export class LinuxL3Driver implements L3Driver {
   readonly name = 'linux' as const;
   private readonly log: Logger;
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly lane = new SerialLane();
   /** namespaces this run built (a namespace left by an earlier run is rebuilt on first use) */
   private readonly built = new Set<string>();
 
@@ -54,20 +55,20 @@ export class LinuxL3Driver implements L3Driver {
   }
 
   start(): Promise<void> {
-    return this.serialised(async () => {
+    return this.lane.run(async () => {
       if (this.opts.hostNamespace && !(await namespaceExists(this.opts.hostNamespace))) await addNamespace(this.opts.hostNamespace);
     });
   }
 
   apply(routerId: string, ops: readonly RouterOp[]): Promise<void> {
-    return this.serialised(async () => {
+    return this.lane.run(async () => {
       for (const op of ops) await this.run(op);
     });
   }
 
   /** Removes the qrouter- namespaces this driver owns (built by this run, or with a device whose tap is ours). */
   cleanup(keep: ReadonlySet<string>): Promise<void> {
-    return this.serialised(async () => {
+    return this.lane.run(async () => {
       for (const ns of await listNamespaces()) {
         if (!ns.startsWith(ROUTER_NAMESPACE_PREFIX) || keep.has(ns.slice(ROUTER_NAMESPACE_PREFIX.length))) continue;
         if (this.built.has(ns) || (await this.owns(ns))) {
@@ -80,7 +81,7 @@ export class LinuxL3Driver implements L3Driver {
 
   /** Routers keep forwarding while the agent is away; a restarted agent's resync takes them over. */
   stop(): Promise<void> {
-    return this.serialised(async () => undefined);
+    return this.lane.run(async () => undefined);
   }
 
   configurations(): Record<string, unknown> {
@@ -88,12 +89,6 @@ export class LinuxL3Driver implements L3Driver {
   }
 
   // ----
-
-  private serialised<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.chain.then(work);
-    this.chain = next.catch(() => undefined);
-    return next;
-  }
 
   private async run(op: RouterOp): Promise<void> {
     const ns = op.namespace;
