@@ -2,9 +2,15 @@
  * The linux L3 driver against the real kernel (root; skipped loudly otherwise). A host namespace with two bridges
  * stands in for the L2 agent's layout: `brint` (tenant 10.0.1.0/24, two guests plugged as Nova does) and `brext`
  * (172.24.0.0/16, an external host that is also the router's upstream gateway and has no route to the tenant
- * subnet). Only the router's NAT can make the pings below work. Every namespace is deleted in afterAll.
+ * subnet). Only the router's NAT can make the pings below work. Each of them runs busybox httpd with a CGI that
+ * prints REMOTE_ADDR, so a request shows the source address the other end saw. Every namespace and process is
+ * removed in afterAll.
  */
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   addBridge,
@@ -14,6 +20,7 @@ import {
   getLink,
   ip,
   iptablesSave,
+  namespaceCommand,
   namespaceExists,
   setLink,
 } from '../../../dataplane/index.js';
@@ -36,7 +43,11 @@ const routerId = randomUUID();
 const intPort = randomUUID();
 const gwPort = randomUUID();
 const FIP = '172.24.0.50';
+const PF_FIP = '172.24.0.60';
 const GW_IP = '172.24.0.7';
+const EXT_IP = '172.24.0.1';
+const servers: ChildProcess[] = [];
+const www = mkdtempSync(join(tmpdir(), 'l3-www-'));
 
 function router(fip: boolean): L3RouterInfo {
   return {
@@ -65,7 +76,30 @@ function router(fip: boolean): L3RouterInfo {
       },
     ],
     _floatingips: fip ? [{ id: 'fip1', floating_ip_address: FIP, fixed_ip_address: '10.0.1.10', port_id: 'vm1', status: 'DOWN' }] : [],
+    _pf_floatingips: [
+      { id: 'pf1-0000-4000', floatingip_id: 'fip2', floating_ip_address: PF_FIP, protocol: 'tcp', internal_ip_address: '10.0.1.11', internal_port: 80, external_port: 2222 },
+    ],
   };
+}
+
+/** busybox httpd in `ns` on `port`, serving the CGI that prints REMOTE_ADDR. */
+function serve(ns: string, port: number): void {
+  const [file, args] = namespaceCommand(ns, 'busybox', ['httpd', '-f', '-p', String(port), '-h', www]);
+  servers.push(spawn(file, args, { stdio: 'ignore' }));
+}
+
+/** What the server at `url` saw as the client's address (busybox wget), or null when it cannot be reached. */
+async function remoteAddr(from: string, url: string): Promise<string | null> {
+  for (let i = 0; i < 3; i++) {
+    try {
+      // busybox timeout, not wget -T (this busybox's wget crashes with it); httpd gives REMOTE_ADDR as [::ffff:a.b.c.d]
+      const { stdout } = await execInNamespace(from, 'busybox', ['timeout', '3', 'busybox', 'wget', '-q', '-O', '-', url]);
+      return /(\d+\.\d+\.\d+\.\d+)/.exec(stdout)?.[1] ?? stdout.trim();
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  return null;
 }
 
 /** busybox ping, a few tries (the first packets wait for ARP and bridge learning). */
@@ -81,10 +115,6 @@ async function reaches(from: string, address: string, tries = 3): Promise<boolea
   return false;
 }
 
-async function neighbours(ns: string): Promise<string> {
-  return (await ip(ns, ['neigh', 'show'])).stdout;
-}
-
 describe.skipIf(unavailable)('LinuxL3Driver (root)', () => {
   const driver = new LinuxL3Driver({ hostNamespace: host });
   let current: DesiredRouter | null = null;
@@ -97,6 +127,9 @@ describe.skipIf(unavailable)('LinuxL3Driver (root)', () => {
 
   beforeAll(async () => {
     made.push(host, guest1, guest2, ext);
+    mkdirSync(join(www, 'cgi-bin'));
+    writeFileSync(join(www, 'cgi-bin', 'addr'), '#!/bin/sh\nprintf "Content-Type: text/plain\\r\\n\\r\\n%s\\n" "$REMOTE_ADDR"\n');
+    chmodSync(join(www, 'cgi-bin', 'addr'), 0o755);
     await ensureNamespace(host);
     for (const bridge of ['brint', 'brext']) {
       await addBridge(host, bridge);
@@ -110,6 +143,7 @@ describe.skipIf(unavailable)('LinuxL3Driver (root)', () => {
     await plug('tapg2', guest2, '10.0.1.11/24', 'brint');
     await plug('tapx', ext, '172.24.0.1/16', 'brext');
     for (const ns of [guest1, guest2]) await ip(ns, ['route', 'add', 'default', 'via', '10.0.1.1']);
+    for (const ns of [guest1, guest2, ext]) serve(ns, 80);
     await driver.start();
     await apply(true);
     // what the L2 agent does for router ports bound to its host
@@ -118,6 +152,8 @@ describe.skipIf(unavailable)('LinuxL3Driver (root)', () => {
   });
 
   afterAll(async () => {
+    for (const server of servers) server.kill();
+    rmSync(www, { recursive: true, force: true });
     await deleteNamespace(`qrouter-${routerId}`).catch(() => undefined);
     for (const ns of made) await deleteNamespace(ns).catch((err: unknown) => console.error(`cleanup of ${ns} failed`, err));
   });
@@ -136,14 +172,20 @@ describe.skipIf(unavailable)('LinuxL3Driver (root)', () => {
     expect(nat).toContain(`-A neutron-l3-agent-snat -o qg-${gwPort.slice(0, 11)} -j SNAT --to-source ${GW_IP}`);
   });
 
-  it('SNATs a guest without a floating IP to the gateway address', async () => {
-    expect(await reaches(guest2, '172.24.0.1')).toBe(true);
-    expect(await neighbours(ext)).toContain(GW_IP);
+  it('SNATs a guest without a floating IP to the gateway address, one with a floating IP to it', async () => {
+    expect(await remoteAddr(guest2, `http://${EXT_IP}/cgi-bin/addr`)).toBe(GW_IP);
+    expect(await remoteAddr(guest1, `http://${EXT_IP}/cgi-bin/addr`)).toBe(FIP);
   });
 
   it('reaches a guest on its floating IP from outside (DNAT), and from the other guest (hairpin)', async () => {
+    expect(await remoteAddr(ext, `http://${FIP}/cgi-bin/addr`)).toBe(EXT_IP);
     expect(await reaches(ext, FIP)).toBe(true);
-    expect(await reaches(guest2, FIP)).toBe(true);
+    // hairpin: SNAT to the gateway address, so the reply comes back through the router to be un-DNATed
+    expect(await remoteAddr(guest2, `http://${FIP}/cgi-bin/addr`)).toBe(GW_IP);
+  });
+
+  it('forwards a port of a floating IP to a guest', async () => {
+    expect(await remoteAddr(ext, `http://${PF_FIP}:2222/cgi-bin/addr`)).toBe(EXT_IP);
   });
 
   it('stops the floating IP at once when it is dissociated, by diff (no duplicate jumps)', async () => {
