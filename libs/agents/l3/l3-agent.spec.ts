@@ -236,6 +236,10 @@ describe('L3Agent', () => {
     await vi.waitFor(() => expect(natRules(r.id).filter((rule) => rule.includes('float-snat -s'))).toHaveLength(3));
     await agent.idle();
     expect(agent.routers()).toEqual([r.id]);
+    // in ERROR while it failed, ACTIVE once rebuilt
+    const reports = server.statusReports().slice(1);
+    expect(Object.values(reports[0].fip_statuses)).toEqual(['ERROR', 'ERROR', 'ERROR']);
+    expect(Object.values(reports.at(-1)!.fip_statuses)).toEqual(['ACTIVE', 'ACTIVE', 'ACTIVE']);
   });
 
   it('does not build a router that is administratively down, and removes one set down', async () => {

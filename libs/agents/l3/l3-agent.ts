@@ -211,6 +211,7 @@ export class L3Agent extends AgentSkeleton {
       this.broken.add(router.id);
       this.known.delete(router.id);
       this.log.warn({ err, router_id: router.id }, 'unable to apply the router');
+      await this.reportErrors(router);
       return false;
     }
     // the server's view of the statuses: what it just gave us
@@ -219,6 +220,18 @@ export class L3Agent extends AgentSkeleton {
     this.known.set(router.id, entry);
     await this.reportStatuses(router.id, entry, known);
     return true;
+  }
+
+  /** Neutron's agent puts a router's floating IPs in ERROR when it could not set them up; the retry reports again. */
+  private async reportErrors(router: L3RouterInfo): Promise<void> {
+    const fip_statuses: Record<string, FloatingIpStatus> = {};
+    for (const fip of router._floatingips) if (fip.status !== 'ERROR') fip_statuses[fip.id] = 'ERROR';
+    if (!Object.keys(fip_statuses).length) return;
+    try {
+      await this.bus.call(PLUGIN_TOPIC, 'update_floatingip_statuses', { router_id: router.id, fip_statuses } satisfies L3FloatingIpStatusesRequest);
+    } catch (err) {
+      this.log.warn({ err, router_id: router.id }, 'unable to report floating IP statuses');
+    }
   }
 
   /** Removes one router; false when the driver failed. */

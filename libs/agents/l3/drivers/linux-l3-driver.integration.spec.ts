@@ -197,6 +197,18 @@ describe.skipIf(unavailable)('LinuxL3Driver (root)', () => {
     expect(nat.split('\n').filter((l) => l === '-A PREROUTING -j neutron-l3-agent-PREROUTING')).toHaveLength(1);
   });
 
+  it('takes a router over after a restart: rebuilt at the resync, traffic works again', async () => {
+    const restarted = new LinuxL3Driver({ hostNamespace: host });
+    await restarted.start();
+    await restarted.apply(routerId, diffRouter(null, current));
+    await setLink(host, tapDevice(intPort), { master: 'brint', up: true });
+    await setLink(host, tapDevice(gwPort), { master: 'brext', up: true });
+    expect(await remoteAddr(ext, `http://${FIP}/cgi-bin/addr`)).toBe(EXT_IP);
+    expect(await remoteAddr(guest2, `http://${EXT_IP}/cgi-bin/addr`)).toBe(GW_IP);
+    const nat = await iptablesSave(`qrouter-${routerId}`, 'nat');
+    expect(nat.split('\n').filter((l) => l === '-A POSTROUTING -j neutron-postrouting-bottom')).toHaveLength(1);
+  });
+
   it('deletes the namespace and its taps with the router', async () => {
     await driver.apply(routerId, diffRouter(current, null));
     current = null;
