@@ -215,7 +215,7 @@ export class L3Agent extends AgentSkeleton {
       return false;
     }
     // the server's view of the statuses: what it just gave us
-    const statuses = new Map(router._floatingips.map((f) => [f.id, f.status]));
+    const statuses = new Map((router._floatingips ?? []).map((f) => [f.id, f.status]));
     const entry: KnownRouter = { desired, statuses };
     this.known.set(router.id, entry);
     await this.reportStatuses(router.id, entry, known);
@@ -225,7 +225,7 @@ export class L3Agent extends AgentSkeleton {
   /** Neutron's agent puts a router's floating IPs in ERROR when it could not set them up; the retry reports again. */
   private async reportErrors(router: L3RouterInfo): Promise<void> {
     const fip_statuses: Record<string, FloatingIpStatus> = {};
-    for (const fip of router._floatingips) if (fip.status !== 'ERROR') fip_statuses[fip.id] = 'ERROR';
+    for (const fip of router._floatingips ?? []) if (fip.status !== 'ERROR') fip_statuses[fip.id] = 'ERROR';
     if (!Object.keys(fip_statuses).length) return;
     try {
       await this.bus.call(PLUGIN_TOPIC, 'update_floatingip_statuses', { router_id: router.id, fip_statuses } satisfies L3FloatingIpStatusesRequest);

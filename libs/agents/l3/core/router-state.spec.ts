@@ -81,6 +81,13 @@ describe('compileRouter', () => {
     expect(desired.floating_ips.map((f) => f.fixed_ip_address)).toEqual(['10.0.3.10', '10.0.3.11', '10.0.3.12']);
   });
 
+  it('takes a router without interfaces, floating IPs or routes in the payload (keys left out)', () => {
+    const { _interfaces: _i, _floatingips: _f, routes: _r, ...bare } = makeRouter({ n: 11 });
+    const desired = compiled(bare as unknown as L3RouterInfo);
+    expect(desired.devices.map((d) => d.kind)).toEqual(['gateway']);
+    expect(desired.fip_statuses).toEqual({});
+  });
+
   it('does not build a router that is administratively down', () => {
     expect(compileRouter({ ...makeRouter(), admin_state_up: false })).toBeNull();
   });

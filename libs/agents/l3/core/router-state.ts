@@ -67,14 +67,14 @@ export interface DesiredRouter {
 /** A router with admin_state_up false is not built (Neutron's agent removes it): null. */
 export function compileRouter(router: L3RouterInfo): DesiredRouter | null {
   if (!router.admin_state_up) return null;
-  const devices: RouterDevice[] = router._interfaces.map((port) => device(port, 'internal', internalDevice(port.id)));
+  const devices: RouterDevice[] = (router._interfaces ?? []).map((port) => device(port, 'internal', internalDevice(port.id)));
   const gw = router.gw_port;
   const gwDevice = gw ? device(gw, 'gateway', gatewayDevice(gw.id)) : null;
   const gwIp = gw?.fixed_ips.find((f) => isIpv4(f.ip_address))?.ip_address ?? null;
 
   const served: DesiredFloatingIp[] = [];
   const fip_statuses: Record<string, FloatingIpStatus> = {};
-  for (const fip of router._floatingips) {
+  for (const fip of router._floatingips ?? []) {
     // without a gateway there is nowhere to put the address (Neutron reports such floating IPs in error)
     if (!gwDevice || !fip.fixed_ip_address) {
       fip_statuses[fip.id] = 'ERROR';
