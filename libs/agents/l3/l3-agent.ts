@@ -226,12 +226,7 @@ export class L3Agent extends AgentSkeleton {
   private async reportErrors(router: L3RouterInfo): Promise<void> {
     const fip_statuses: Record<string, FloatingIpStatus> = {};
     for (const fip of router._floatingips ?? []) if (fip.status !== 'ERROR') fip_statuses[fip.id] = 'ERROR';
-    if (!Object.keys(fip_statuses).length) return;
-    try {
-      await this.bus.call(PLUGIN_TOPIC, 'update_floatingip_statuses', { router_id: router.id, fip_statuses } satisfies L3FloatingIpStatusesRequest);
-    } catch (err) {
-      this.log.warn({ err, router_id: router.id }, 'unable to report floating IP statuses');
-    }
+    await this.sendStatuses(router.id, fip_statuses);
   }
 
   /** Removes one router; false when the driver failed. */
@@ -259,12 +254,18 @@ export class L3Agent extends AgentSkeleton {
     const fip_statuses: Record<string, FloatingIpStatus> = {};
     for (const [id, status] of Object.entries(entry.desired.fip_statuses)) if (entry.statuses.get(id) !== status) fip_statuses[id] = status;
     for (const fip of before?.desired.floating_ips ?? []) if (!(fip.id in entry.desired.fip_statuses)) fip_statuses[fip.id] = 'DOWN';
-    if (!Object.keys(fip_statuses).length) return;
+    if (await this.sendStatuses(routerId, fip_statuses)) for (const [id, status] of Object.entries(fip_statuses)) entry.statuses.set(id, status);
+  }
+
+  /** One update_floatingip_statuses call unless there is nothing to say; false when it failed (logged). */
+  private async sendStatuses(routerId: string, fip_statuses: Record<string, FloatingIpStatus>): Promise<boolean> {
+    if (!Object.keys(fip_statuses).length) return true;
     try {
       await this.bus.call(PLUGIN_TOPIC, 'update_floatingip_statuses', { router_id: routerId, fip_statuses } satisfies L3FloatingIpStatusesRequest);
-      for (const [id, status] of Object.entries(fip_statuses)) entry.statuses.set(id, status);
+      return true;
     } catch (err) {
       this.log.warn({ err, router_id: routerId }, 'unable to report floating IP statuses');
+      return false;
     }
   }
 }
