@@ -149,7 +149,8 @@ export class L3Agent extends AgentSkeleton {
       if (!(await this.applyRouter(router))) failed.push(router.id);
     }
     for (const id of [...this.known.keys()]) if (!hosted.has(id) && !(await this.removeRouter(id))) failed.push(id);
-    await this.driver.cleanup(hosted);
+    // what is not built here now goes (a router down, or one left by an earlier run); a failed one is rebuilt anyway
+    await this.driver.cleanup(new Set([...this.known.keys(), ...failed]));
     this.log.info({ routers: this.known.size }, 'synchronized the routers scheduled here');
     if (failed.length) {
       for (const id of failed) if (!this.marked.has(id)) this.marked.set(id, hosted.has(id));
