@@ -5,8 +5,10 @@ import type { ApiObject, RequestContext } from '../api/resource/resource-definit
 import type { FixedIp, FixedIpRequest } from '../plugin/ipam/ipam.contract.js';
 import { FloatingIpsService } from './floatingips/floatingips.service.js';
 import { L3Ports } from './l3-ports.js';
-import { FLOATING_IP_OWNER, FloatingIpEntity, L3_PORT_OWNERS, ROUTER_INTERFACE_OWNER, RouterEntity, RouterPortEntity } from './l3.entities.js';
+import { PortForwardingsService } from './port-forwardings/port-forwardings.service.js';
+import { FLOATING_IP_OWNER, FloatingIpEntity, L3_PORT_OWNERS, PortForwardingEntity, ROUTER_INTERFACE_OWNER, RouterEntity, RouterPortEntity } from './l3.entities.js';
 import { servicePortInUse } from './l3.errors.js';
+import { findSubnets } from './routers/router.store.js';
 
 const NAME = { name: 'l3' };
 
@@ -27,6 +29,7 @@ export class L3Subscribers {
     @Inject(ResourceEvents) private readonly events: ResourceEvents,
     @Inject(L3Ports) private readonly ports: L3Ports,
     @Inject(FloatingIpsService) private readonly floatingIps: FloatingIpsService,
+    @Inject(PortForwardingsService) private readonly portForwardings: PortForwardingsService,
   ) {}
 
   subscribe(): void {
@@ -35,6 +38,11 @@ export class L3Subscribers {
     this.events.subscribe('port', 'before_create', (p) => this.checkRouterOwner(p.ctx, p.request!), NAME);
     this.events.subscribe('port', 'before_update', (p) => this.portUpdate(p), NAME);
     this.events.subscribe('network', 'before_delete', (p) => this.floatingIps.deleteDisassociated(p.ctx, p.resourceId!), NAME);
+    // A floating IP forwarding ports is neither associated with a port nor deleted (pf_plugin's _check_floatingip_request).
+    this.events.subscribe('floatingip', 'before_update', async ({ ctx, resourceId, request }) => {
+      if (request?.port_id) await this.portForwardings.refuseAssociation(ctx, resourceId!);
+    }, NAME);
+    this.events.subscribe('floatingip', 'before_delete', (p) => this.portForwardings.refuseAssociation(p.ctx, p.resourceId!), NAME);
   }
 
   /** prevent_l3_port_deletion, then disassociate_floatingips. */
@@ -54,6 +62,7 @@ export class L3Subscribers {
     await ctx.em.getRepository(RouterPortEntity).delete({ port_id: resourceId });
     await ctx.em.getRepository(RouterEntity).update({ gw_port_id: resourceId }, { gw_port_id: null });
     await ctx.em.getRepository(FloatingIpEntity).delete({ floating_port_id: resourceId });
+    await ctx.em.getRepository(PortForwardingEntity).delete({ internal_port_id: resourceId });
   }
 
   private async portUpdate({ ctx, original, request }: ResourcePayload): Promise<void> {
@@ -65,13 +74,11 @@ export class L3Subscribers {
     // l3-port-ip-change-not-allowed: a router interface's IPv4 addresses are the router's to change.
     if ('fixed_ips' in changes && port.device_owner === ROUTER_INTERFACE_OWNER && !this.ports.isOwnWrite(port.id as string)) {
       if (!(await ctx.em.getRepository(RouterEntity).existsBy({ id: port.device_id as string }))) return;
-      const current = port.fixed_ips as FixedIp[];
       const requested = (changes.fixed_ips as FixedIpRequest[] | null) ?? [];
-      const kept = (ip: FixedIp) => requested.some((r) => r.ip_address === ip.ip_address && (!r.subnet_id || r.subnet_id === ip.subnet_id));
-      const removedV4 = current.some((ip) => !ip.ip_address.includes(':') && !kept(ip));
-      const addedV4 = requested.some(
-        (r) => !current.some((ip) => ip.ip_address === r.ip_address) && (r.ip_address ? !r.ip_address.includes(':') : isV4Subnet(current, r.subnet_id)),
-      );
+      const { added, removed } = changedAddresses(port.fixed_ips as FixedIp[], requested);
+      const addedSubnets = await findSubnets(ctx.em, added.flatMap((r) => (!r.ip_address && r.subnet_id ? [r.subnet_id] : [])));
+      const removedV4 = removed.some((ip) => isV4(ip.ip_address));
+      const addedV4 = added.some((r) => (r.ip_address ? isV4(r.ip_address) : addedSubnets.some((s) => s.id === r.subnet_id && s.ip_version === 4)));
       if (removedV4 || addedV4) throw ipChangeNotAllowed(port.id as string);
     }
   }
@@ -84,7 +91,21 @@ export class L3Subscribers {
   }
 }
 
-/** A subnet-only request on a subnet the port already has an IPv4 address on counts as an IPv4 change. */
-function isV4Subnet(current: FixedIp[], subnetId: string | undefined): boolean {
-  return current.some((ip) => ip.subnet_id === subnetId && !ip.ip_address.includes(':'));
+const isV4 = (address: string) => !address.includes(':');
+
+/**
+ * _get_changed_ips_for_port: a requested entry matching a current address (the same address, or only the same
+ * subnet) keeps it; the other entries are added, the unmatched current addresses removed.
+ */
+export function changedAddresses(current: FixedIp[], requested: FixedIpRequest[]): { added: FixedIpRequest[]; removed: FixedIp[] } {
+  const kept = new Set<FixedIp>();
+  const added: FixedIpRequest[] = [];
+  for (const r of requested) {
+    const match = current.find(
+      (ip) => !kept.has(ip) && (r.ip_address ? ip.ip_address === r.ip_address : ip.subnet_id === r.subnet_id) && (!r.subnet_id || ip.subnet_id === r.subnet_id),
+    );
+    if (match) kept.add(match);
+    else added.push(r);
+  }
+  return { added, removed: current.filter((ip) => !kept.has(ip)) };
 }

@@ -92,3 +92,32 @@ export const FloatingIpEntity = new EntitySchema<FloatingIpRow>({
     status: { type: 'varchar', length: 16 },
   },
 });
+
+export const PORT_FORWARDINGS_TABLE = 'portforwardings';
+
+/** One port forwarding of a floating IP (floating-ip-port-forwarding): external port → internal address and port. */
+export interface PortForwardingRow {
+  id: string;
+  floatingip_id: string;
+  external_port: number;
+  internal_port: number;
+  internal_ip_address: string;
+  internal_port_id: string;
+  protocol: string;
+  description: string;
+}
+
+export const PortForwardingEntity = new EntitySchema<PortForwardingRow>({
+  name: 'PortForwarding',
+  tableName: PORT_FORWARDINGS_TABLE,
+  columns: {
+    id: { type: 'varchar', length: 36, primary: true },
+    floatingip_id: { type: 'varchar', length: 36 },
+    external_port: { type: 'integer' },
+    internal_port: { type: 'integer' },
+    internal_ip_address: { type: 'varchar', length: 64 },
+    internal_port_id: { type: 'varchar', length: 36 },
+    protocol: { type: 'varchar', length: 40 },
+    description: { type: 'varchar', length: 1024 },
+  },
+});

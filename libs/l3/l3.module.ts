@@ -6,15 +6,19 @@ import { floatingIpDefinition, floatingIpPoolAttributes } from './floatingips/fl
 import { FloatingIpPoolsService, FloatingIpsService } from './floatingips/floatingips.service.js';
 import { L3Ports } from './l3-ports.js';
 import { L3Subscribers } from './l3-subscribers.js';
-import { FLOATING_IPS_TABLE, FloatingIpEntity, RouterEntity, RouterPortEntity, RouterRouteEntity, ROUTERS_TABLE } from './l3.entities.js';
+import { FLOATING_IPS_TABLE, FloatingIpEntity, PortForwardingEntity, RouterEntity, RouterPortEntity, RouterRouteEntity, ROUTERS_TABLE } from './l3.entities.js';
 import { L31764000010000 } from './migrations/1764000010000-l3.js';
+import { PortForwardings1764000010100 } from './migrations/1764000010100-port-forwardings.js';
+import { floatingIpPortForwardingsFragment, portForwardingDefinition } from './port-forwardings/port-forwarding.definition.js';
+import { PortForwardingsService } from './port-forwardings/port-forwardings.service.js';
 import { routerDefinition } from './routers/router.definition.js';
 import { RouterInterfaces } from './routers/router-interfaces.service.js';
 import { RoutersService } from './routers/routers.service.js';
 import { httpNotFound } from '../api/errors/neutron-error.js';
 
-/** The L3 service plug-in (Neutron's L3RouterPlugin, server side): routers, their interfaces and routes, floating IPs. */
-@Module({ providers: [L3Ports, RoutersService, RouterInterfaces, FloatingIpsService, FloatingIpPoolsService, L3Subscribers] })
+/** The L3 service plug-in (Neutron's L3RouterPlugin, server side): routers, their interfaces and routes, floating IPs
+ * and their port forwardings. */
+@Module({ providers: [L3Ports, RoutersService, RouterInterfaces, FloatingIpsService, FloatingIpPoolsService, PortForwardingsService, L3Subscribers] })
 export class L3Module implements OnModuleInit {
   constructor(
     @Inject(ResourceRegistry) private readonly registry: ResourceRegistry,
@@ -22,6 +26,7 @@ export class L3Module implements OnModuleInit {
     @Inject(RouterInterfaces) private readonly interfaces: RouterInterfaces,
     @Inject(FloatingIpsService) private readonly floatingIps: FloatingIpsService,
     @Inject(FloatingIpPoolsService) private readonly pools: FloatingIpPoolsService,
+    @Inject(PortForwardingsService) private readonly portForwardings: PortForwardingsService,
     @Inject(L3Subscribers) private readonly subscribers: L3Subscribers,
   ) {}
 
@@ -40,7 +45,7 @@ export class L3Module implements OnModuleInit {
       definition: {
         name: 'floatingip_pool',
         collection: 'floatingip_pools',
-        path: 'floatingip_pools',
+        path: 'floatingip-pools',
         attributes: floatingIpPoolAttributes,
         service: this.pools,
         readOnly: true,
@@ -48,12 +53,21 @@ export class L3Module implements OnModuleInit {
       },
       extensions: ['floatingip-pools'],
     });
+    this.registry.register({
+      definition: portForwardingDefinition(this.portForwardings),
+      extensions: ['floating-ip-port-forwarding', 'fip-pf-description'],
+    });
+    this.registry.extend(
+      'floatingips',
+      floatingIpPortForwardingsFragment((ctx, items, fields) => this.portForwardings.loadForFloatingIps(ctx, items, fields)),
+      'expose-port-forwarding-in-fip',
+    );
     this.subscribers.subscribe();
   }
 }
 
 export const l3Domain = defineDomain({
   module: L3Module,
-  entities: [RouterEntity, RouterPortEntity, RouterRouteEntity, FloatingIpEntity],
-  migrations: [L31764000010000],
+  entities: [RouterEntity, RouterPortEntity, RouterRouteEntity, FloatingIpEntity, PortForwardingEntity],
+  migrations: [L31764000010000, PortForwardings1764000010100],
 });

@@ -59,7 +59,11 @@ describe('floating IPs', () => {
     expect(errorOf(again)[0]).toBe(409);
     expect(errorOf(again)[1]).toBe('FloatingIPPortAlreadyAssociated');
 
-    // Dissociate (an update without port_id), associate again, then delete the port: the floating IP stays, unassociated.
+    // An update that does not name port_id keeps the association.
+    const described = await h().call('PUT', `floatingips/${fip.id}`, { body: { floatingip: { description: 'd2' } }, auth });
+    expect(described.body.floatingip).toMatchObject({ description: 'd2', port_id: port.id, router_id: router.id });
+
+    // Dissociate (port_id null), associate again, then delete the port: the floating IP stays, unassociated.
     const freed = await h().call('PUT', `floatingips/${fip.id}`, { body: { floatingip: { port_id: null } }, auth });
     expect(freed.body.floatingip).toMatchObject({ port_id: null, fixed_ip_address: null, router_id: null, port_details: null });
     await h().call('PUT', `floatingips/${fip.id}`, { body: { floatingip: { port_id: port.id } }, auth });
@@ -118,7 +122,7 @@ describe('floating IPs', () => {
 
   it('lists the pools and lets an external network go with its unassociated floating IPs', async () => {
     const { ext, extSubnet, post } = await setup(false);
-    const pools = await h().call('GET', 'floatingip_pools');
+    const pools = await h().call('GET', 'floatingip-pools');
     expect(pools.body.floatingip_pools).toContainEqual(
       expect.objectContaining({ subnet_id: extSubnet.id, network_id: ext.id, cidr: '172.24.4.0/24', subnet_name: '' }),
     );

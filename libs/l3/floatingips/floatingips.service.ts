@@ -95,7 +95,6 @@ export class FloatingIpsService implements ResourceService {
 
   async update(ctx: RequestContext, current: ApiObject, changes: ApiObject): Promise<ApiObject> {
     const row = (await this.findRow(ctx, current.id as string))!;
-    // As in Neutron, an update without port_id dissociates.
     const assoc = await this.association(ctx, row, changes);
     const next = revised(row, { ...assoc, ...('description' in changes ? { description: changes.description as string } : {}) });
     await ctx.em.getRepository(FloatingIpEntity).update({ id: row.id }, next as QueryDeepPartialEntity<FloatingIpRow>);
@@ -127,10 +126,16 @@ export class FloatingIpsService implements ResourceService {
 
   /** _check_and_get_fip_assoc: the port, its fixed IPv4 address and the router reaching the external network. */
   private async association(ctx: RequestContext, fip: FloatingIpRow, request: ApiObject): Promise<Association> {
-    const portId = request.port_id as string | null | undefined;
-    const fixedAddress = request.fixed_ip_address as string | null | undefined;
+    let portId = request.port_id as string | null | undefined;
+    let fixedAddress = request.fixed_ip_address as string | null | undefined;
     if (fixedAddress && !portId) throw l3BadRequest('floatingip', 'fixed_ip_address cannot be specified without a port_id');
-    if (!portId) return NONE;
+    if (!('port_id' in request) && fip.fixed_port_id) {
+      // An update that does not name port_id keeps the association (bug #1610045).
+      portId = fip.fixed_port_id;
+      fixedAddress = fip.fixed_ip_address;
+    }
+    // A floating IP with port forwardings keeps their router.
+    if (!portId) return { ...NONE, router_id: fip.fixed_port_id ? null : fip.router_id };
     const port = await this.registry.definition('ports').service.get(ctx, portId);
     if (!port) throw portNotFound(portId);
     if (port.project_id !== fip.project_id && !ctx.isAdmin) {
@@ -171,8 +176,8 @@ export class FloatingIpsService implements ResourceService {
     return { fixed_port_id: portId, fixed_ip_address: chosen.ip_address, router_id: routerId };
   }
 
-  /** get_router_for_floatingip: a router with an interface on the subnet and its gateway on the external network. */
-  private async routerFor(ctx: RequestContext, port: ApiObject, subnetId: string, externalNetworkId: string): Promise<string> {
+  /** get_router_for_floatingip: a router with an interface on the subnet and its gateway on the external network (also for port forwardings). */
+  async routerFor(ctx: RequestContext, port: ApiObject, subnetId: string, externalNetworkId: string): Promise<string> {
     const subnet = await findSubnet(ctx.em, subnetId);
     const candidates = await ctx.em
       .createQueryBuilder()

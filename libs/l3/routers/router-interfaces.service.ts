@@ -5,12 +5,12 @@ import { invalidInput } from '../../api/errors/neutron-error.js';
 import type { ApiObject, RequestContext } from '../../api/resource/resource-definition.js';
 import { parseIpNetwork } from '../../api/validators/ip.js';
 import { hostroutesReason, validateUuid } from '../../api/validators/index.js';
-import { anyOf } from '../../db/index.js';
+import { anyOf, anyOfSql } from '../../db/index.js';
 import { cidrBounds, inRange, parseAddress } from '../../plugin/ipam/ip-math.js';
 import { type FixedIp, IP_ALLOCATIONS_TABLE, IPAM, type Ipam } from '../../plugin/ipam/ipam.contract.js';
 import type { SubnetRow } from '../../plugin/subnets/subnet.entity.js';
 import { L3Ports } from '../l3-ports.js';
-import { FloatingIpEntity, ROUTER_GATEWAY_OWNER, ROUTER_INTERFACE_OWNER, RouterPortEntity } from '../l3.entities.js';
+import { FloatingIpEntity, PortForwardingEntity, ROUTER_GATEWAY_OWNER, ROUTER_INTERFACE_OWNER, RouterPortEntity } from '../l3.entities.js';
 import {
   l3BadRequest,
   portInUse,
@@ -194,14 +194,19 @@ export class RouterInterfaces implements RouterActions {
   /** _confirm_router_interface_not_in_use: floating IPs (and their port forwardings) and extra routes through it. */
   private async assertInterfaceNotInUse(ctx: RequestContext, routerId: string, subnet: SubnetRow): Promise<void> {
     const fips = await ctx.em.getRepository(FloatingIpEntity).findBy({ router_id: routerId });
-    const withFixed = fips.filter((f) => f.fixed_ip_address && f.fixed_port_id && addressInCidr(f.fixed_ip_address, subnet.cidr));
-    if (withFixed.length) {
+    const forwarded = fips.length ? await ctx.em.getRepository(PortForwardingEntity).findBy({ floatingip_id: anyOf(ctx.em, fips.map((f) => f.id)) }) : [];
+    const internal = [
+      ...fips.map((f) => ({ address: f.fixed_ip_address, port: f.fixed_port_id })),
+      ...forwarded.map((pf) => ({ address: pf.internal_ip_address, port: pf.internal_port_id })),
+    ].filter((i): i is { address: string; port: string } => !!i.address && !!i.port && addressInCidr(i.address, subnet.cidr));
+    if (internal.length) {
+      const [inSql, params] = anyOfSql(ctx.em, 'a.port_id', internal.map((i) => i.port));
       const allocated = await ctx.em
         .createQueryBuilder()
         .select('a.port_id', 'port_id')
         .from(IP_ALLOCATIONS_TABLE, 'a')
         .where('a.subnet_id = :id', { id: subnet.id })
-        .andWhere({ port_id: anyOf(ctx.em, withFixed.map((f) => f.fixed_port_id!)) })
+        .andWhere(inSql, params)
         .getRawMany<{ port_id: string }>();
       if (allocated.length) throw routerInterfaceInUseByFloatingIp(routerId, subnet.id);
     }

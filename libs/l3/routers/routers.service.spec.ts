@@ -116,7 +116,9 @@ describe('routers', () => {
     ]);
     expect(errorOf(await h().call('DELETE', `subnets/${subnet.id}`, { auth }))[1]).toBe('SubnetInUse');
     expect(errorOf(await h().call('DELETE', `routers/${router.id}`, { auth }))).toEqual([409, 'RouterInUse', `Router ${router.id} still has ports`]);
-    // Its IPv4 address is the router's to change.
+    // Its IPv4 address is the router's to change; naming its subnet again changes nothing.
+    const same = await h().call('PUT', `ports/${port.id}`, { body: { port: { fixed_ips: [{ subnet_id: subnet.id }] } } });
+    expect(same.body.port.fixed_ips).toEqual([{ subnet_id: subnet.id, ip_address: '10.0.0.1' }]);
     const ipChange = await h().call('PUT', `ports/${port.id}`, { body: { port: { fixed_ips: [{ subnet_id: subnet.id, ip_address: '10.0.0.9' }] } } });
     expect(errorOf(ipChange)).toEqual([400, 'IPAddressChangeNotAllowed', `IP updates for port ${port.id} are not allowed`]);
 
