@@ -43,6 +43,22 @@ describe.each(DIALECTS)('routers and floating IPs (%s)', (dialect) => {
     ]);
     expect(routers[0]['External gateway info']).toMatchObject({ network_id: extSubnet.network_id });
 
+    // A port forwarding on a second floating IP, to a port without one.
+    const vm2 = await os('port', 'create', '--network', 'net1', 'vm2-port');
+    const fip2 = await os('floating', 'ip', 'create', 'public');
+    const address = vm2.fixed_ips[0].ip_address;
+    const pf = await os(
+      'floating', 'ip', 'port', 'forwarding', 'create', '--internal-ip-address', address, '--port', vm2.id,
+      '--internal-protocol-port', '22', '--external-protocol-port', '2222', '--protocol', 'tcp', fip2.id,
+    );
+    expect(pf).toMatchObject({ internal_ip_address: address, internal_port: 22, external_port: 2222, protocol: 'tcp', internal_port_id: vm2.id });
+    const pfs: Json[] = await os('floating', 'ip', 'port', 'forwarding', 'list', fip2.id);
+    expect(pfs.map((p) => p.ID)).toEqual([pf.id]);
+    expect(await os('floating', 'ip', 'show', fip2.id)).toMatchObject({ router_id: r1.id, port_id: null });
+    await run('floating', 'ip', 'port', 'forwarding', 'delete', fip2.id, pf.id);
+    await run('floating', 'ip', 'delete', fip2.id);
+    await run('port', 'delete', 'vm2-port');
+
     // The router's subnet and interface are in use, with Neutron's messages.
     const subnetDelete = await cliFailure(run('subnet', 'delete', 'sub1'));
     expect(subnetDelete.stderr).toMatch(/One or more ports have an IP allocation from this subnet/);
