@@ -61,6 +61,7 @@ export class L3Module implements OnModuleInit {
       'floatingips',
       floatingIpPortForwardingsFragment((ctx, items, fields) => this.portForwardings.loadForFloatingIps(ctx, items, fields)),
       'expose-port-forwarding-in-fip',
+      'floating-ip-port-forwarding-detail',
     );
     this.subscribers.subscribe();
   }

@@ -63,6 +63,10 @@ describe('floating IPs', () => {
     const described = await h().call('PUT', `floatingips/${fip.id}`, { body: { floatingip: { description: 'd2' } }, auth });
     expect(described.body.floatingip).toMatchObject({ description: 'd2', port_id: port.id, router_id: router.id });
 
+    const blank = await h().call('PUT', `floatingips/${fip.id}`, { body: { floatingip: {} }, auth });
+    expect(blank.body.floatingip).toMatchObject({ port_id: null, router_id: null });
+    await h().call('PUT', `floatingips/${fip.id}`, { body: { floatingip: { port_id: port.id } }, auth });
+
     // Dissociate (port_id null), associate again, then delete the port: the floating IP stays, unassociated.
     const freed = await h().call('PUT', `floatingips/${fip.id}`, { body: { floatingip: { port_id: null } }, auth });
     expect(freed.body.floatingip).toMatchObject({ port_id: null, fixed_ip_address: null, router_id: null, port_details: null });

@@ -129,8 +129,8 @@ export class FloatingIpsService implements ResourceService {
     let portId = request.port_id as string | null | undefined;
     let fixedAddress = request.fixed_ip_address as string | null | undefined;
     if (fixedAddress && !portId) throw l3BadRequest('floatingip', 'fixed_ip_address cannot be specified without a port_id');
-    if (!('port_id' in request) && fip.fixed_port_id) {
-      // An update that does not name port_id keeps the association (bug #1610045).
+    if (Object.keys(request).length && !('port_id' in request) && fip.fixed_port_id) {
+      // An update naming other attributes but not port_id keeps the association (bug #1610045); an empty one clears it.
       portId = fip.fixed_port_id;
       fixedAddress = fip.fixed_ip_address;
     }
