@@ -8,7 +8,7 @@ import { L3Ports } from './l3-ports.js';
 import { PortForwardingsService } from './port-forwardings/port-forwardings.service.js';
 import { FLOATING_IP_OWNER, FloatingIpEntity, L3_PORT_OWNERS, PortForwardingEntity, ROUTER_INTERFACE_OWNER, RouterEntity, RouterPortEntity } from './l3.entities.js';
 import { servicePortInUse } from './l3.errors.js';
-import { findSubnets } from './routers/router.store.js';
+import { bumpRouterRevision, findSubnets } from './routers/router.store.js';
 
 const NAME = { name: 'l3' };
 
@@ -59,7 +59,11 @@ export class L3Subscribers {
 
   /** Rows keyed by the port go with it (whatever the dialect's foreign key enforcement). */
   private async portGone({ ctx, resourceId }: ResourcePayload): Promise<void> {
-    await ctx.em.getRepository(RouterPortEntity).delete({ port_id: resourceId });
+    const link = await ctx.em.getRepository(RouterPortEntity).findOneBy({ port_id: resourceId });
+    if (link) {
+      await ctx.em.getRepository(RouterPortEntity).delete({ port_id: resourceId });
+      if (link.port_type === ROUTER_INTERFACE_OWNER) await bumpRouterRevision(ctx.em, link.router_id);
+    }
     await ctx.em.getRepository(RouterEntity).update({ gw_port_id: resourceId }, { gw_port_id: null });
     await ctx.em.getRepository(FloatingIpEntity).delete({ floating_port_id: resourceId });
     await ctx.em.getRepository(PortForwardingEntity).delete({ internal_port_id: resourceId });

@@ -1,11 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '../../api/resource/resource-definition.js';
-import { anyOf } from '../../db/index.js';
+import { anyOf, neutronTimestamp } from '../../db/index.js';
 import type { FixedIp, Ipam } from '../../plugin/ipam/ipam.contract.js';
 import { NetworkEntity, type NetworkRow } from '../../plugin/networks/network.entity.js';
 import { PortEntity } from '../../plugin/ports/port.entity.js';
 import { SubnetEntity, type SubnetRow } from '../../plugin/subnets/subnet.entity.js';
-import { FloatingIpEntity, ROUTER_GATEWAY_OWNER, ROUTER_INTERFACE_OWNER, RouterPortEntity, type RouterPortRow, RouterRouteEntity, type RouterRow } from '../l3.entities.js';
+import { FloatingIpEntity, ROUTER_GATEWAY_OWNER, ROUTER_INTERFACE_OWNER, RouterEntity, RouterPortEntity, type RouterPortRow, RouterRouteEntity, type RouterRow } from '../l3.entities.js';
 import type { Route } from './extra-routes.js';
 
 /** A router's port with what the L3 code needs of it: its network and addresses. */
@@ -84,6 +84,14 @@ export function networkSubnets(em: EntityManager, networkId: string): Promise<Su
 
 export async function addRouterPort(em: EntityManager, routerId: string, portId: string, type: string): Promise<void> {
   await em.getRepository(RouterPortEntity).insert({ router_id: routerId, port_id: portId, port_type: type });
+  await bumpRouterRevision(em, routerId);
+}
+
+/** A router's ports are part of it: gaining or losing one is a new revision (Neutron's RouterPort revises_on_change). */
+export async function bumpRouterRevision(em: EntityManager, routerId: string): Promise<void> {
+  const repo = em.getRepository(RouterEntity);
+  const row = await repo.findOneBy({ id: routerId });
+  if (row) await repo.update({ id: routerId }, { revision_number: row.revision_number + 1, updated_at: neutronTimestamp() });
 }
 
 export function floatingIpsOfRouter(em: EntityManager, routerId: string) {

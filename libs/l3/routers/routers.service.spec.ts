@@ -87,6 +87,8 @@ describe('routers', () => {
     const { net, subnet, router, action, auth } = await setup();
     const added = await action('add_router_interface', { subnet_id: subnet.id });
     expect(added.status).toBe(200);
+    // A new interface is a new revision of the router.
+    expect((await h().call('GET', `routers/${router.id}`, { auth })).body.router.revision_number).toBe(2);
     expect(added.body).toEqual({
       id: router.id,
       tenant_id: auth.project_id,
