@@ -194,6 +194,21 @@ describe('routers', () => {
     expect((await action('remove_router_interface', { subnet_id: subnet.id })).status).toBe(200);
   });
 
+  it('keeps another project from claiming a router with a port of its own', async () => {
+    const { router } = await setup();
+    const other = member(newProject());
+    const net = await h().create('networks', {}, other);
+    const claim = { network_id: net.id, device_owner: 'network:router_interface', device_id: router.id };
+    expect(errorOf(await h().call('POST', 'ports', { body: { port: claim }, auth: other }))).toEqual([
+      409,
+      'DeviceIDNotOwnedByTenant',
+      `The following device_id ${router.id} is not owned by your tenant or matches another tenants router.`,
+    ]);
+    const port = await h().create('ports', { network_id: net.id }, other);
+    const update = await h().call('PUT', `ports/${port.id}`, { body: { port: { device_owner: 'network:router_interface', device_id: router.id } }, auth: other });
+    expect(errorOf(update)[1]).toBe('DeviceIDNotOwnedByTenant');
+  });
+
   it('counts routers against the router quota', async () => {
     const auth = member(newProject());
     await h().call('PUT', `quotas/${auth.project_id}`, { body: { quota: { router: 1 } } });
