@@ -1,0 +1,74 @@
+import { Inject, Module, type OnModuleInit } from '@nestjs/common';
+import { ResourceRegistry } from '../api/engine/resource-registry.js';
+import { countByProject } from '../api/sql/count-by-project.js';
+import { defineDomain } from '../db/index.js';
+import { floatingIpDefinition, floatingIpPoolAttributes } from './floatingips/floatingip.definition.js';
+import { FloatingIpPoolsService, FloatingIpsService } from './floatingips/floatingips.service.js';
+import { L3Ports } from './l3-ports.js';
+import { L3Subscribers } from './l3-subscribers.js';
+import { FLOATING_IPS_TABLE, FloatingIpEntity, PortForwardingEntity, RouterEntity, RouterPortEntity, RouterRouteEntity, ROUTERS_TABLE } from './l3.entities.js';
+import { L31764000010000 } from './migrations/1764000010000-l3.js';
+import { PortForwardings1764000010100 } from './migrations/1764000010100-port-forwardings.js';
+import { floatingIpPortForwardingsFragment, portForwardingDefinition } from './port-forwardings/port-forwarding.definition.js';
+import { PortForwardingsService } from './port-forwardings/port-forwardings.service.js';
+import { routerDefinition } from './routers/router.definition.js';
+import { RouterInterfaces } from './routers/router-interfaces.service.js';
+import { RoutersService } from './routers/routers.service.js';
+import { httpNotFound } from '../api/errors/neutron-error.js';
+
+/** The L3 service plug-in (Neutron's L3RouterPlugin, server side): routers, their interfaces and routes, floating IPs
+ * and their port forwardings. */
+@Module({ providers: [L3Ports, RoutersService, RouterInterfaces, FloatingIpsService, FloatingIpPoolsService, PortForwardingsService, L3Subscribers] })
+export class L3Module implements OnModuleInit {
+  constructor(
+    @Inject(ResourceRegistry) private readonly registry: ResourceRegistry,
+    @Inject(RoutersService) private readonly routers: RoutersService,
+    @Inject(RouterInterfaces) private readonly interfaces: RouterInterfaces,
+    @Inject(FloatingIpsService) private readonly floatingIps: FloatingIpsService,
+    @Inject(FloatingIpPoolsService) private readonly pools: FloatingIpPoolsService,
+    @Inject(PortForwardingsService) private readonly portForwardings: PortForwardingsService,
+    @Inject(L3Subscribers) private readonly subscribers: L3Subscribers,
+  ) {}
+
+  onModuleInit(): void {
+    this.registry.register({
+      definition: routerDefinition(this.routers, this.interfaces),
+      quota: countByProject(ROUTERS_TABLE),
+      extensions: ['router', 'ext-gw-mode', 'extraroute', 'extraroute-atomic', 'router_availability_zone', 'l3-port-ip-change-not-allowed'],
+    });
+    this.registry.register({
+      definition: floatingIpDefinition(this.floatingIps),
+      quota: countByProject(FLOATING_IPS_TABLE),
+      extensions: ['fip-port-details'],
+    });
+    this.registry.register({
+      definition: {
+        name: 'floatingip_pool',
+        collection: 'floatingip_pools',
+        path: 'floatingip-pools',
+        attributes: floatingIpPoolAttributes,
+        service: this.pools,
+        readOnly: true,
+        notFound: () => httpNotFound(),
+      },
+      extensions: ['floatingip-pools'],
+    });
+    this.registry.register({
+      definition: portForwardingDefinition(this.portForwardings),
+      extensions: ['floating-ip-port-forwarding', 'fip-pf-description'],
+    });
+    this.registry.extend(
+      'floatingips',
+      floatingIpPortForwardingsFragment((ctx, items, fields) => this.portForwardings.loadForFloatingIps(ctx, items, fields)),
+      'expose-port-forwarding-in-fip',
+      'floating-ip-port-forwarding-detail',
+    );
+    this.subscribers.subscribe();
+  }
+}
+
+export const l3Domain = defineDomain({
+  module: L3Module,
+  entities: [RouterEntity, RouterPortEntity, RouterRouteEntity, FloatingIpEntity, PortForwardingEntity],
+  migrations: [L31764000010000, PortForwardings1764000010100],
+});

@@ -1,0 +1,43 @@
+import { notFound } from '../../api/errors/neutron-error.js';
+import { type AttributeMap, projectAttributes } from '../../api/resource/attribute.js';
+import type { ResourceDefinition, ResourceFragment, ResourceService } from '../../api/resource/resource-definition.js';
+import { convertToInt, convertToProtocolNeutronLib, validateIpAddress, validateRange, validateString, validateUuid, validateValues } from '../../api/validators/index.js';
+
+/** neutron-lib's floating_ip_port_forwarding PROTOCOLS (iptables' protocol names). */
+export const PF_PROTOCOLS = ['dccp', 'icmp', 'ipv6-icmp', 'sctp', 'tcp', 'udp'];
+
+const port = { allowPost: true, allowPut: true, convert: convertToInt, validate: [validateRange(1, 65535)] };
+
+/** port_forwardings (floating-ip-port-forwarding + fip-pf-description), a sub-resource of floatingips. */
+export const portForwardingAttributes: AttributeMap = {
+  id: { allowPost: false, allowPut: false, validate: [validateUuid()], isFilter: true, isSortKey: true },
+  // Owned through the floating IP: required by policy, never shown.
+  ...Object.fromEntries(Object.entries(projectAttributes()).map(([k, spec]) => [k, { ...spec, isVisible: false, isFilter: false, isSortKey: false }])),
+  external_port: { ...port, isFilter: true, isSortKey: true },
+  internal_port: port,
+  internal_ip_address: { allowPost: true, allowPut: true, validate: [validateIpAddress()] },
+  protocol: { allowPost: true, allowPut: true, convert: convertToProtocolNeutronLib, validate: [validateValues(PF_PROTOCOLS)], isFilter: true, isSortKey: true },
+  internal_port_id: { allowPost: true, allowPut: true, validate: [validateUuid()], isFilter: true, isSortKey: true },
+  description: { allowPost: true, allowPut: true, default: '', validate: [validateString(1024)], isFilter: true },
+};
+
+export const portForwardingNotFound = (id: string) => notFound('PortForwardingNotFound', `Port Forwarding ${id} could not be found.`);
+
+export function portForwardingDefinition(service: ResourceService): ResourceDefinition {
+  return {
+    name: 'port_forwarding',
+    collection: 'port_forwardings',
+    path: 'port_forwardings',
+    parent: 'floatingips',
+    policyName: 'floatingip_port_forwarding',
+    attributes: portForwardingAttributes,
+    service,
+    allowBulk: false,
+    notFound: portForwardingNotFound,
+  };
+}
+
+/** expose-port-forwarding-in-fip: a floating IP's port forwardings, one query per page. */
+export function floatingIpPortForwardingsFragment(load: ResourceFragment['load']): ResourceFragment {
+  return { name: 'expose-port-forwarding-in-fip', attributes: { port_forwardings: { allowPost: false, allowPut: false, default: null } }, load };
+}

@@ -1,0 +1,101 @@
+import type { EntityManager } from 'typeorm';
+import type { RequestContext } from '../../api/resource/resource-definition.js';
+import { anyOf, neutronTimestamp } from '../../db/index.js';
+import type { FixedIp, Ipam } from '../../plugin/ipam/ipam.contract.js';
+import { NetworkEntity, type NetworkRow } from '../../plugin/networks/network.entity.js';
+import { PortEntity } from '../../plugin/ports/port.entity.js';
+import { SubnetEntity, type SubnetRow } from '../../plugin/subnets/subnet.entity.js';
+import { FloatingIpEntity, ROUTER_GATEWAY_OWNER, ROUTER_INTERFACE_OWNER, RouterEntity, RouterPortEntity, type RouterPortRow, RouterRouteEntity, type RouterRow } from '../l3.entities.js';
+import type { Route } from './extra-routes.js';
+
+/** A router's port with what the L3 code needs of it: its network and addresses. */
+export interface RouterPortView {
+  id: string;
+  network_id: string;
+  port_type: string;
+  project_id: string;
+  fixed_ips: FixedIp[];
+}
+
+export interface GatewayView {
+  network_id: string;
+  external_fixed_ips: FixedIp[];
+}
+
+/** The gateways of a page of routers: two queries for the page (ports, then their addresses). */
+export async function loadGateways(ctx: RequestContext, ipam: Ipam, rows: RouterRow[]): Promise<Map<string, GatewayView>> {
+  const portIds = rows.flatMap((r) => (r.gw_port_id ? [r.gw_port_id] : []));
+  const out = new Map<string, GatewayView>();
+  if (!portIds.length) return out;
+  const ports = await ctx.em.getRepository(PortEntity).find({ select: { id: true, network_id: true }, where: { id: anyOf(ctx.em, portIds) } });
+  const ips = await ipam.loadForPorts(ctx, portIds);
+  const networkOf = new Map(ports.map((p) => [p.id, p.network_id]));
+  for (const row of rows) {
+    const networkId = row.gw_port_id ? networkOf.get(row.gw_port_id) : undefined;
+    if (networkId) out.set(row.id, { network_id: networkId, external_fixed_ips: ips.get(row.gw_port_id!) ?? [] });
+  }
+  return out;
+}
+
+export async function loadRoutes(em: EntityManager, routerIds: string[]): Promise<Map<string, Route[]>> {
+  const out = new Map<string, Route[]>();
+  if (!routerIds.length) return out;
+  const rows = await em.getRepository(RouterRouteEntity).find({
+    where: { router_id: anyOf(em, routerIds) },
+    order: { destination: 'ASC', nexthop: 'ASC' },
+  });
+  for (const r of rows) out.set(r.router_id, [...(out.get(r.router_id) ?? []), { destination: r.destination, nexthop: r.nexthop }]);
+  return out;
+}
+
+/** The router's ports (interfaces and gateway), each with its network and addresses. */
+export async function routerPorts(ctx: RequestContext, ipam: Ipam, routerId: string, type?: string): Promise<RouterPortView[]> {
+  const links: RouterPortRow[] = await ctx.em.getRepository(RouterPortEntity).findBy(type ? { router_id: routerId, port_type: type } : { router_id: routerId });
+  if (!links.length) return [];
+  const ids = links.map((l) => l.port_id);
+  const ports = await ctx.em.getRepository(PortEntity).find({
+    select: { id: true, network_id: true, project_id: true, created_at: true },
+    where: { id: anyOf(ctx.em, ids) },
+    order: { created_at: 'ASC', id: 'ASC' },
+  });
+  const ips = await ipam.loadForPorts(ctx, ids);
+  const typeOf = new Map(links.map((l) => [l.port_id, l.port_type]));
+  return ports.map((p) => ({ id: p.id, network_id: p.network_id, project_id: p.project_id, port_type: typeOf.get(p.id)!, fixed_ips: ips.get(p.id) ?? [] }));
+}
+
+export const interfacePorts = (ctx: RequestContext, ipam: Ipam, routerId: string) => routerPorts(ctx, ipam, routerId, ROUTER_INTERFACE_OWNER);
+
+export async function findSubnets(em: EntityManager, ids: string[]): Promise<SubnetRow[]> {
+  if (!ids.length) return [];
+  return em.getRepository(SubnetEntity).findBy({ id: anyOf(em, [...new Set(ids)]) });
+}
+
+export function findSubnet(em: EntityManager, id: string): Promise<SubnetRow | null> {
+  return em.getRepository(SubnetEntity).findOneBy({ id });
+}
+
+export function findNetwork(em: EntityManager, id: string): Promise<NetworkRow | null> {
+  return em.getRepository(NetworkEntity).findOneBy({ id });
+}
+
+export function networkSubnets(em: EntityManager, networkId: string): Promise<SubnetRow[]> {
+  return em.getRepository(SubnetEntity).find({ where: { network_id: networkId }, order: { created_at: 'ASC', id: 'ASC' } });
+}
+
+export async function addRouterPort(em: EntityManager, routerId: string, portId: string, type: string): Promise<void> {
+  await em.getRepository(RouterPortEntity).insert({ router_id: routerId, port_id: portId, port_type: type });
+  await bumpRouterRevision(em, routerId);
+}
+
+/** A router's ports are part of it: gaining or losing one is a new revision (Neutron's RouterPort revises_on_change). */
+export async function bumpRouterRevision(em: EntityManager, routerId: string): Promise<void> {
+  const repo = em.getRepository(RouterEntity);
+  const row = await repo.findOneBy({ id: routerId });
+  if (row) await repo.update({ id: routerId }, { revision_number: row.revision_number + 1, updated_at: neutronTimestamp() });
+}
+
+export function floatingIpsOfRouter(em: EntityManager, routerId: string) {
+  return em.getRepository(FloatingIpEntity).findBy({ router_id: routerId });
+}
+
+export const GATEWAY = ROUTER_GATEWAY_OWNER;
