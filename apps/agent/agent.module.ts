@@ -2,11 +2,12 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DhcpAgentModule } from '../../libs/agents/dhcp/dhcp-agent.module.js';
 import { L2AgentsModule } from '../../libs/agents/l2/l2-agent.module.js';
+import { L3AgentModule } from '../../libs/agents/l3/l3-agent.module.js';
 import { BusModule } from '../../libs/bus/bus.module.js';
 import { type AppConfig, ConfigModule } from '../../libs/config/index.js';
 
-export type AgentType = 'l2' | 'dhcp';
-export const AGENT_TYPES: readonly AgentType[] = ['l2', 'dhcp'];
+export type AgentType = 'l2' | 'dhcp' | 'l3';
+export const AGENT_TYPES: readonly AgentType[] = ['l2', 'dhcp', 'l3'];
 
 /** One agent process: config, the bus, and the agent of the chosen type for each given host. No database, no HTTP. */
 @Module({})
@@ -16,6 +17,8 @@ export class AgentModule {
       l2: () => L2AgentsModule.forRoot({ hosts, log }),
       // one DHCP agent per process (its driver owns the host's qdhcp- namespaces or the loopback port)
       dhcp: () => DhcpAgentModule.forRoot({ host: hosts[0], log }),
+      // one L3 agent per process (its driver owns the host's qrouter- namespaces)
+      l3: () => L3AgentModule.forRoot({ host: hosts[0], log }),
     }[type]();
     return { module: AgentModule, imports: [ConfigModule.forRoot(config), BusModule.forRoot(config, log), agents] };
   }

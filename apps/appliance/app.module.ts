@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { DhcpAgentModule } from '../../libs/agents/dhcp/dhcp-agent.module.js';
 import { L2AgentsModule } from '../../libs/agents/l2/l2-agent.module.js';
+import { L3AgentModule } from '../../libs/agents/l3/l3-agent.module.js';
 import type { AppConfig } from '../../libs/config/index.js';
 import { ServerModule } from '../neutron-server/server.module.js';
 
@@ -15,6 +16,8 @@ export class ApplianceModule {
         ServerModule.forRoot(config, log),
         L2AgentsModule.forRoot({ log }),
         ...(config.agents.dhcp.enabled ? [DhcpAgentModule.forRoot({ log })] : []),
+        // off by default until the server answers sync_routers (agents.l3.enabled)
+        ...(config.agents.l3.enabled ? [L3AgentModule.forRoot({ log })] : []),
       ],
     };
   }

@@ -79,6 +79,12 @@ export const configSchema = z
             dns_domain: z.string(), // Neutron's dns_domain: option 15 and the guests' domain ('' = none)
           })
           .strict(),
+        l3: z
+          .object({
+            // off until the server answers sync_routers (routers and floating IPs): with it off nothing changes
+            enabled: z.boolean(),
+          })
+          .strict(),
       })
       .strict(),
     bus: z

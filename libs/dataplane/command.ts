@@ -29,11 +29,13 @@ export interface RunOptions {
   /** default 10 s: a hung `ip` must not hold the agent's loop forever */
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** written to the program's stdin, which is then closed (e.g. iptables-restore's ruleset) */
+  input?: string;
 }
 
 export function runCommand(file: string, args: readonly string[], opts: RunOptions = {}): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       file,
       args,
       { timeout: opts.timeoutMs ?? 10_000, maxBuffer: 64 * 1024 * 1024, env: opts.env, encoding: 'utf8' },
@@ -45,6 +47,11 @@ export function runCommand(file: string, args: readonly string[], opts: RunOptio
         reject(new CommandError([file, ...args], exitCode, detail, e.signal ?? null, stdout));
       },
     );
+    if (opts.input !== undefined) {
+      // a program that exits without reading all of it fails on its own exit code; EPIPE adds nothing
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(opts.input);
+    }
   });
 }
 

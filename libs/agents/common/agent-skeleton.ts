@@ -10,7 +10,7 @@
  */
 import { pino, type Logger } from 'pino';
 import type { Bus, BusHandler, Subscription } from '../../bus/bus.contract.js';
-import type { AgentState } from '../../rpc/agent-state.contract.js';
+import { AGENT_TYPES, type AgentState } from '../../rpc/agent-state.contract.js';
 import { PassQueue } from './pass-queue.js';
 import { StateReporter } from './state-reporter.js';
 
@@ -41,6 +41,24 @@ export interface AgentSkeletonOptions {
 
 /** Consecutive failures counted for the retry backoff. */
 const MAX_DOUBLINGS = 6;
+
+/** What an agent that retries a failed pass with the usual backoff is given (the DHCP and L3 agents' options). */
+export interface RetryingAgentOptions {
+  host: string;
+  bus: Bus;
+  /** Seconds between report_state heartbeats (agents.report_interval). */
+  reportIntervalSeconds: number;
+  availabilityZone?: string | null;
+  /** First retry after a failed pass (default 0.5 s); doubles up to 30 s. */
+  retryMs?: number;
+  log?: Logger;
+}
+
+/** The skeleton's options for such an agent named `agent`. */
+export function retryingAgent(agent: string, opts: RetryingAgentOptions): AgentSkeletonOptions {
+  const { host, bus, log, reportIntervalSeconds } = opts;
+  return { agent, host, bus, log, reportIntervalSeconds, retry: { firstMs: opts.retryMs ?? 500, maxMs: 30_000 } };
+}
 
 export abstract class AgentSkeleton {
   readonly host: string;
@@ -139,6 +157,11 @@ export abstract class AgentSkeleton {
   /** Resolves once no pass is running or queued. */
   idle(): Promise<void> {
     return this.passes.idle();
+  }
+
+  /** report_state's agent_state of an agent of `type` (AGENT_TYPES: agent_type, binary, topic) on this host. */
+  protected describeAs(type: keyof typeof AGENT_TYPES, configurations: Record<string, unknown>, availabilityZone?: string | null): AgentReport {
+    return { ...AGENT_TYPES[type], host: this.host, configurations, availability_zone: availabilityZone ?? null };
   }
 
   /** false once stop() began: passes stop at their next step, nothing new starts. */

@@ -10,10 +10,8 @@
  * (server unreachable, driver error) keeps its work marked (a failed port change: the network, for a refetch) and
  * retries with backoff.
  */
-import type { Logger } from 'pino';
-import type { Bus } from '../../bus/bus.contract.js';
-import { AgentSkeleton, type AgentReport, type AgentSubscription } from '../common/agent-skeleton.js';
-import { AGENT_TYPES, PLUGIN_TOPIC } from '../../rpc/agent-state.contract.js';
+import { AgentSkeleton, retryingAgent, type AgentReport, type AgentSubscription, type RetryingAgentOptions } from '../common/agent-skeleton.js';
+import { PLUGIN_TOPIC } from '../../rpc/agent-state.contract.js';
 import {
   dhcpAgentTopic,
   type DhcpActiveNetworksRequest,
@@ -31,18 +29,10 @@ import { servable, type DhcpDriver } from './drivers/dhcp-driver.js';
 /** Neutron's DHCP_READY_PORTS_SYNC_MAX: port ids per dhcp_ready_on_ports call. */
 const READY_BATCH = 64;
 
-export interface DhcpAgentOptions {
-  host: string;
-  bus: Bus;
+export interface DhcpAgentOptions extends RetryingAgentOptions {
   driver: DhcpDriver;
-  /** Seconds between report_state heartbeats (agents.report_interval). */
-  reportIntervalSeconds: number;
   /** agents.dhcp.lease_duration, reported as dhcp_lease_duration. */
   leaseDuration: number;
-  availabilityZone?: string | null;
-  /** First retry after a failed pass; doubles up to 30 s. */
-  retryMs?: number;
-  log?: Logger;
 }
 
 /** What the agent knows of a network the server hosts here: get_network_info's answer with the port notices since. */
@@ -68,26 +58,14 @@ export class DhcpAgent extends AgentSkeleton {
   private readonly ready = new Set<string>();
 
   constructor(private readonly opts: DhcpAgentOptions) {
-    super({
-      agent: 'dhcp',
-      host: opts.host,
-      bus: opts.bus,
-      log: opts.log,
-      reportIntervalSeconds: opts.reportIntervalSeconds,
-      retry: { firstMs: opts.retryMs ?? 500, maxMs: 30_000 },
-    });
+    super(retryingAgent('dhcp', opts));
     this.driver = opts.driver;
   }
 
   // ---- the skeleton's questions ----
 
   protected state(): AgentReport {
-    return {
-      ...AGENT_TYPES.dhcp,
-      host: this.host,
-      configurations: this.configurations(),
-      availability_zone: this.opts.availabilityZone ?? null,
-    };
+    return this.describeAs('dhcp', this.configurations(), this.opts.availabilityZone);
   }
 
   protected subscriptions(): AgentSubscription[] {

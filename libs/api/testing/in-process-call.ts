@@ -39,7 +39,7 @@ export function inProcessCall(engine: ResourceEngine): InProcessCall {
       const res = await engine.route(request);
       return { status: res.status, body: res.body };
     } catch (e) {
-      if (e instanceof NeutronError) return { status: e.status, body: { NeutronError: { type: e.type, message: e.message, detail: e.detail } } };
+      if (e instanceof NeutronError) return { status: e.status, body: { NeutronError: { type: e.type, message: e.message } } };
       throw e;
     }
   };

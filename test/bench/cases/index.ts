@@ -1,6 +1,7 @@
 import type { BenchCase } from '../types.js';
 import { dhcpCases } from './dhcp.js';
 import { identityCases } from './identity.js';
+import { l3Cases } from './l3.js';
 import { networkCases } from './networks.js';
 import { portCases } from './ports.js';
 
@@ -14,5 +15,5 @@ export interface CaseOptions {
  * of what its case needs, so `--only` works on any subset.
  */
 export function allCases(opts: CaseOptions): BenchCase[] {
-  return [...identityCases(opts.adminPassword), ...networkCases, ...portCases, ...dhcpCases];
+  return [...identityCases(opts.adminPassword), ...networkCases, ...portCases, ...dhcpCases, ...l3Cases];
 }

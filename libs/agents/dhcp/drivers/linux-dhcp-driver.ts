@@ -28,6 +28,7 @@ import {
   ProcessSupervisor,
   setLink,
 } from '../../../dataplane/index.js';
+import { SerialLane } from '../../common/serial-lane.js';
 import { tapDevice } from '../../../rpc/l2-agent.contract.js';
 import type { DhcpNetworkInfo, DhcpPortInfo } from '../../../rpc/dhcp-agent.contract.js';
 import type { DhcpServerConfig, DhcpServerState } from '../core/dhcp-state.js';
@@ -66,7 +67,7 @@ export class LinuxDhcpDriver implements DhcpDriver {
   private readonly log: Logger;
   private readonly workerPath: string;
   private readonly workers = new Map<string, NetworkWorker>();
-  private chain: Promise<unknown> = Promise.resolve();
+  private readonly lane = new SerialLane();
   private seq = 0;
 
   constructor(private readonly opts: LinuxDhcpDriverOptions) {
@@ -81,13 +82,13 @@ export class LinuxDhcpDriver implements DhcpDriver {
 
   async start(): Promise<void> {
     if (!existsSync(this.workerPath)) throw new Error(`DHCP worker ${this.workerPath} is missing: run npm run build`);
-    await this.serialised(async () => {
+    await this.lane.run(async () => {
       if (this.opts.hostNamespace) await ensureNamespace(this.opts.hostNamespace);
     });
   }
 
   apply(network: DhcpNetworkInfo): Promise<void> {
-    return this.serialised(() => this.applyNow(network));
+    return this.lane.run(() => this.applyNow(network));
   }
 
   /**
@@ -95,7 +96,7 @@ export class LinuxDhcpDriver implements DhcpDriver {
    * new state (whole, over IPC: a worker serves one network, and a restarted worker needs the whole state anyway).
    */
   applyPorts(networkId: string, _changed: readonly DhcpPortInfo[], _removed: readonly string[], network: () => DhcpNetworkInfo): Promise<void> {
-    return this.serialised(async () => {
+    return this.lane.run(async () => {
       const info = network();
       const worker = this.workers.get(networkId);
       if (!worker?.message) return this.applyNow(info);
@@ -105,12 +106,12 @@ export class LinuxDhcpDriver implements DhcpDriver {
   }
 
   disable(networkId: string): Promise<void> {
-    return this.serialised(() => this.remove(networkId));
+    return this.lane.run(() => this.remove(networkId));
   }
 
   /** Removes the qdhcp- namespaces this driver owns (theirs tap is in our host namespace) that no served network needs. */
   cleanup(keep: ReadonlySet<string>): Promise<void> {
-    return this.serialised(async () => {
+    return this.lane.run(async () => {
       for (const ns of await listNamespaces()) {
         if (!ns.startsWith(DHCP_NAMESPACE_PREFIX)) continue;
         const networkId = ns.slice(DHCP_NAMESPACE_PREFIX.length);
@@ -125,7 +126,7 @@ export class LinuxDhcpDriver implements DhcpDriver {
 
   /** Ends the workers and removes their namespaces (the taps go with them). */
   stop(): Promise<void> {
-    return this.serialised(async () => {
+    return this.lane.run(async () => {
       await Promise.all([...this.workers.keys()].map((id) => this.remove(id).catch((err) => this.log.warn({ err, network_id: id }, 'cleanup failed'))));
     });
   }
@@ -135,12 +136,6 @@ export class LinuxDhcpDriver implements DhcpDriver {
   }
 
   // ----
-
-  private serialised<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.chain.then(work);
-    this.chain = next.catch(() => undefined);
-    return next;
-  }
 
   private async applyNow(info: DhcpNetworkInfo): Promise<void> {
     const port = info.dhcp_port!;
