@@ -1,5 +1,6 @@
 // The appliance's own L3 agent (simulated driver) with the real `openstack` CLI: it is listed, hosts the router
-// (`agent list --router`), binds the router's ports to its host and reports the floating IP ACTIVE once synced.
+// (`agent list --router`), binds the router's ports to its host (the L2 agent plugs them: ACTIVE) and reports the
+// floating IP ACTIVE once synced.
 import { describe, expect, it, vi } from 'vitest';
 import { DIALECTS } from './support/appliance.js';
 import { cliFor } from './support/cli.js';
@@ -33,6 +34,9 @@ describe.each(DIALECTS)('L3 agent (%s)', (dialect) => {
     const ports: Json[] = await os('port', 'list', '--router', router.id, '--long');
     expect(ports.length).toBeGreaterThanOrEqual(1);
     for (const p of ports) expect((await os('port', 'show', p.ID))['binding_host_id']).toBe(l3!.Host);
+    // The L2 agent on that host plugs them: the router's interface goes ACTIVE.
+    const [iface] = ports.filter((p) => p['Device Owner'] === 'network:router_interface');
+    await vi.waitFor(async () => expect(await os('port', 'show', iface.ID)).toMatchObject({ status: 'ACTIVE' }), { timeout: 15_000, interval: 200 });
 
     await run('floating', 'ip', 'delete', fip.id);
     await run('router', 'remove', 'subnet', 'l3a-r1', 'l3a-sub');
