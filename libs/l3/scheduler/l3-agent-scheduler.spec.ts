@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { errorOf, type Json, member, newProject, useCoreHarness } from '../../../test/support/core-harness.js';
 import { AgentHeartbeatsService } from '../../agents-api/agent-heartbeats.service.js';
+import { Database } from '../../db/index.js';
 import { BUS, type Bus, type Subscription } from '../../bus/bus.contract.js';
 import { AGENT_TYPES, PLUGIN_TOPIC } from '../../rpc/agent-state.contract.js';
 import { l3AgentTopic, type L3RouterInfo } from '../../rpc/l3-agent.contract.js';
@@ -229,6 +230,37 @@ describe('l3_agent_scheduler and the L3 agent RPC', () => {
     await settled();
     await vi.waitFor(() => expect(a.notices).toContainEqual({ method: 'router_deleted', payload: { router_id: router.id } }));
     expect((await h().call('GET', `agents/${a.id}/l3-routers`)).body.routers.map((r: Json) => r.id)).not.toContain(router.id);
+  });
+
+  it('describes any number of routers in the same number of queries', async () => {
+    const a = await agent('l3-batch');
+    const ext = await h().create('networks', { 'router:external': true });
+    await h().create('subnets', { network_id: ext.id, ip_version: 4, cidr: '172.24.9.0/24' });
+    const routerIds: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const auth = member(newProject());
+      const net = await h().create('networks', {}, auth);
+      const subnet = await h().create('subnets', { network_id: net.id, ip_version: 4, cidr: `10.20.${i}.0/24` }, auth);
+      const router = await h().create('routers', { name: `batch${i}`, external_gateway_info: { network_id: ext.id } }, auth);
+      await h().call('PUT', `routers/${router.id}/add_router_interface`, { body: { subnet_id: subnet.id }, auth });
+      const vm = await h().create('ports', { network_id: net.id }, auth);
+      await h().create('floatingips', { floating_network_id: ext.id, port_id: vm.id }, auth);
+      routerIds.push(router.id);
+    }
+    await settled();
+    // The first sync binds the ports to the host; then only reads.
+    expect((await a.sync(routerIds)).map((r) => r.id).sort()).toEqual([...routerIds].sort());
+    const db = h().app.get(Database);
+    const count = async (ids: string[]) => {
+      const before = db.queryCount;
+      const routers = await a.sync(ids);
+      expect(routers).toHaveLength(ids.length);
+      expect(routers.every((r) => r._interfaces.length === 1 && r._floatingips.length === 1 && r.gw_port)).toBe(true);
+      return db.queryCount - before;
+    };
+    const many = await count(routerIds);
+    expect(many).toBeGreaterThan(0);
+    expect(many).toBe(await count(routerIds.slice(0, 1)));
   });
 
   it('lists the extension', async () => {
