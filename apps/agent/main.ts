@@ -20,7 +20,7 @@ async function main(): Promise<void> {
     throw new ConfigError('bus.transport: an agent process reaches its server over Redis; set APPLIANCE_BUS_TRANSPORT=redis');
   }
   if (type === 'l3' && !config.agents.l3.enabled) {
-    throw new ConfigError('agents.l3.enabled: the L3 agent is off (the server does not answer sync_routers yet); set APPLIANCE__AGENTS__L3__ENABLED=true');
+    throw new ConfigError('agents.l3.enabled: the L3 agent is turned off; set APPLIANCE__AGENTS__L3__ENABLED=true');
   }
   const hosts = values.host?.length ? values.host : [config.agents.host || hostname()];
   const log = pino({ level: config.log.level, base: { service: `neutron-${type}-agent` } });

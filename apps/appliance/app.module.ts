@@ -16,7 +16,7 @@ export class ApplianceModule {
         ServerModule.forRoot(config, log),
         L2AgentsModule.forRoot({ log }),
         ...(config.agents.dhcp.enabled ? [DhcpAgentModule.forRoot({ log })] : []),
-        // off by default until the server answers sync_routers (agents.l3.enabled)
+        // on by default (agents.l3.enabled): routers scheduled to it, built by the dataplane driver
         ...(config.agents.l3.enabled ? [L3AgentModule.forRoot({ log })] : []),
       ],
     };

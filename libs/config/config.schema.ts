@@ -81,7 +81,7 @@ export const configSchema = z
           .strict(),
         l3: z
           .object({
-            // off until the server answers sync_routers (routers and floating IPs): with it off nothing changes
+            // the L3 agent: routers scheduled to it (sync_routers), built by the dataplane driver
             enabled: z.boolean(),
           })
           .strict(),

@@ -15,10 +15,11 @@ import { routerDefinition } from './routers/router.definition.js';
 import { RouterInterfaces } from './routers/router-interfaces.service.js';
 import { RoutersService } from './routers/routers.service.js';
 import { httpNotFound } from '../api/errors/neutron-error.js';
+import { L3_SCHEDULER_ENTITIES, L3_SCHEDULER_MIGRATIONS, L3SchedulerModule } from './scheduler/l3-scheduler.module.js';
 
 /** The L3 service plug-in (Neutron's L3RouterPlugin, server side): routers, their interfaces and routes, floating IPs
  * and their port forwardings. */
-@Module({ providers: [L3Ports, RoutersService, RouterInterfaces, FloatingIpsService, FloatingIpPoolsService, PortForwardingsService, L3Subscribers] })
+@Module({ imports: [L3SchedulerModule], providers: [L3Ports, RoutersService, RouterInterfaces, FloatingIpsService, FloatingIpPoolsService, PortForwardingsService, L3Subscribers] })
 export class L3Module implements OnModuleInit {
   constructor(
     @Inject(ResourceRegistry) private readonly registry: ResourceRegistry,
@@ -69,6 +70,6 @@ export class L3Module implements OnModuleInit {
 
 export const l3Domain = defineDomain({
   module: L3Module,
-  entities: [RouterEntity, RouterPortEntity, RouterRouteEntity, FloatingIpEntity, PortForwardingEntity],
-  migrations: [L31764000010000, PortForwardings1764000010100],
+  entities: [RouterEntity, RouterPortEntity, RouterRouteEntity, FloatingIpEntity, PortForwardingEntity, ...L3_SCHEDULER_ENTITIES],
+  migrations: [L31764000010000, PortForwardings1764000010100, ...L3_SCHEDULER_MIGRATIONS],
 });

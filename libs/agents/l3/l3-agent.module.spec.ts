@@ -12,9 +12,9 @@ import { L3Agent } from './l3-agent.js';
 import { l3DriverFor, L3AgentModule } from './l3-agent.module.js';
 
 describe('L3 agent config', () => {
-  it('is off by default (the server does not answer sync_routers yet)', () => {
-    expect(loadConfig({ argv: [], env: {} }).agents.l3.enabled).toBe(false);
-    expect(loadConfig({ argv: [], env: { APPLIANCE__AGENTS__L3__ENABLED: 'true' } }).agents.l3.enabled).toBe(true);
+  it('is on by default (the server schedules routers and answers sync_routers), and can be turned off', () => {
+    expect(loadConfig({ argv: [], env: {} }).agents.l3.enabled).toBe(true);
+    expect(loadConfig({ argv: [], env: { APPLIANCE__AGENTS__L3__ENABLED: 'false' } }).agents.l3.enabled).toBe(false);
   });
 
   it('uses the driver dataplane.driver names', () => {

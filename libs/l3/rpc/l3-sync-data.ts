@@ -1,0 +1,139 @@
+import type { EntityManager } from 'typeorm';
+import { internalContext } from '../../api/resource/internal-context.js';
+import { anyOf } from '../../db/index.js';
+import type { FixedIp, Ipam } from '../../plugin/ipam/ipam.contract.js';
+import { NetworkEntity } from '../../plugin/networks/network.entity.js';
+import { PortEntity } from '../../plugin/ports/port.entity.js';
+import { SubnetEntity, type SubnetRow } from '../../plugin/subnets/subnet.entity.js';
+import type { L3FloatingIpInfo, L3PortForwardingInfo, L3PortInfo, L3RouterInfo, L3SubnetInfo } from '../../rpc/l3-agent.contract.js';
+import { FloatingIpEntity, PortForwardingEntity, ROUTER_GATEWAY_OWNER, ROUTER_INTERFACE_OWNER, RouterEntity, RouterPortEntity, type RouterRow } from '../l3.entities.js';
+import { loadRoutes } from '../routers/router.store.js';
+
+const group = <T, K>(items: T[], key: (t: T) => K): Map<K, T[]> => {
+  const out = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+};
+
+/**
+ * The routers as sync_routers describes them (l3_db.get_sync_data: the router, its gateway port, interfaces with
+ * their subnets and MTU, extra routes, floating IPs and port forwardings). A fixed number of queries whatever the
+ * number of routers: routers, router ports, ports, addresses, subnets, networks, routes, floating IPs, port
+ * forwardings. Only routers that are administratively up (`active`).
+ */
+export async function routerSyncData(em: EntityManager, ipam: Ipam, routerIds: readonly string[]): Promise<L3RouterInfo[]> {
+  if (!routerIds.length) return [];
+  const routers: RouterRow[] = await em.getRepository(RouterEntity).find({ where: { id: anyOf(em, [...routerIds]), admin_state_up: true }, order: { id: 'ASC' } });
+  if (!routers.length) return [];
+  const ids = routers.map((r) => r.id);
+  const links = await em.getRepository(RouterPortEntity).find({ where: { router_id: anyOf(em, ids) } });
+  const portIds = links.map((l) => l.port_id);
+  const ports = portIds.length
+    ? await em.getRepository(PortEntity).find({ where: { id: anyOf(em, portIds) }, order: { created_at: 'ASC', id: 'ASC' } })
+    : [];
+  const ips = portIds.length ? await ipam.loadForPorts(internalContext(em, () => undefined), portIds) : new Map<string, FixedIp[]>();
+  const subnetIds = [...new Set([...ips.values()].flat().map((ip) => ip.subnet_id))];
+  const subnets = new Map((subnetIds.length ? await em.getRepository(SubnetEntity).findBy({ id: anyOf(em, subnetIds) }) : []).map((s) => [s.id, s]));
+  const networkIds = [...new Set(ports.map((p) => p.network_id))];
+  const mtus = new Map(
+    (networkIds.length ? await em.getRepository(NetworkEntity).find({ select: { id: true, mtu: true }, where: { id: anyOf(em, networkIds) } }) : []).map((n) => [n.id, n.mtu]),
+  );
+  const routes = await loadRoutes(em, ids);
+  const fips = await em.getRepository(FloatingIpEntity).find({ where: { router_id: anyOf(em, ids) }, order: { id: 'ASC' } });
+  const fipIds = fips.map((f) => f.id);
+  const pfs = fipIds.length ? await em.getRepository(PortForwardingEntity).find({ where: { floatingip_id: anyOf(em, fipIds) }, order: { id: 'ASC' } }) : [];
+
+  const typeOf = new Map(links.map((l) => [l.port_id, l.port_type]));
+  const routerOf = new Map(links.map((l) => [l.port_id, l.router_id]));
+  const portInfo = (p: (typeof ports)[number]): L3PortInfo => {
+    const fixed = ips.get(p.id) ?? [];
+    const own = fixed.map((ip) => subnets.get(ip.subnet_id)).filter((s): s is SubnetRow => s !== undefined);
+    return {
+      id: p.id,
+      network_id: p.network_id,
+      mac_address: p.mac_address,
+      admin_state_up: p.admin_state_up,
+      device_owner: p.device_owner,
+      fixed_ips: fixed.map((ip) => ({ subnet_id: ip.subnet_id, ip_address: ip.ip_address, prefixlen: prefixLength(subnets.get(ip.subnet_id)?.cidr) })),
+      subnets: [...new Map(own.map((s) => [s.id, subnetInfo(s)])).values()],
+      mtu: mtus.get(p.network_id),
+    };
+  };
+  const portsByRouter = group(
+    ports.filter((p) => typeOf.has(p.id)),
+    (p) => routerOf.get(p.id)!,
+  );
+  const fipsByRouter = group(fips, (f) => f.router_id!);
+  const fipById = new Map(fips.map((f) => [f.id, f]));
+  const pfsByRouter = group(pfs, (pf) => fipById.get(pf.floatingip_id)!.router_id!);
+
+  return routers.map((r) => {
+    const own = portsByRouter.get(r.id) ?? [];
+    const gw = own.find((p) => p.id === r.gw_port_id && typeOf.get(p.id) === ROUTER_GATEWAY_OWNER);
+    const gwInfo = gw ? portInfo(gw) : null;
+    const floatingIps: L3FloatingIpInfo[] = (fipsByRouter.get(r.id) ?? [])
+      .filter((f) => f.fixed_port_id && f.fixed_ip_address)
+      .map((f) => ({
+        id: f.id,
+        floating_ip_address: f.floating_ip_address,
+        fixed_ip_address: f.fixed_ip_address!,
+        port_id: f.fixed_port_id!,
+        status: f.status,
+        floating_network_id: f.floating_network_id,
+      }));
+    const forwardings: L3PortForwardingInfo[] = (pfsByRouter.get(r.id) ?? []).map((pf) => ({
+      id: pf.id,
+      floatingip_id: pf.floatingip_id,
+      floating_ip_address: fipById.get(pf.floatingip_id)!.floating_ip_address,
+      protocol: pf.protocol as L3PortForwardingInfo['protocol'],
+      internal_ip_address: pf.internal_ip_address,
+      internal_port: pf.internal_port,
+      external_port: pf.external_port,
+      internal_port_id: pf.internal_port_id,
+    }));
+    return {
+      id: r.id,
+      name: r.name,
+      admin_state_up: r.admin_state_up,
+      status: r.status,
+      project_id: r.project_id,
+      gw_port: gwInfo,
+      gw_port_id: gwInfo ? r.gw_port_id : null,
+      enable_snat: r.enable_snat,
+      external_gateway_info: gwInfo
+        ? {
+            network_id: gwInfo.network_id,
+            enable_snat: r.enable_snat,
+            external_fixed_ips: gwInfo.fixed_ips.map((ip) => ({ subnet_id: ip.subnet_id, ip_address: ip.ip_address })),
+          }
+        : null,
+      routes: routes.get(r.id) ?? [],
+      _interfaces: own.filter((p) => typeOf.get(p.id) === ROUTER_INTERFACE_OWNER).map(portInfo),
+      _floatingips: floatingIps,
+      _pf_floatingips: forwardings,
+      distributed: false,
+      ha: false,
+    };
+  });
+}
+
+function subnetInfo(s: SubnetRow): L3SubnetInfo {
+  return {
+    id: s.id,
+    cidr: s.cidr,
+    gateway_ip: s.gateway_ip,
+    ip_version: s.ip_version,
+    dns_nameservers: s.dns_nameservers,
+    host_routes: s.host_routes.map((h) => ({ destination: h.destination, nexthop: h.nexthop })),
+  };
+}
+
+function prefixLength(cidr: string | undefined): number | undefined {
+  const bits = cidr?.split('/')[1];
+  return bits === undefined ? undefined : Number(bits);
+}

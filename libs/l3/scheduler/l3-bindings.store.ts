@@ -1,0 +1,72 @@
+import type { EntityManager } from 'typeorm';
+import { AGENTS_TABLE } from '../../agents-api/agent.entity.js';
+import { anyOfSql } from '../../db/index.js';
+import { ROUTERS_TABLE } from '../l3.entities.js';
+import { L3_BINDINGS_TABLE, RouterL3AgentBindingEntity } from './router-l3-agent-binding.entity.js';
+
+/** An L3 agent hosting a router, as the notifier, sync_routers and the API need it. */
+export interface HostingL3Agent {
+  router_id: string;
+  agent_id: string;
+  host: string;
+  admin_state_up: boolean;
+}
+
+/** The agents hosting each of the routers: one query for all of them. */
+export async function hostingL3Agents(em: EntityManager, routerIds: readonly string[]): Promise<HostingL3Agent[]> {
+  if (!routerIds.length) return [];
+  const rows = await em
+    .createQueryBuilder()
+    .select(['b.router_id AS router_id', 'b.l3_agent_id AS agent_id', 'a.host AS host', 'a.admin_state_up AS admin_state_up'])
+    .from(L3_BINDINGS_TABLE, 'b')
+    .innerJoin(AGENTS_TABLE, 'a', 'a.id = b.l3_agent_id')
+    .where(...anyOfSql(em, 'b.router_id', routerIds))
+    .orderBy('b.router_id')
+    .addOrderBy('a.host')
+    .getRawMany<HostingL3Agent & { admin_state_up: boolean | number }>();
+  return rows.map((r) => ({ ...r, admin_state_up: Boolean(r.admin_state_up) }));
+}
+
+/** Routers per agent (the LeastRoutersScheduler's load). */
+export async function routerCounts(em: EntityManager, agentIds: readonly string[]): Promise<Map<string, number>> {
+  if (!agentIds.length) return new Map();
+  const rows = await em
+    .createQueryBuilder()
+    .select('b.l3_agent_id', 'agent_id')
+    .addSelect('COUNT(*)', 'n')
+    .from(L3_BINDINGS_TABLE, 'b')
+    .where(...anyOfSql(em, 'b.l3_agent_id', agentIds))
+    .groupBy('b.l3_agent_id')
+    .getRawMany<{ agent_id: string; n: string | number }>();
+  return new Map(rows.map((r) => [r.agent_id, Number(r.n)]));
+}
+
+/** The router ids bound to one agent. */
+export async function routersOfAgent(em: EntityManager, agentId: string): Promise<string[]> {
+  const rows = await em.getRepository(RouterL3AgentBindingEntity).find({ select: { router_id: true }, where: { l3_agent_id: agentId }, order: { router_id: 'ASC' } });
+  return rows.map((r) => r.router_id);
+}
+
+/** Routers bound to no agent (the auto-scheduling candidates), in one query. */
+export async function unscheduledRouters(em: EntityManager): Promise<string[]> {
+  const rows = await em
+    .createQueryBuilder()
+    .select('r.id', 'id')
+    .from(ROUTERS_TABLE, 'r')
+    .where(`NOT EXISTS (SELECT 1 FROM ${L3_BINDINGS_TABLE} b WHERE b.router_id = r.id)`)
+    .orderBy('r.id')
+    .getRawMany<{ id: string }>();
+  return rows.map((r) => r.id);
+}
+
+/** Binds the router in slot 1; false when another server bound it first (ON CONFLICT DO NOTHING keeps PostgreSQL's transaction usable). */
+export async function bindRouter(em: EntityManager, routerId: string, agentId: string): Promise<boolean> {
+  const repo = em.getRepository(RouterL3AgentBindingEntity);
+  await repo.createQueryBuilder().insert().values({ router_id: routerId, l3_agent_id: agentId, binding_index: 1 }).orIgnore().execute();
+  return repo.existsBy({ router_id: routerId, l3_agent_id: agentId });
+}
+
+export async function unbindRouter(em: EntityManager, routerId: string, agentId?: string): Promise<number> {
+  const result = await em.getRepository(RouterL3AgentBindingEntity).delete(agentId ? { router_id: routerId, l3_agent_id: agentId } : { router_id: routerId });
+  return result.affected ?? 0;
+}
