@@ -1,4 +1,4 @@
-import { PORT_BINDINGS_TABLE } from '../ml2/binding/port-binding.entity.js';
+import { PORT_BINDINGS_TABLE, UNPLUGGED_VIF_TYPES } from '../ml2/binding/port-binding.entity.js';
 import type { EntityManager } from 'typeorm';
 import type { ApiObject } from '../../api/resource/resource-definition.js';
 import { neutronTimestamp } from '../../db/index.js';
@@ -14,7 +14,6 @@ import type { Segment } from './segments.contract.js';
 import type { TypeManager } from './type-manager.js';
 
 /** Binding vif types that leave a network's segmentation id changeable (linuxbridge cannot rewire a bound port). */
-const UPDATABLE_VIF_TYPES = ['unbound', 'binding_failed'];
 
 /**
  * Ml2Plugin._update_provider_network_attributes: the type and physical network never change; the segmentation id
@@ -44,11 +43,11 @@ export async function updateProviderAttributes(
     // ML2 keeps bindings in its own table; a port without a row is unbound.
     .innerJoin(PORT_BINDINGS_TABLE, 'b', 'b.port_id = p.id')
     .where('p.network_id = :net', { net: current.id })
-    .andWhere('b.vif_type NOT IN (:...ok)', { ok: UPDATABLE_VIF_TYPES })
+    .andWhere('b.vif_type NOT IN (:...ok)', { ok: UNPLUGGED_VIF_TYPES })
     .limit(1)
     .getRawMany()) as unknown[];
   if (bound) {
-    throw providerUpdateWithBoundPorts(UPDATABLE_VIF_TYPES);
+    throw providerUpdateWithBoundPorts(UNPLUGGED_VIF_TYPES);
   }
   const [segment] = segments;
   if (segment?.network_type !== 'vlan') throw providerUpdateNotVlan();

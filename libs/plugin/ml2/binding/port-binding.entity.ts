@@ -2,6 +2,9 @@ import { EntitySchema } from 'typeorm';
 
 export const PORT_BINDINGS_TABLE = 'ml2_port_bindings';
 
+/** vif_types of a port no driver has plugged (unbound, or no driver could bind it). */
+export const UNPLUGGED_VIF_TYPES = ['unbound', 'binding_failed'];
+
 /**
  * A port's ACTIVE binding (ML2's ml2_port_bindings). A port whose binding is all defaults (no host, vnic normal, no
  * profile, unbound) has no row: the common port costs none. Rows go with their port (ON DELETE CASCADE).

@@ -8,11 +8,12 @@ import { BindingLevelEntity } from '../ml2.entities.js';
 import { type Binding, PortBinder } from '../port-binder.js';
 import { portBindingAttributes } from '../port-binding.definition.js';
 import { addBlock, L2_AGENT_ENTITY, takesProvisioningBlocks } from '../provisioning-blocks.js';
-import { PORT_BINDINGS_TABLE } from './port-binding.entity.js';
+import { PORT_BINDINGS_TABLE, UNPLUGGED_VIF_TYPES } from './port-binding.entity.js';
+
+export { UNPLUGGED_VIF_TYPES };
 import { type BindingColumns, bindingFromColumns, bindingView, loadBindings, saveBinding, UNBOUND } from './port-binding.store.js';
 
 const BINDING_PROFILE_LEN = 4095;
-export const UNPLUGGED_VIF_TYPES = ['unbound', 'binding_failed'];
 const ATTRS = Object.keys(portBindingAttributes);
 
 /**
