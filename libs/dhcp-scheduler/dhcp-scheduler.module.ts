@@ -38,8 +38,8 @@ export class DhcpSchedulerModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.addSubResource('agents', 'dhcp-networks', (req, id, rest) => this.handler.agentNetworks(req, id, rest));
-    this.registry.addSubResource('networks', 'dhcp-agents', (req, id, rest) => this.handler.networkAgents(req, id, rest));
+    this.registry.addSubResource('agents', 'dhcp-networks', (req, id, rest) => this.handler.agentResources(req, id, rest));
+    this.registry.addSubResource('networks', 'dhcp-agents', (req, id, rest) => this.handler.resourceAgents(req, id, rest));
     this.registry.addExtensions('dhcp_agent_scheduler');
     this.registry.extendItems('networks', networkAvailabilityZones);
     this.subscribers.subscribe();

@@ -25,8 +25,8 @@ export class L3SchedulerModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.registry.addSubResource('agents', 'l3-routers', (req, id, rest) => this.handler.agentRouters(req, id, rest));
-    this.registry.addSubResource('routers', 'l3-agents', (req, id, rest) => this.handler.routerAgents(req, id, rest));
+    this.registry.addSubResource('agents', 'l3-routers', (req, id, rest) => this.handler.agentResources(req, id, rest));
+    this.registry.addSubResource('routers', 'l3-agents', (req, id, rest) => this.handler.resourceAgents(req, id, rest));
     this.registry.addExtensions('l3_agent_scheduler');
     this.subscribers.subscribe();
   }
