@@ -4,6 +4,7 @@ import { identityCases } from './identity.js';
 import { l3Cases } from './l3.js';
 import { networkCases } from './networks.js';
 import { portCases } from './ports.js';
+import { routerCases } from './routers.js';
 
 export interface CaseOptions {
   adminPassword: string;
@@ -15,5 +16,5 @@ export interface CaseOptions {
  * of what its case needs, so `--only` works on any subset.
  */
 export function allCases(opts: CaseOptions): BenchCase[] {
-  return [...identityCases(opts.adminPassword), ...networkCases, ...portCases, ...dhcpCases, ...l3Cases];
+  return [...identityCases(opts.adminPassword), ...networkCases, ...portCases, ...dhcpCases, ...routerCases, ...l3Cases];
 }
