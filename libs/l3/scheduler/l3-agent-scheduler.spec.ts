@@ -74,10 +74,15 @@ describe('l3_agent_scheduler and the L3 agent RPC', () => {
     const router = await h().create('routers', { name: 'waiting' });
     await settled();
     expect(await hostingHosts(router.id)).toEqual([]);
+    // router_availability_zone: the zones of the agents hosting the router, none while unhosted.
+    expect((await h().call('GET', `routers/${router.id}`)).body.router.availability_zones).toEqual([]);
     const a = await agent('l3-late');
     const routers = await a.sync();
     expect(routers.map((r) => r.id)).toContain(router.id);
     expect(await hostingHosts(router.id)).toEqual([a.host]);
+    expect((await h().call('GET', `routers/${router.id}`)).body.router.availability_zones).toEqual(['nova']);
+    const listed = (await h().call('GET', 'routers', { query: { id: router.id } })).body.routers as Json[];
+    expect(listed.map((r) => r.availability_zones)).toEqual([['nova']]);
   });
 
   it('adds and removes routers by hand, with Neutron errors', async () => {

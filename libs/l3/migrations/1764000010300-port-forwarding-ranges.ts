@@ -1,7 +1,7 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** floating-ip-port-forwarding-port-ranges: each port forwarding's last external and internal port (= the first for one port). */
-export class PortForwardingRanges1764000010200 implements MigrationInterface {
+export class PortForwardingRanges1764000010300 implements MigrationInterface {
   async up(q: QueryRunner): Promise<void> {
     await q.query('ALTER TABLE portforwardings ADD COLUMN external_port_end integer');
     await q.query('ALTER TABLE portforwardings ADD COLUMN internal_port_end integer');
