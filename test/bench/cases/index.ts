@@ -2,6 +2,7 @@ import type { BenchCase } from '../types.js';
 import { dhcpCases } from './dhcp.js';
 import { identityCases } from './identity.js';
 import { l3Cases } from './l3.js';
+import { l3LinuxCases } from './l3-linux.js';
 import { networkCases } from './networks.js';
 import { portCases } from './ports.js';
 import { routerCases } from './routers.js';
@@ -16,5 +17,5 @@ export interface CaseOptions {
  * of what its case needs, so `--only` works on any subset.
  */
 export function allCases(opts: CaseOptions): BenchCase[] {
-  return [...identityCases(opts.adminPassword), ...networkCases, ...portCases, ...dhcpCases, ...routerCases, ...l3Cases];
+  return [...identityCases(opts.adminPassword), ...networkCases, ...portCases, ...dhcpCases, ...routerCases, ...l3Cases, ...l3LinuxCases];
 }
