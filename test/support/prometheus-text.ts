@@ -2,18 +2,30 @@ import { getMetricsFromIterator, type PromHistogramData, type PromMetric, type P
 
 type Series = { labels: Record<string, string>; value?: number; count?: number; sum?: number; buckets?: Record<string, number> };
 
+/** A sample whose value is NaN: valid in the format, but a value prom2javascript does not read. */
+const NAN_SAMPLE = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? NaN$/;
+
 /**
  * A /metrics body read by a real Prometheus text-format parser (prom2javascript: it throws on a malformed line and
- * keeps each labelled histogram series apart).
+ * keeps each labelled histogram series apart). Its one gap: it does not read `NaN`, which prom-client writes for the
+ * event loop lag statistics when no sample fell between two scrapes; such lines are matched exactly here and their
+ * metric names kept in `nanSeries` (a malformed line still reaches the parser and fails).
  */
 export class ScrapedText {
   private constructor(
     readonly text: string,
     private readonly metrics: PromMetrics,
+    readonly nanSeries: ReadonlySet<string>,
   ) {}
 
   static async parse(text: string): Promise<ScrapedText> {
-    return new ScrapedText(text, await getMetricsFromIterator(text.split('\n')[Symbol.iterator]()));
+    const nan = new Set<string>();
+    const lines = text.split('\n').filter((line) => {
+      const m = NAN_SAMPLE.exec(line);
+      if (m) nan.add(m[1]);
+      return !m;
+    });
+    return new ScrapedText(text, await getMetricsFromIterator(lines[Symbol.iterator]()), nan);
   }
 
   get names(): string[] {
