@@ -20,10 +20,11 @@ import tseslint from 'typescript-eslint';
 //   libs/bus                → config only. The bus sits below the plug-in and api/policy/identity and above
 //                             db/config, but never imports db: the agents import the bus, and an agent never
 //                             touches the database.
-//   libs/db                 → config
+//   libs/db                 → metrics, config
+//   libs/metrics            → config (the process's metrics registry: every layer, agents included, may count)
 //   libs/config             → nothing of ours
 //   libs/dataplane          → config
-//   libs/agents/**          → bus, dataplane, config, rpc and libs/agents itself (no database driver either)
+//   libs/agents/**          → bus, dataplane, config, metrics, rpc and libs/agents itself (no database driver either)
 //   test/**                 → anything
 // No library imports an app. Specs and testing/ helpers beside the code follow their folder's rule; a spec may also use
 // the shared in-process harness in test/support. There are no exceptions: a file that breaks the map fails lint.
@@ -39,6 +40,7 @@ const ELEMENTS = [
   { type: 'plugin', pattern: 'libs/plugin' },
   { type: 'core', pattern: 'libs/(api|policy|identity)', capture: ['lib'] },
   { type: 'db', pattern: 'libs/db' },
+  { type: 'metrics', pattern: 'libs/metrics' },
   { type: 'config', pattern: 'libs/config' },
   // Last, so it takes every other libs/<x>: a service plug-in.
   { type: 'service-plugin', pattern: 'libs/*', capture: ['service'] },
@@ -48,17 +50,18 @@ const element = (...types) => ({ to: { element: { types: { anyOf: types } } } })
 
 /** Who may import whom; anything not allowed here is an error. */
 const LAYERS = [
-  { from: 'app', allow: ['app', 'service-plugin', 'plugin', 'core', 'rpc', 'bus', 'db', 'config', 'dataplane', 'agents'] },
-  { from: 'test', allow: ['test', 'app', 'service-plugin', 'plugin', 'core', 'rpc', 'bus', 'db', 'config', 'dataplane', 'agents'] },
-  { from: 'service-plugin', allow: ['service-plugin', 'plugin', 'core', 'rpc', 'bus', 'db', 'config'] },
-  { from: 'plugin', allow: ['plugin', 'core', 'rpc', 'bus', 'db', 'config'] },
-  { from: 'core', allow: ['core', 'bus', 'db', 'config'] },
+  { from: 'app', allow: ['app', 'service-plugin', 'plugin', 'core', 'rpc', 'bus', 'db', 'metrics', 'config', 'dataplane', 'agents'] },
+  { from: 'test', allow: ['test', 'app', 'service-plugin', 'plugin', 'core', 'rpc', 'bus', 'db', 'metrics', 'config', 'dataplane', 'agents'] },
+  { from: 'service-plugin', allow: ['service-plugin', 'plugin', 'core', 'rpc', 'bus', 'db', 'metrics', 'config'] },
+  { from: 'plugin', allow: ['plugin', 'core', 'rpc', 'bus', 'db', 'metrics', 'config'] },
+  { from: 'core', allow: ['core', 'bus', 'db', 'metrics', 'config'] },
   { from: 'rpc', allow: ['rpc', 'bus'] },
   { from: 'bus', allow: ['bus', 'config'] },
-  { from: 'db', allow: ['db', 'config'] },
+  { from: 'db', allow: ['db', 'metrics', 'config'] },
+  { from: 'metrics', allow: ['metrics', 'config'] },
   { from: 'config', allow: ['config'] },
   { from: 'dataplane', allow: ['dataplane', 'config'] },
-  { from: 'agents', allow: ['agents', 'rpc', 'bus', 'dataplane', 'config'] },
+  { from: 'agents', allow: ['agents', 'rpc', 'bus', 'dataplane', 'metrics', 'config'] },
 ];
 
 /** Packages that reach a database: an agent never touches it. */

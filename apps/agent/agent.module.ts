@@ -5,11 +5,15 @@ import { L2AgentsModule } from '../../libs/agents/l2/l2-agent.module.js';
 import { L3AgentModule } from '../../libs/agents/l3/l3-agent.module.js';
 import { BusModule } from '../../libs/bus/bus.module.js';
 import { type AppConfig, ConfigModule } from '../../libs/config/index.js';
+import { MetricsModule } from '../../libs/metrics/index.js';
 
 export type AgentType = 'l2' | 'dhcp' | 'l3';
 export const AGENT_TYPES: readonly AgentType[] = ['l2', 'dhcp', 'l3'];
 
-/** One agent process: config, the bus, and the agent of the chosen type for each given host. No database, no HTTP. */
+/**
+ * One agent process: config, the bus, and the agent of the chosen type for each given host. No database, no API port:
+ * its own metrics are served on metrics.agent_port when set.
+ */
 @Module({})
 export class AgentModule {
   static forRoot(config: AppConfig, type: AgentType, hosts: string[], log: Logger): DynamicModule {
@@ -20,6 +24,9 @@ export class AgentModule {
       // one L3 agent per process (its driver owns the host's qrouter- namespaces)
       l3: () => L3AgentModule.forRoot({ host: hosts[0], log }),
     }[type]();
-    return { module: AgentModule, imports: [ConfigModule.forRoot(config), BusModule.forRoot(config, log), agents] };
+    return {
+      module: AgentModule,
+      imports: [ConfigModule.forRoot(config), MetricsModule.forRoot(config, { listenPort: config.metrics.agent_port, log }), BusModule.forRoot(config, log), agents],
+    };
   }
 }

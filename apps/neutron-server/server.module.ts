@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { BusModule } from '../../libs/bus/bus.module.js';
 import { type AppConfig, ConfigModule } from '../../libs/config/index.js';
 import { DbModule, entitiesOf, migrationsOf } from '../../libs/db/index.js';
+import { MetricsModule } from '../../libs/metrics/index.js';
 import { SERVER_DOMAINS } from '../../libs/server/server-domains.js';
 
 export { SERVER_DOMAINS };
@@ -15,6 +16,7 @@ export class ServerModule {
       module: ServerModule,
       imports: [
         ConfigModule.forRoot(config),
+        MetricsModule.forRoot(config),
         BusModule.forRoot(config, log),
         DbModule.forRoot({
           url: config.database.url,

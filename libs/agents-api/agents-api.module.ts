@@ -6,6 +6,7 @@ import { BUS, type Bus, type Subscription } from '../bus/bus.contract.js';
 import { agentDefinition } from './agent.definition.js';
 import { AgentEntity } from './agent.entity.js';
 import { AgentHeartbeatsService } from './agent-heartbeats.service.js';
+import { AgentMetrics } from './agent-metrics.js';
 import { AgentRegistryService } from './agent-registry.service.js';
 import { AGENT_REGISTRY } from '../plugin/agents/agents.contract.js';
 import { AgentsService } from './agents.service.js';
@@ -15,12 +16,12 @@ export const agentEntities = [AgentEntity];
 export const agentMigrations = [Agents1764000005000];
 
 /**
- * The server side of agents: `report_state` heartbeats from the bus, `/v2.0/agents`, and AGENT_REGISTRY for port
- * binding and scheduling.
+ * The server side of agents: `report_state` heartbeats from the bus, `/v2.0/agents`, AGENT_REGISTRY for port
+ * binding and scheduling, and the agents' gauge in /metrics.
  */
 @Global()
 @Module({
-  providers: [AgentsService, AgentHeartbeatsService, AgentRegistryService, { provide: AGENT_REGISTRY, useExisting: AgentRegistryService }],
+  providers: [AgentsService, AgentHeartbeatsService, AgentRegistryService, AgentMetrics, { provide: AGENT_REGISTRY, useExisting: AgentRegistryService }],
   exports: [AGENT_REGISTRY, AgentHeartbeatsService],
 })
 export class AgentsApiModule implements OnModuleInit, OnApplicationShutdown {

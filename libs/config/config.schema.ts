@@ -111,6 +111,12 @@ export const configSchema = z
         dhcp_port: port, // simulated: loopback UDP port the DHCP server answers on (0 = any free port)
       })
       .strict(),
+    metrics: z
+      .object({
+        enabled: z.boolean(), // GET /metrics (Prometheus text, no token); false = 404 like any unknown path
+        agent_port: port, // an agent-only process (apps/agent) serves /metrics on this port; 0 = none
+      })
+      .strict(),
     log: z
       .object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) })
       .strict(),

@@ -24,8 +24,17 @@ export interface DatabaseOptions {
  * each other's writes, so on SQLite every unit of work holds a process-wide lock. PostgreSQL uses its pool and
  * relies on constraints and row locks.
  */
+/** The connections as /metrics shows them (see Database.poolUse). */
+export interface PoolUse {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
 export class Database {
   private tail: Promise<unknown> = Promise.resolve();
+  /** SQLite: units of work holding or queued for the lock. */
+  private serializedPending = 0;
   private readonly logger = new Logger('Database');
   /** Counts statements; tests use it to prove a list is O(1) queries. */
   queryCount = 0;
@@ -103,8 +112,24 @@ export class Database {
     if (this.ds.isInitialized) await this.ds.destroy();
   }
 
+  /**
+   * PostgreSQL: pg's pool (connections open, idle, and requests waiting for one). SQLite has no pool but one
+   * connection behind the process-wide lock: total 1, idle when no unit of work holds it, waiting = those queued.
+   */
+  poolUse(): PoolUse {
+    if (this.dialect === 'postgres') {
+      const pool = (this.ds.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
+      return { total: pool?.totalCount ?? 0, idle: pool?.idleCount ?? 0, waiting: pool?.waitingCount ?? 0 };
+    }
+    const pending = this.serializedPending;
+    return { total: 1, idle: pending === 0 ? 1 : 0, waiting: Math.max(0, pending - 1) };
+  }
+
   private serialized<T>(work: () => Promise<T>): Promise<T> {
+    this.serializedPending++;
+    const done = () => void this.serializedPending--;
     const run = this.tail.then(work, work);
+    run.then(done, done);
     this.tail = run.catch(() => undefined);
     return run;
   }

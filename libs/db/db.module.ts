@@ -1,5 +1,6 @@
 import { type DynamicModule, Global, Module, type OnApplicationShutdown, Inject } from '@nestjs/common';
 import { Database, type DatabaseOptions } from './database.js';
+import { DbPoolMetrics } from './db-pool-metrics.js';
 
 @Global()
 @Module({})
@@ -9,7 +10,7 @@ export class DbModule implements OnApplicationShutdown {
   static forRoot(opts: DatabaseOptions): DynamicModule {
     return {
       module: DbModule,
-      providers: [{ provide: Database, useFactory: () => Database.open(opts) }],
+      providers: [{ provide: Database, useFactory: () => Database.open(opts) }, DbPoolMetrics],
       exports: [Database],
     };
   }

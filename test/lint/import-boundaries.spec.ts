@@ -32,6 +32,7 @@ describe('import boundaries (npm run lint)', () => {
     ['an agent → the plug-in', 'libs/agents/l2/upward.ts', `export type { PortRow } from '../../plugin/ports/port.entity.js';`, 'agents to import plugin'],
     ['an agent → a database driver', 'libs/agents/dhcp/upward.ts', `export { DataSource } from 'typeorm';`, 'agents to import'],
     ['ports → security groups (now a fragment of theirs)', 'libs/plugin/ports/ports.service.ts', `export { PORT_SECURITY_GROUPS } from '../../security-groups/security-groups.contract.js';`, 'plugin to import service-plugin'],
+    ['metrics → db (every layer, agents included, imports metrics)', 'libs/metrics/upward.ts', `export { Database } from '../db/index.js';`, 'metrics to import db'],
     ['library code → the test harness', 'libs/plugin/ports/helper.ts', `export { useCoreHarness } from '../../../test/support/core-harness.js';`, 'plugin to import test'],
   ])('%s fails lint', async (_name, filePath, code, message) => {
     const errors = await boundaryErrors(filePath, code);
@@ -45,6 +46,7 @@ describe('import boundaries (npm run lint)', () => {
     ['api → identity, db and config', 'libs/api/ok.ts', `export type { AuthContext } from '../identity/auth-context.js';\nexport { Database } from '../db/index.js';\nexport { loadConfig } from '../config/index.js';`],
     ['bus → config', 'libs/bus/ok.ts', `export { loadConfig } from '../config/index.js';`],
     ['an agent → bus, dataplane, config and its own core', 'libs/agents/dhcp/ok.ts', `export { BUS } from '../../bus/bus.contract.js';\nexport * from '../../dataplane/index.js';\nexport { loadConfig } from '../../config/index.js';\nexport { PassQueue } from '../common/pass-queue.js';`],
+    ['an agent → metrics (a DHCP reply counted in the process registry)', 'libs/agents/dhcp/ok.ts', `export { MetricsRegistry } from '../../metrics/index.js';`],
     ['an app → libraries and another app', 'apps/appliance/ok.ts', `export { ServerModule } from '../neutron-server/server.module.js';\nexport { QuotasModule } from '../../libs/quotas/quotas.module.js';`],
     ['an e2e test → an app', 'test/e2e/ok.ts', `export { ServerModule } from '../../apps/neutron-server/server.module.js';`],
     ['a spec → the shared test harness', 'libs/plugin/ports/x.spec.ts', `export { useCoreHarness } from '../../../test/support/core-harness.js';`],

@@ -1,6 +1,7 @@
 import type { DynamicModule, OnApplicationBootstrap, OnApplicationShutdown, Type } from '@nestjs/common';
 import { BUS, type Bus } from '../../bus/bus.contract.js';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
+import { MetricsRegistry } from '../../metrics/index.js';
 
 /** An agent, or the agents of one process. */
 export interface RunsWithApp {
@@ -23,17 +24,18 @@ class AgentLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 
 /**
  * An agent inside a Nest application (the appliance, or `apps/agent --type <type>`), on the application's BUS and
- * config: `make` builds it, `token` (its class) is how the application finds it.
+ * config and metrics registry (absent in a bare test module): `make` builds it, `token` (its class) is how the
+ * application finds it.
  */
 export function agentModule<T extends RunsWithApp>(
   module: Type<unknown>,
   token: Type<T>,
-  make: (bus: Bus, config: AppConfig) => T,
+  make: (bus: Bus, config: AppConfig, metrics?: MetricsRegistry) => T,
 ): DynamicModule {
   return {
     module,
     providers: [
-      { provide: token, inject: [BUS, APP_CONFIG], useFactory: make },
+      { provide: token, inject: [BUS, APP_CONFIG, { token: MetricsRegistry, optional: true }], useFactory: make },
       { provide: AgentLifecycle, inject: [token], useFactory: (agent: T) => new AgentLifecycle(agent) },
     ],
     exports: [token],

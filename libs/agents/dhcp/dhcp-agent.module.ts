@@ -3,9 +3,11 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { Bus } from '../../bus/bus.contract.js';
 import type { AppConfig } from '../../config/index.js';
+import type { DhcpEventKind } from './core/dhcp-responder.js';
 import { agentModule } from '../common/agent-module.js';
 import type { DhcpServerConfig } from './core/dhcp-state.js';
 import { DhcpAgent, type DhcpAgentOptions } from './dhcp-agent.js';
+import { dhcpRepliesCounter } from './dhcp-metrics.js';
 import type { DhcpDriver } from './drivers/dhcp-driver.js';
 import { LinuxDhcpDriver } from './drivers/linux-dhcp-driver.js';
 import { SimulatedDhcpDriver } from './drivers/simulated-dhcp-driver.js';
@@ -17,12 +19,12 @@ export function dhcpServerConfig(config: AppConfig): DhcpServerConfig {
   return { lease_duration: config.agents.dhcp.lease_duration, dns_domain: config.agents.dhcp.dns_domain };
 }
 
-export function dhcpDriverFor(config: AppConfig, log?: Logger): DhcpDriver {
+export function dhcpDriverFor(config: AppConfig, log?: Logger, onReplied?: (kind: DhcpEventKind) => void): DhcpDriver {
   switch (config.dataplane.driver) {
     case 'simulated':
-      return new SimulatedDhcpDriver({ port: config.dataplane.dhcp_port, config: dhcpServerConfig(config), log });
+      return new SimulatedDhcpDriver({ port: config.dataplane.dhcp_port, config: dhcpServerConfig(config), log, onReplied });
     case 'linux':
-      return new LinuxDhcpDriver({ hostNamespace: config.dataplane.host_namespace, config: dhcpServerConfig(config), log });
+      return new LinuxDhcpDriver({ hostNamespace: config.dataplane.host_namespace, config: dhcpServerConfig(config), log, onReplied });
   }
 }
 
@@ -34,6 +36,8 @@ export interface DhcpAgentFactoryOptions {
   /** Default: from dataplane.driver. */
   driver?: DhcpDriver;
   log?: Logger;
+  /** Counts the replies the default driver sends (neutron_dhcp_replies_total). */
+  onReplied?: (kind: DhcpEventKind) => void;
 }
 
 /** The agent's options from config (the appliance's own DHCP agent, or `apps/agent --type dhcp`). */
@@ -42,7 +46,7 @@ export function dhcpAgentOptions(opts: DhcpAgentFactoryOptions): DhcpAgentOption
   return {
     host: opts.host ?? dhcpAgentHost(config),
     bus: opts.bus,
-    driver: opts.driver ?? dhcpDriverFor(config, opts.log),
+    driver: opts.driver ?? dhcpDriverFor(config, opts.log, opts.onReplied),
     reportIntervalSeconds: config.agents.report_interval,
     leaseDuration: config.agents.dhcp.lease_duration,
     availabilityZone: config.network.availability_zones[0] ?? null,
@@ -60,6 +64,8 @@ export interface DhcpAgentModuleOptions {
 @Module({})
 export class DhcpAgentModule {
   static forRoot(options: DhcpAgentModuleOptions = {}): DynamicModule {
-    return agentModule(DhcpAgentModule, DhcpAgent, (bus, config) => new DhcpAgent(dhcpAgentOptions({ bus, config, host: options.host, log: options.log })));
+    return agentModule(DhcpAgentModule, DhcpAgent, (bus, config, metrics) =>
+      new DhcpAgent(dhcpAgentOptions({ bus, config, host: options.host, log: options.log, onReplied: dhcpRepliesCounter(metrics) })),
+    );
   }
 }

@@ -4,6 +4,9 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { HttpRequestMetrics } from '../../metrics/index.js';
+import { ResourceRegistry } from '../engine/resource-registry.js';
+import { requestResource } from './request-resource.js';
 
 export interface HttpAppOptions {
   bodyLimit: number;
@@ -16,6 +19,7 @@ export interface HttpAppOptions {
  * A Nest application on fastify that takes bodies as raw text (so each API answers malformed JSON in its own
  * error format), logs one structured line per request and tags every response with a request id. Errors raised
  * inside fastify (body too large) reach Nest's exception filter; those before routing (bad URL) reach `renderError`.
+ * With metrics on, each response is observed in the request duration histogram.
  */
 export async function createHttpApp(module: Type<unknown> | DynamicModule, opts: HttpAppOptions): Promise<INestApplication> {
   const adapter = new FastifyAdapter({
@@ -35,11 +39,28 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, opts:
   fastify.addHook('onSend', async (req, reply) => {
     reply.header('X-Openstack-Request-Id', req.id);
   });
+  const durations = requestMetrics(app);
   fastify.addHook('onResponse', async (req, reply) => {
+    durations?.(req.url, req.method, reply.statusCode, reply.elapsedTime);
     opts.log.info(
       { reqId: req.id, method: req.method, path: req.url.split('?', 1)[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
       'request',
     );
   });
   return app;
+}
+
+/** Observes one response (elapsed in ms) when the module has metrics on and the resource registry; else undefined. */
+function requestMetrics(app: INestApplication): ((url: string, method: string, status: number, ms: number) => void) | undefined {
+  const find = <T>(token: abstract new (...args: never[]) => T): T | undefined => {
+    try {
+      return app.get(token, { strict: false });
+    } catch {
+      return undefined;
+    }
+  };
+  const metrics = find(HttpRequestMetrics);
+  const registry = find(ResourceRegistry);
+  if (!metrics?.enabled || !registry) return undefined;
+  return (url, method, status, ms) => metrics.observe(requestResource(registry, url), method, status, ms / 1000);
 }

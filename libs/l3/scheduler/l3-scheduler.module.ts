@@ -5,17 +5,19 @@ import { L3NotifySubscribers } from '../rpc/l3-notify-subscribers.js';
 import { L3RpcService } from '../rpc/l3-rpc.service.js';
 import { RouterL3AgentBindings1764000010200 } from './migrations/1764000010200-router-l3-agent-bindings.js';
 import { RouterL3AgentBindingEntity } from './router-l3-agent-binding.entity.js';
+import { L3AgentMetrics } from './l3-agent-metrics.js';
 import { L3SchedulerHandler } from './l3-scheduler.handler.js';
 import { L3Scheduler } from './l3-scheduler.service.js';
 import { routerAvailabilityZones } from './router-availability-zones.js';
 
 /**
  * Routers on L3 agents (l3_agentschedulers_db, the L3 RPC and L3AgentNotifyAPI): the bindings, the least-routers
- * scheduler, the l3_agent_scheduler API, sync_routers / update_floatingip_statuses on PLUGIN_TOPIC and the notices
- * to the agents. Part of the l3 domain (its entity and migration are listed in l3Domain).
+ * scheduler, the l3_agent_scheduler API, sync_routers / update_floatingip_statuses on PLUGIN_TOPIC, the notices
+ * to the agents, and what each agent hosts in /metrics. Part of the l3 domain (its entity and migration are listed
+ * in l3Domain).
  */
 @Module({
-  providers: [L3Scheduler, L3AgentNotifier, L3NotifySubscribers, L3RpcService, L3SchedulerHandler],
+  providers: [L3Scheduler, L3AgentNotifier, L3NotifySubscribers, L3RpcService, L3SchedulerHandler, L3AgentMetrics],
   exports: [L3AgentNotifier],
 })
 export class L3SchedulerModule implements OnModuleInit {

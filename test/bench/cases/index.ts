@@ -3,6 +3,7 @@ import { dhcpCases } from './dhcp.js';
 import { identityCases } from './identity.js';
 import { l3Cases } from './l3.js';
 import { l3LinuxCases } from './l3-linux.js';
+import { metricsCases } from './metrics.js';
 import { networkCases } from './networks.js';
 import { portCases } from './ports.js';
 import { routerCases } from './routers.js';
@@ -17,5 +18,14 @@ export interface CaseOptions {
  * of what its case needs, so `--only` works on any subset.
  */
 export function allCases(opts: CaseOptions): BenchCase[] {
-  return [...identityCases(opts.adminPassword), ...networkCases, ...portCases, ...dhcpCases, ...routerCases, ...l3Cases, ...l3LinuxCases];
+  return [
+    ...identityCases(opts.adminPassword),
+    ...networkCases,
+    ...portCases,
+    ...dhcpCases,
+    ...routerCases,
+    ...l3Cases,
+    ...l3LinuxCases,
+    ...metricsCases,
+  ];
 }

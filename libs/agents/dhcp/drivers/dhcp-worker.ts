@@ -2,7 +2,7 @@
  * The DHCP worker of one network: started by the linux driver with `ip netns exec qdhcp-<network> node <this file>`,
  * fed its state over the IPC channel (which survives ip netns exec), ends when the channel closes (the agent is gone).
  */
-import { isServeMessage, type ServedMessage } from './linux/worker-protocol.js';
+import { isServeMessage, type RepliedMessage, type ServedMessage } from './linux/worker-protocol.js';
 import { NamespaceDhcpServer } from './linux/namespace-dhcp-server.js';
 
 if (!process.send) {
@@ -15,6 +15,7 @@ const server = new NamespaceDhcpServer({
   onEvent: (event) => {
     if (debug) console.log(JSON.stringify(event));
   },
+  onReplied: (kind) => process.send?.({ type: 'replied', kind } satisfies RepliedMessage),
   onError: (error) => console.error(`dhcp-worker: ${error.message}`),
 });
 

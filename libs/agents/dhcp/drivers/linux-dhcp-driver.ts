@@ -31,10 +31,11 @@ import {
 import { SerialLane } from '../../common/serial-lane.js';
 import { tapDevice } from '../../../rpc/l2-agent.contract.js';
 import type { DhcpNetworkInfo, DhcpPortInfo } from '../../../rpc/dhcp-agent.contract.js';
+import type { DhcpEventKind } from '../core/dhcp-responder.js';
 import type { DhcpServerConfig, DhcpServerState } from '../core/dhcp-state.js';
 import { dhcpNetworkFromInfo } from '../core/network-info.js';
 import type { DhcpDriver } from './dhcp-driver.js';
-import { isServedMessage, type ServeMessage } from './linux/worker-protocol.js';
+import { isRepliedMessage, isServedMessage, type ServeMessage } from './linux/worker-protocol.js';
 
 export const DHCP_NAMESPACE_PREFIX = 'qdhcp-';
 export const dhcpNamespace = (networkId: string) => `${DHCP_NAMESPACE_PREFIX}${networkId}`;
@@ -52,6 +53,8 @@ export interface LinuxDhcpDriverOptions {
   /** how long a worker may take to apply a state */
   workerTimeoutMs?: number;
   log?: Logger;
+  /** A worker sent a reply (the replies-served counter). */
+  onReplied?: (kind: DhcpEventKind) => void;
 }
 
 interface NetworkWorker {
@@ -221,6 +224,7 @@ export class LinuxDhcpDriver implements DhcpDriver {
   /** A (re)started worker gets the latest state at once: a restart needs no call to the server. */
   private attach(worker: NetworkWorker, child: ChildProcess): void {
     child.on('message', (m: unknown) => {
+      if (isRepliedMessage(m)) this.opts.onReplied?.(m.kind);
       if (!isServedMessage(m)) return;
       // an answer covers every older state too
       for (const [seq, resolve] of worker.waiting) if (seq <= m.seq) resolve(m.error);

@@ -6,6 +6,7 @@
  */
 import { pino, type Logger } from 'pino';
 import type { DhcpNetworkInfo, DhcpPortInfo } from '../../../rpc/dhcp-agent.contract.js';
+import type { DhcpEventKind } from '../core/dhcp-responder.js';
 import type { DhcpServerConfig } from '../core/dhcp-state.js';
 import { dhcpNetworkSharingPorts, needsDhcpEntry } from '../core/network-info.js';
 import type { DhcpDriver } from './dhcp-driver.js';
@@ -16,6 +17,8 @@ export interface SimulatedDhcpDriverOptions {
   host?: string;
   config: DhcpServerConfig;
   log?: Logger;
+  /** A reply sent (the replies-served counter). */
+  onReplied?: (kind: DhcpEventKind) => void;
 }
 
 export class SimulatedDhcpDriver implements DhcpDriver {
@@ -32,6 +35,7 @@ export class SimulatedDhcpDriver implements DhcpDriver {
       host: opts.host,
       state: { config: opts.config, networks: [] },
       onEvent: (event) => this.log.debug({ event }, 'dhcp'),
+      onReplied: opts.onReplied,
       onError: (err) => this.log.warn({ err }, 'DHCP socket error'),
     });
   }

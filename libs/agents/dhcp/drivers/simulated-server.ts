@@ -4,7 +4,7 @@
  * sender's address and port instead of RFC 2131's destination.
  */
 import dgram from 'node:dgram';
-import { type DhcpEvent, DhcpResponder } from '../core/dhcp-responder.js';
+import { type DhcpEvent, type DhcpEventKind, DhcpResponder } from '../core/dhcp-responder.js';
 import type { DhcpServerState } from '../core/dhcp-state.js';
 
 export interface SimulatedDhcpServerOptions {
@@ -14,6 +14,8 @@ export interface SimulatedDhcpServerOptions {
   state: DhcpServerState;
   /** Every packet's outcome (offers, acks, naks, releases, declines, and why a packet was ignored). */
   onEvent?: (event: DhcpEvent) => void;
+  /** A reply sent (its packet's outcome: offer, ack, nak or inform), for the replies-served counter. */
+  onReplied?: (kind: DhcpEventKind) => void;
   /** A send or socket failure; the server keeps serving. */
   onError?: (error: Error) => void;
 }
@@ -82,6 +84,7 @@ export class SimulatedDhcpServer {
     if (!outcome.reply) return;
     socket.send(outcome.reply.bytes, remote.port, remote.address, (error) => {
       if (error) this.options.onError?.(error);
+      else this.options.onReplied?.(outcome.event.kind);
     });
   }
 }

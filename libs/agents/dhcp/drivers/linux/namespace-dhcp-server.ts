@@ -7,13 +7,15 @@
 import dgram from 'node:dgram';
 import { parseDhcp } from '../../core/dhcp-codec.js';
 import { addressOption, Option, SERVER_PORT } from '../../core/dhcp-packet.js';
-import { type DhcpEvent, DhcpResponder } from '../../core/dhcp-responder.js';
+import { type DhcpEvent, type DhcpEventKind, DhcpResponder } from '../../core/dhcp-responder.js';
 import type { DhcpServerState } from '../../core/dhcp-state.js';
 import { formatIpv4 } from '../../core/ipv4.js';
 
 export interface NamespaceDhcpServerOptions {
   port?: number;
   onEvent?: (event: DhcpEvent) => void;
+  /** A reply sent (offer, ack, nak or inform). */
+  onReplied?: (kind: DhcpEventKind) => void;
   onError?: (error: Error) => void;
 }
 
@@ -77,6 +79,7 @@ export class NamespaceDhcpServer {
     }
     socket.send(reply.bytes, reply.destination.port, formatIpv4(reply.destination.address), (error) => {
       if (error) this.opts.onError?.(error);
+      else this.opts.onReplied?.(outcome.event.kind);
     });
   }
 }
