@@ -9,7 +9,7 @@ export interface ApplicationCredentialRow {
   user_id: string;
   project_id: string;
   description: string | null;
-  /** bcrypt hash of the secret, which is shown once, at creation. */
+  /** hash of the secret (password-hasher.ts), which is shown once, at creation. */
   secret_hash: string;
   /** Keystone format, or null for no expiry. */
   expires_at: string | null;

@@ -5,7 +5,7 @@ export interface UserRow {
   id: string;
   name: string;
   domain_id: string;
-  /** bcrypt hash; null = the user cannot authenticate with a password. */
+  /** password hash (password-hasher.ts); null = the user cannot authenticate with a password. */
   password_hash: string | null;
   enabled: boolean;
   default_project_id: string | null;

@@ -67,7 +67,7 @@ export class AuthService {
 
     if (req.methods.includes('application_credential')) return this.issueForApplicationCredential(req);
     const parent = req.methods.includes('token') ? await this.parentToken(req) : undefined;
-    // One read for everything the token needs; the one bcrypt compare happens outside any unit of work.
+    // One read for everything the token needs; the one password check happens outside any unit of work.
     const { user, userDomain, scope } = await this.db.read(async (em) => {
       const user = await this.findUser(em, req, parent);
       const userDomain = await this.domains.lookup(em, { id: user.domain_id });
