@@ -103,8 +103,16 @@ function prefixMatch(field: 'saddr' | 'daddr', prefix: string): string {
   return `${family} ${field} ${normalise(address, Number(length ?? (family === 'ip' ? 32 : 128)), family)}`;
 }
 
-/** nft refuses a prefix with host bits set: the network of it (what the kernel would compare anyway). */
+/**
+ * nft refuses a prefix with host bits set: the network of it (what the kernel would compare anyway); a host prefix is
+ * the bare address, as `nft list` shows it.
+ */
 function normalise(address: string, length: number, family: 'ip' | 'ip6'): string {
+  const prefix = normaliseNetwork(address, length, family);
+  return length === (family === 'ip' ? 32 : 128) ? prefix.split('/')[0] : prefix;
+}
+
+function normaliseNetwork(address: string, length: number, family: 'ip' | 'ip6'): string {
   if (family === 'ip') {
     const value = address.split('.').reduce((acc, o) => acc * 256n + BigInt(Number(o)), 0n);
     const mask = length === 0 ? 0n : ((1n << 32n) - 1n) ^ ((1n << BigInt(32 - length)) - 1n);
