@@ -5,6 +5,7 @@ import type { MemoryInfo, StartTiming } from './appliance.js';
 import { dhcpTargets } from './cases/dhcp.js';
 import { identityTargets } from './cases/identity.js';
 import { l3Targets } from './cases/l3.js';
+import { meteringTargets } from './cases/metering.js';
 import type { CaseResult } from './runner.js';
 import { round } from './stats.js';
 import type { Target } from './types.js';
@@ -81,6 +82,7 @@ export function evaluateTargets(start: StartTiming, cases: CaseResult[], afterRu
     ...dhcpTargets(cases),
     ...identityTargets(cases),
     ...l3Targets(cases),
+    ...meteringTargets(cases),
     target({ id: 'rss.after-run', title: 'appliance RSS after the run', unit: 'MB', limit: 150, measured: afterRun ? round(afterRun.rssMb, 1) : null, reference: '~1.3 GB' }),
     target({
       id: 'start.first-authenticated-200',

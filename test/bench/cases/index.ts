@@ -2,6 +2,7 @@ import type { BenchCase } from '../types.js';
 import { dhcpCases } from './dhcp.js';
 import { identityCases } from './identity.js';
 import { l3Cases } from './l3.js';
+import { meteringCases } from './metering.js';
 import { networkCases } from './networks.js';
 import { portCases } from './ports.js';
 
@@ -15,5 +16,5 @@ export interface CaseOptions {
  * of what its case needs, so `--only` works on any subset.
  */
 export function allCases(opts: CaseOptions): BenchCase[] {
-  return [...identityCases(opts.adminPassword), ...networkCases, ...portCases, ...dhcpCases, ...l3Cases];
+  return [...identityCases(opts.adminPassword), ...networkCases, ...portCases, ...dhcpCases, ...l3Cases, ...meteringCases];
 }
