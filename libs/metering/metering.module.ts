@@ -32,6 +32,9 @@ export class MeteringModule implements OnModuleInit {
   onModuleInit(): void {
     this.registry.register({ definition: meteringLabelDefinition(this.labels), extensions: ['metering'] });
     this.registry.register({ definition: meteringLabelRuleDefinition(this.rules), extensions: ['metering_source_and_destination_fields'] });
+    // Neutron's router also answers them without the service's /metering prefix
+    this.registry.register({ definition: { ...meteringLabelDefinition(this.labels), path: 'metering-labels' } });
+    this.registry.register({ definition: { ...meteringLabelRuleDefinition(this.rules), path: 'metering-label-rules' } });
     this.subscribers.subscribe();
   }
 }

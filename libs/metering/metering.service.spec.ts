@@ -23,6 +23,8 @@ describe('metering', () => {
     expect(shown.body.metering_label).toEqual(created);
     const listed = await h().call('GET', LABELS, { query: { tenant_id: project } });
     expect(listed.body.metering_labels).toEqual([created]);
+    // the un-prefixed path routes too, as in Neutron
+    expect((await h().call('GET', `metering-labels/${created.id}`)).body.metering_label).toEqual(created);
     expect((await h().call('DELETE', `${LABELS}/${created.id}`)).status).toBe(204);
     expect(errorOf(await h().call('GET', `${LABELS}/${created.id}`))).toEqual([404, 'MeteringLabelNotFound', `Metering label '${created.id}' does not exist.`]);
   });
