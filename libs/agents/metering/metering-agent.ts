@@ -1,6 +1,6 @@
 /**
  * The metering agent of one host (neutron-metering-agent) on the AgentSkeleton. It pulls the routers of the host's
- * L3 agent that have labels (get_sync_data_metering) at start, when the server had it down, and every report_interval;
+ * L3 agent that have labels (get_sync_data_metering) at start, when the server had it down, and every 40 s at a measure;
  * a notice on metering_agent.<host> names routers to refetch, router_deleted (fanout) one to drop. The core compiles
  * each router's labels and rules, the driver keeps its counters. Every measure_interval it reads and zeroes the
  * counters and adds them up; every report_interval it publishes each label's counts as an `l3.meter` notification.
@@ -30,11 +30,14 @@ import { MeterAccumulator } from './core/meter-accumulator.js';
 import { compileRouter, compileRouters, type MeteredRouter, sameRouter } from './core/metering-state.js';
 import type { MeteringDriver } from './drivers/metering-driver.js';
 
+/** Neutron's periodic_interval: its agent's _sync_routers_task runs that often (routers newly scheduled to the host). */
+const PERIODIC_SYNC_SECONDS = 40;
+
 export interface MeteringAgentOptions extends RetryingAgentOptions {
   driver: MeteringDriver;
   /** seconds between two reads of the counters (Neutron's measure_interval) */
   measureIntervalSeconds: number;
-  /** seconds between two l3.meter reports, and between two full syncs (Neutron's [DEFAULT] report_interval of the agent) */
+  /** seconds between two l3.meter reports (Neutron's [DEFAULT] report_interval of the agent) */
   meterReportIntervalSeconds: number;
   granular?: boolean;
   /** unix seconds now (specs) */
@@ -228,7 +231,7 @@ export class MeteringAgent extends AgentSkeleton {
       this.lastReport = now;
       await this.report(now);
     }
-    if (now - this.lastFullSync >= this.opts.meterReportIntervalSeconds) this.resyncSoon();
+    if (now - this.lastFullSync >= PERIODIC_SYNC_SECONDS) this.resyncSoon();
   }
 
   /** Reads and zeroes the routers' counters and adds them up; routers whose counters vanished are built anew. */
