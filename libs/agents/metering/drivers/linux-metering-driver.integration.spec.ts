@@ -143,6 +143,12 @@ class Server extends StandInServer {
   }
 }
 
+/** Waits (up to 5 s) until `done` holds: a notice is delivered, then its pass runs. */
+async function until(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !done(); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+  if (!done()) throw new Error('the agent did not apply the change');
+}
+
 async function ping(from: string, count: number): Promise<void> {
   await execInNamespace(from, 'ping', ['-c', String(count), '-s', '100', '-i', '0.2', '-W', '2', EXT_IP], { timeoutMs: 20_000 });
 }
@@ -198,7 +204,7 @@ describe.skipIf(unavailable)('metering agent, linux driver (root)', () => {
     await server.listen();
     await agent.start();
     await agent.idle();
-    for (let i = 0; i < 50 && agent.routers().size < 2; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    await until(() => agent.routers().size === 2);
     await measure();
   });
 
@@ -248,9 +254,7 @@ describe.skipIf(unavailable)('metering agent, linux driver (root)', () => {
       { project_id: 'p1' },
     );
     await bus.cast(meteringAgentTopic(HOST), 'add_metering_label_rule', { routers: [server.routers()[0]] });
-    for (let i = 0; i < 50 && compileMetering(server.routers()[0])!.labels.find((l) => l.id === EGRESS)!.rules.length !== agent.routers().get(sites[0].router)?.labels.find((l) => l.id === EGRESS)?.rules.length; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await until(() => agent.routers().get(sites[0].router)?.labels.find((l) => l.id === EGRESS)?.rules.length === 2);
     await agent.idle();
     await ping(sites[0].guest, 5);
     expect(at(await measure(), sites[0], EGRESS)).toEqual({ pkts: 10, bytes: 1280 });
@@ -260,7 +264,7 @@ describe.skipIf(unavailable)('metering agent, linux driver (root)', () => {
     await ping(sites[0].guest, 4);
     delete labels[INGRESS];
     await bus.cast(meteringAgentTopic(HOST), 'remove_metering_label', { routers: [server.routers()[0]] });
-    for (let i = 0; i < 50 && agent.routers().get(sites[0].router)?.labels.some((l) => l.id === INGRESS); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => !agent.routers().get(sites[0].router)?.labels.some((l) => l.id === INGRESS));
     await agent.idle();
     await ping(sites[0].guest, 1);
     const counts = await measure();
