@@ -99,8 +99,11 @@ export const PORT_FORWARDINGS_TABLE = 'portforwardings';
 export interface PortForwardingRow {
   id: string;
   floatingip_id: string;
+  /** The first external port; with the port-ranges extension, `external_port_end` is the last. */
   external_port: number;
+  external_port_end: number;
   internal_port: number;
+  internal_port_end: number;
   internal_ip_address: string;
   internal_port_id: string;
   protocol: string;
@@ -114,7 +117,9 @@ export const PortForwardingEntity = new EntitySchema<PortForwardingRow>({
     id: { type: 'varchar', length: 36, primary: true },
     floatingip_id: { type: 'varchar', length: 36 },
     external_port: { type: 'integer' },
+    external_port_end: { type: 'integer' },
     internal_port: { type: 'integer' },
+    internal_port_end: { type: 'integer' },
     internal_ip_address: { type: 'varchar', length: 64 },
     internal_port_id: { type: 'varchar', length: 36 },
     protocol: { type: 'varchar', length: 40 },

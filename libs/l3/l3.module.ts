@@ -8,6 +8,7 @@ import { L3Ports } from './l3-ports.js';
 import { L3Subscribers } from './l3-subscribers.js';
 import { FLOATING_IPS_TABLE, FloatingIpEntity, PortForwardingEntity, RouterEntity, RouterPortEntity, RouterRouteEntity, ROUTERS_TABLE } from './l3.entities.js';
 import { L31764000010000 } from './migrations/1764000010000-l3.js';
+import { PortForwardingRanges1764000010300 } from './migrations/1764000010300-port-forwarding-ranges.js';
 import { PortForwardings1764000010100 } from './migrations/1764000010100-port-forwardings.js';
 import { floatingIpPortForwardingsFragment, portForwardingDefinition } from './port-forwardings/port-forwarding.definition.js';
 import { PortForwardingsService } from './port-forwardings/port-forwardings.service.js';
@@ -56,7 +57,7 @@ export class L3Module implements OnModuleInit {
     });
     this.registry.register({
       definition: portForwardingDefinition(this.portForwardings),
-      extensions: ['floating-ip-port-forwarding', 'fip-pf-description'],
+      extensions: ['floating-ip-port-forwarding', 'floating-ip-port-forwarding-description', 'floating-ip-port-forwarding-port-ranges'],
     });
     this.registry.extend(
       'floatingips',
@@ -71,5 +72,5 @@ export class L3Module implements OnModuleInit {
 export const l3Domain = defineDomain({
   module: L3Module,
   entities: [RouterEntity, RouterPortEntity, RouterRouteEntity, FloatingIpEntity, PortForwardingEntity, ...L3_SCHEDULER_ENTITIES],
-  migrations: [L31764000010000, PortForwardings1764000010100, ...L3_SCHEDULER_MIGRATIONS],
+  migrations: [L31764000010000, PortForwardings1764000010100, PortForwardingRanges1764000010300, ...L3_SCHEDULER_MIGRATIONS],
 });

@@ -5,7 +5,9 @@ import type { MemoryInfo, StartTiming } from './appliance.js';
 import { dhcpTargets } from './cases/dhcp.js';
 import { identityTargets } from './cases/identity.js';
 import { l3Targets } from './cases/l3.js';
+import { l3LinuxTargets } from './cases/l3-linux.js';
 import { meteringTargets } from './cases/metering.js';
+import { routerTargets } from './cases/routers.js';
 import type { CaseResult } from './runner.js';
 import { round } from './stats.js';
 import type { Target } from './types.js';
@@ -81,7 +83,9 @@ export function evaluateTargets(start: StartTiming, cases: CaseResult[], afterRu
     ...portTargets(cases),
     ...dhcpTargets(cases),
     ...identityTargets(cases),
+    ...routerTargets(cases),
     ...l3Targets(cases),
+    ...l3LinuxTargets(cases),
     ...meteringTargets(cases),
     target({ id: 'rss.after-run', title: 'appliance RSS after the run', unit: 'MB', limit: 150, measured: afterRun ? round(afterRun.rssMb, 1) : null, reference: '~1.3 GB' }),
     target({

@@ -355,3 +355,30 @@ describe('L2Agent resync', () => {
     expect(server.devicesIn('update_device_up', 'compute1')).toContain(tapDevice(port.id));
   });
 });
+
+describe('L2Agent device events', () => {
+  it('a tap deleted and made again under the same name between two passes is wired again', async () => {
+    let linkEvent: ((deleted?: string) => void) | undefined;
+    class WatchingDriver extends SimulatedL2Driver {
+      watchDevices(onChange: (deleted?: string) => void): () => void {
+        linkEvent = onChange;
+        return () => undefined;
+      }
+    }
+    const driver = new WatchingDriver(caps);
+    const agent = new L2Agent({ host: 'compute1', bus, driver, capabilities: caps, reportIntervalSeconds: 0.05, pollIntervalMs: 30, log: silent });
+    agents.push(agent);
+    await startSynced(agent);
+    await server.bind({ id: portId(1), host: 'compute1', admin_state_up: true, segmentation_id: 1001 });
+    const device = tapDevice(portId(1));
+    await vi.waitFor(() => expect(wiredPorts(driver)).toEqual([device]));
+
+    // the kernel takes a deleted tap out of its bridge; the new one of the same name (a rebuilt router's) is in none,
+    // and the device list the polls read is the same as before
+    await driver.unplugDevice({ device, port_id: portId(1), network_id: NET, device_owner: '', segment: { network_type: 'vxlan', physical_network: null, segmentation_id: 1001, mtu: 1450 } });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(wiredPorts(driver)).toEqual([]);
+    linkEvent!(device);
+    await vi.waitFor(() => expect(wiredPorts(driver)).toEqual([device]));
+  });
+});

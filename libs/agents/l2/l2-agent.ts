@@ -100,7 +100,11 @@ export class L2Agent extends AgentSkeleton {
 
   protected override started(): void {
     this.log.info('L2 agent started');
-    this.stopWatching = this.driver.watchDevices?.(() => this.requestPass());
+    this.stopWatching = this.driver.watchDevices?.((deleted) => {
+      // it may be back under the same name by the next pass: the name alone would not show it needs wiring again
+      if (deleted) this.updated.add(deleted);
+      this.requestPass();
+    });
   }
 
   /** The wiring stays, as Neutron's leaves it. */

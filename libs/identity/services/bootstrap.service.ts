@@ -57,7 +57,7 @@ export class BootstrapService {
     for (const { name, password } of wanted) {
       const user = await this.db.read((em) => em.findOneBy(UserEntity, { domain_id: DEFAULT_DOMAIN_ID, name }));
       if (user) existing.set(name, user);
-      // Only hash when needed: a compare is one bcrypt round, a hash plus a write would be paid at every start.
+      // Only hash when needed: a check costs one key derivation, a hash plus a write would be paid at every start.
       const stale = !user || !(await verifyPassword(password, user.password_hash));
       hashes.set(name, stale ? await hashPassword(password) : undefined);
     }

@@ -36,6 +36,8 @@ describe('port forwardings', () => {
       id: expect.any(String),
       external_port: 2222,
       internal_port: 22,
+      external_port_range: '2222:2222',
+      internal_port_range: '22:22',
       internal_ip_address: port.fixed_ips[0].ip_address,
       protocol: 'tcp',
       internal_port_id: port.id,
@@ -66,6 +68,42 @@ describe('port forwardings', () => {
     }
     expect((await h().call('GET', `floatingips/${fip.id}`, { auth })).body.floatingip).toMatchObject({ router_id: null, port_forwardings: [] });
     expect(errorOf(await h().call('GET', `${pfs}/${pf.id}`, { auth }))).toEqual([404, 'PortForwardingNotFound', `Port Forwarding ${pf.id} could not be found.`]);
+  });
+
+  it('forwards port ranges N-N and 1-N, refusing overlaps and other relations (floating-ip-port-forwarding-port-ranges)', async () => {
+    const { auth, fip, pfs, post } = await setup();
+    const nn = await post({ external_port_range: '2000:2010', internal_port_range: '3000:3010' });
+    expect(nn.status).toBe(201);
+    expect(nn.body.port_forwarding).toMatchObject({ external_port: null, internal_port: null, external_port_range: '2000:2010', internal_port_range: '3000:3010' });
+    // 1-N: a range of external ports to one internal port; the single port wins over a range given beside it.
+    const oneN = await post({ external_port_range: '4000:4005', internal_port: 80, internal_port_range: '1:9' });
+    expect(oneN.status).toBe(201);
+    expect(oneN.body.port_forwarding).toMatchObject({ internal_port: 80, internal_port_range: '80:80', external_port_range: '4000:4005' });
+
+    expect(errorOf(await post({ external_port: 2005, internal_port: 22 }))).toEqual(
+      badPf('There is a port collision with the external_port_range. The following ranges collides: 2000:2010 and 2005:2005'),
+    );
+    expect(errorOf(await post({ external_port_range: '5000:5001', internal_port_range: '3010:3011' }))).toEqual(
+      badPf('There is a port collision with the internal_port_range. The following ranges collides: 3000:3010 and 3010:3011'),
+    );
+    const relation = 'Invalid ranges of internal and/or external ports. The relation between internal and external ports must be N-N or 1-N';
+    expect(errorOf(await post({ external_port_range: '6000:6002', internal_port_range: '7000:7005' }))).toEqual(badPf(relation));
+    expect(errorOf(await post({ external_port: 6000, internal_port_range: '7000:7005' }))).toEqual(badPf(relation));
+    expect(errorOf(await post({ external_port_range: '6002:6000', internal_port: 1 }))).toEqual([
+      400,
+      'HTTPBadRequest',
+      "Invalid input for external_port_range. Reason: First port in a port range must be lower than the second port.",
+    ]);
+    expect(errorOf(await post({ internal_port: 22 }))).toEqual(badPf('external_port or external_port_range must be given'));
+
+    // An update moves a whole range; the floating IP shows range forwardings without single ports.
+    const moved = await h().call('PUT', `${pfs}/${nn.body.port_forwarding.id}`, {
+      body: { port_forwarding: { external_port_range: '2100:2110' } },
+      auth,
+    });
+    expect(moved.body.port_forwarding).toMatchObject({ external_port_range: '2100:2110', internal_port_range: '3000:3010' });
+    const shown = (await h().call('GET', `floatingips/${fip.id}`, { auth })).body.floatingip.port_forwardings;
+    expect(shown.find((p: Json) => p.id === nn.body.port_forwarding.id)).not.toHaveProperty('external_port');
   });
 
   it('validates protocol, ports and the internal address', async () => {

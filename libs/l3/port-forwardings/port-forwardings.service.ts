@@ -10,8 +10,9 @@ import { FloatingIpsService } from '../floatingips/floatingips.service.js';
 import { FloatingIpEntity, type FloatingIpRow, PortForwardingEntity, type PortForwardingRow } from '../l3.entities.js';
 import { floatingIpPortAlreadyAssociated, portNotFound } from '../l3.errors.js';
 import { portForwardingAttributes, portForwardingNotFound } from './port-forwarding.definition.js';
+import { badPortForwarding, overlaps, type PortRange, rangeText, requestedPorts } from './port-ranges.js';
 
-const badRequest = (msg: string) => new NeutronError('BadRequest', `Bad port_forwarding request: ${msg}.`, 400);
+const badRequest = badPortForwarding;
 const fipInUse = (id: string) => new NeutronError('FipInUseByPortForwarding', `Floating IP ${id} in use by Port Forwarding resources.`, 409);
 const portHasBindingFip = (a: { address: string; fipId: string; portId: string; fixedIp: string }) =>
   new NeutronError(
@@ -20,7 +21,7 @@ const portHasBindingFip = (a: { address: string; fipId: string; portId: string; 
     409,
   );
 
-const FIELDS = ['external_port', 'internal_port', 'internal_ip_address', 'protocol', 'internal_port_id', 'description'] as const;
+const FIELDS = ['internal_ip_address', 'protocol', 'internal_port_id', 'description'] as const;
 
 /**
  * A floating IP's port forwardings (neutron/services/portforwarding): a floating IP either forwards ports or is
@@ -47,11 +48,14 @@ export class PortForwardingsService implements ResourceService {
 
   async create(ctx: RequestContext, item: ApiObject): Promise<ApiObject> {
     const fip = (await ctx.em.getRepository(FloatingIpEntity).findOneBy({ id: ctx.parent!.id as string }))!;
+    const { external, internal } = requestedPorts(item);
     const row: PortForwardingRow = {
       id: randomUUID(),
       floatingip_id: fip.id,
-      external_port: item.external_port as number,
-      internal_port: item.internal_port as number,
+      external_port: external[0],
+      external_port_end: external[1],
+      internal_port: internal[0],
+      internal_port_end: internal[1],
       internal_ip_address: item.internal_ip_address as string,
       internal_port_id: item.internal_port_id as string,
       protocol: item.protocol as string,
@@ -78,6 +82,9 @@ export class PortForwardingsService implements ResourceService {
     const old = (await ctx.em.getRepository(PortForwardingEntity).findOneBy({ id: current.id as string }))!;
     const row: PortForwardingRow = { ...old };
     for (const key of FIELDS) if (key in changes) (row as unknown as Record<string, unknown>)[key] = changes[key];
+    const { external, internal } = requestedPorts(changes, old);
+    [row.external_port, row.external_port_end] = external;
+    [row.internal_port, row.internal_port_end] = internal;
     if (changes.internal_port_id && changes.internal_port_id !== old.internal_port_id) {
       await this.checkNoFloatingIpOnPort(ctx, row);
       await this.attachRouter(ctx, fip, row);
@@ -87,7 +94,7 @@ export class PortForwardingsService implements ResourceService {
         throw badRequest(`The internal IP does not correspond to an address on the internal port, which has fixed_ips ${pyFixedIps(ips)}`);
       }
     }
-    if (['internal_port', 'external_port'].some((k) => k in changes)) await this.checkCollisions(ctx, row);
+    if (['internal_port', 'external_port', 'internal_port_range', 'external_port_range'].some((k) => k in changes)) await this.checkCollisions(ctx, row);
     await ctx.em.getRepository(PortForwardingEntity).update({ id: row.id }, row);
     return present(row);
   }
@@ -108,14 +115,14 @@ export class PortForwardingsService implements ResourceService {
     for (const item of items) {
       item.port_forwardings = rows
         .filter((r) => r.floatingip_id === item.id)
-        .map((r) => ({
-          id: r.id,
-          internal_ip_address: r.internal_ip_address,
-          protocol: r.protocol,
-          internal_port: r.internal_port,
-          external_port: r.external_port,
-          internal_port_id: r.internal_port_id,
-        }));
+        .map((r) => {
+          // Neutron's floating IP view names only single ports; a range forwarding shows neither.
+          const pf: ApiObject = { id: r.id, internal_ip_address: r.internal_ip_address, protocol: r.protocol };
+          if (r.internal_port === r.internal_port_end) pf.internal_port = r.internal_port;
+          if (r.external_port === r.external_port_end) pf.external_port = r.external_port;
+          pf.internal_port_id = r.internal_port_id;
+          return pf;
+        });
     }
   }
 
@@ -124,15 +131,17 @@ export class PortForwardingsService implements ResourceService {
     if (await ctx.em.getRepository(PortForwardingEntity).existsBy({ floatingip_id: fipId })) throw fipInUse(fipId);
   }
 
-  /** _check_port_collisions: one external port per floating IP and protocol, one internal socket per port and protocol. */
+  /** _check_port_collisions: external ranges of a floating IP and protocol, and internal ranges of a socket, never overlap. */
   private async checkCollisions(ctx: RequestContext, row: PortForwardingRow): Promise<void> {
     const repo = ctx.em.getRepository(PortForwardingEntity);
     const internal = await repo.findBy({ internal_port_id: row.internal_port_id, protocol: row.protocol, internal_ip_address: row.internal_ip_address });
-    const clash = internal.find((o) => o.id !== row.id && o.internal_port === row.internal_port);
-    if (clash) throw collision('internal_port_range', clash.internal_port, row.internal_port);
+    const internalOf = (r: PortForwardingRow): PortRange => [r.internal_port, r.internal_port_end];
+    const clash = internal.find((o) => o.id !== row.id && overlaps(internalOf(o), internalOf(row)));
+    if (clash) throw collision('internal_port_range', internalOf(clash), internalOf(row));
     const external = await repo.findBy({ floatingip_id: row.floatingip_id, protocol: row.protocol });
-    const taken = external.find((o) => o.id !== row.id && o.external_port === row.external_port);
-    if (taken) throw collision('external_port_range', taken.external_port, row.external_port);
+    const externalOf = (r: PortForwardingRow): PortRange => [r.external_port, r.external_port_end];
+    const taken = external.find((o) => o.id !== row.id && overlaps(externalOf(o), externalOf(row)));
+    if (taken) throw collision('external_port_range', externalOf(taken), externalOf(row));
   }
 
   /** _check_port_has_binding_floating_ip. */
@@ -176,10 +185,14 @@ export class PortForwardingsService implements ResourceService {
 }
 
 function present(row: PortForwardingRow): ApiObject {
+  const external: PortRange = [row.external_port, row.external_port_end];
+  const internal: PortRange = [row.internal_port, row.internal_port_end];
   return {
     id: row.id,
-    external_port: row.external_port,
-    internal_port: row.internal_port,
+    external_port: external[0] === external[1] ? external[0] : null,
+    internal_port: internal[0] === internal[1] ? internal[0] : null,
+    external_port_range: rangeText(external),
+    internal_port_range: rangeText(internal),
     internal_ip_address: row.internal_ip_address,
     protocol: row.protocol,
     internal_port_id: row.internal_port_id,
@@ -187,7 +200,7 @@ function present(row: PortForwardingRow): ApiObject {
   };
 }
 
-const collision = (key: string, existing: number, requested: number) =>
-  badRequest(`There is a port collision with the ${key}. The following ranges collides: ${existing}:${existing} and ${requested}:${requested}`);
+const collision = (key: string, existing: PortRange, requested: PortRange) =>
+  badRequest(`There is a port collision with the ${key}. The following ranges collides: ${rangeText(existing)} and ${rangeText(requested)}`);
 
 const pyFixedIps = (ips: FixedIp[]) => `[${ips.map((ip) => `{'subnet_id': '${ip.subnet_id}', 'ip_address': '${ip.ip_address}'}`).join(', ')}]`;

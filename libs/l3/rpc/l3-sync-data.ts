@@ -92,8 +92,8 @@ export async function routerSyncData(em: EntityManager, ipam: Ipam, routerIds: r
       floating_ip_address: fipById.get(pf.floatingip_id)!.floating_ip_address,
       protocol: pf.protocol as L3PortForwardingInfo['protocol'],
       internal_ip_address: pf.internal_ip_address,
-      internal_port: pf.internal_port,
-      external_port: pf.external_port,
+      internal_port: pf.internal_port === pf.internal_port_end ? pf.internal_port : `${pf.internal_port}:${pf.internal_port_end}`,
+      external_port: pf.external_port === pf.external_port_end ? pf.external_port : `${pf.external_port}:${pf.external_port_end}`,
       internal_port_id: pf.internal_port_id,
     }));
     return {

@@ -74,10 +74,15 @@ describe('l3_agent_scheduler and the L3 agent RPC', () => {
     const router = await h().create('routers', { name: 'waiting' });
     await settled();
     expect(await hostingHosts(router.id)).toEqual([]);
+    // router_availability_zone: the zones of the agents hosting the router, none while unhosted.
+    expect((await h().call('GET', `routers/${router.id}`)).body.router.availability_zones).toEqual([]);
     const a = await agent('l3-late');
     const routers = await a.sync();
     expect(routers.map((r) => r.id)).toContain(router.id);
     expect(await hostingHosts(router.id)).toEqual([a.host]);
+    expect((await h().call('GET', `routers/${router.id}`)).body.router.availability_zones).toEqual(['nova']);
+    const listed = (await h().call('GET', 'routers', { query: { id: router.id } })).body.routers as Json[];
+    expect(listed.map((r) => r.availability_zones)).toEqual([['nova']]);
   });
 
   it('adds and removes routers by hand, with Neutron errors', async () => {
@@ -158,6 +163,19 @@ describe('l3_agent_scheduler and the L3 agent RPC', () => {
       auth,
     });
     expect(pfAnswer.status).toBe(201);
+    const rangeAnswer = await h().call('POST', `floatingips/${pfFip.id}/port_forwardings`, {
+      body: {
+        port_forwarding: {
+          protocol: 'udp',
+          internal_ip_address: vm2.fixed_ips[0].ip_address,
+          internal_port_range: '5000:5010',
+          external_port_range: '6000:6010',
+          internal_port_id: vm2.id,
+        },
+      },
+      auth,
+    });
+    expect(rangeAnswer.status).toBe(201);
     await settled();
     expect(await hostingHosts(router.id)).toEqual([a.host]);
 
@@ -189,9 +207,11 @@ describe('l3_agent_scheduler and the L3 agent RPC', () => {
         },
       ],
       _floatingips: [{ id: fip.id, floating_ip_address: fip.floating_ip_address, fixed_ip_address: vm.fixed_ips[0].ip_address, port_id: vm.id, status: 'DOWN' }],
-      _pf_floatingips: [
-        { floatingip_id: pfFip.id, floating_ip_address: pfFip.floating_ip_address, protocol: 'tcp', internal_port: 22, external_port: 2222, internal_port_id: vm2.id },
-      ],
+      // In id order, which is random here.
+      _pf_floatingips: expect.arrayContaining([
+        expect.objectContaining({ floatingip_id: pfFip.id, floating_ip_address: pfFip.floating_ip_address, protocol: 'tcp', internal_port: 22, external_port: 2222, internal_port_id: vm2.id }),
+        expect.objectContaining({ floatingip_id: pfFip.id, floating_ip_address: pfFip.floating_ip_address, protocol: 'udp', internal_port: '5000:5010', external_port: '6000:6010' }),
+      ]),
     });
     // The router's ports are bound to the agent's host (the L2 agent there plugs them).
     for (const portId of [added.body.port_id, info.gw_port!.id]) {

@@ -7,6 +7,7 @@ import { RouterL3AgentBindings1764000010200 } from './migrations/1764000010200-r
 import { RouterL3AgentBindingEntity } from './router-l3-agent-binding.entity.js';
 import { L3SchedulerHandler } from './l3-scheduler.handler.js';
 import { L3Scheduler } from './l3-scheduler.service.js';
+import { routerAvailabilityZones } from './router-availability-zones.js';
 
 /**
  * Routers on L3 agents (l3_agentschedulers_db, the L3 RPC and L3AgentNotifyAPI): the bindings, the least-routers
@@ -28,6 +29,7 @@ export class L3SchedulerModule implements OnModuleInit {
     this.registry.addSubResource('agents', 'l3-routers', (req, id, rest) => this.handler.agentResources(req, id, rest));
     this.registry.addSubResource('routers', 'l3-agents', (req, id, rest) => this.handler.resourceAgents(req, id, rest));
     this.registry.addExtensions('l3_agent_scheduler');
+    this.registry.extendItems('routers', routerAvailabilityZones);
     this.subscribers.subscribe();
   }
 }

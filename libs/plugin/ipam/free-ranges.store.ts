@@ -9,10 +9,26 @@ type FreeRange = Pick<FreeRangeRow, 'first_ip' | 'last_ip'>;
 
 const SELECT = `SELECT first_ip, last_ip FROM ${FREE_RANGES_TABLE}`;
 
+/** A new free range is stored as up to STRIPES rows of at least STRIPE_MIN addresses: see takeLowest. */
+const STRIPES = 16n;
+const STRIPE_MIN = 16n;
+
+function stripes(range: IpRange): IpRange[] {
+  const size = range.last - range.first + 1n;
+  const parts = size / STRIPE_MIN < STRIPES ? size / STRIPE_MIN : STRIPES;
+  if (parts <= 1n) return [range];
+  const step = size / parts;
+  return Array.from({ length: Number(parts) }, (_, i) => {
+    const first = range.first + BigInt(i) * step;
+    return { first, last: BigInt(i) === parts - 1n ? range.last : first + step - 1n };
+  });
+}
+
 /**
  * The free ranges of a subnet's allocation pools. Every operation touches O(1) rows through the
  * (subnet_id, first_ip) primary key, whatever the number of allocated addresses; on PostgreSQL the rows read are
- * locked (SELECT … FOR UPDATE) so concurrent allocations queue on the range they both want.
+ * locked (SELECT … FOR UPDATE) until commit. A pool is stored in stripes, so that concurrent allocations on one
+ * subnet each lock their own stripe instead of queueing on the first range for the whole of their transactions.
  */
 export class FreeRanges {
   constructor(
@@ -21,10 +37,23 @@ export class FreeRanges {
     private readonly version: IpVersion,
   ) {}
 
-  /** Takes the lowest free address, or undefined when the pools are exhausted. */
+  /**
+   * Takes the lowest free address, or undefined when the pools are exhausted. On PostgreSQL, the lowest address of a
+   * stripe no other transaction holds (SKIP LOCKED): alone, that is the lowest free address; concurrent creates
+   * get the lowest of the next stripes rather than waiting for each other's commits.
+   */
   async takeLowest(): Promise<bigint | undefined> {
-    // A range deleted under our lock is skipped by PostgreSQL; an empty answer is re-read once with a fresh snapshot
-    // (READ COMMITTED), so a range re-created by a concurrent pool update is not missed.
+    if (isPostgres(this.em)) {
+      const [row] = await sqlRows<FreeRange>(this.em, `${SELECT} WHERE subnet_id = ? ORDER BY first_ip ASC LIMIT 1 FOR UPDATE SKIP LOCKED`, [this.subnetId]);
+      if (row) {
+        const first = fromHex(row.first_ip);
+        await this.shrink(row, first);
+        return first;
+      }
+    }
+    // Every stripe held (or SQLite): wait for the lowest. A range deleted under our lock is skipped by PostgreSQL; an
+    // empty answer is re-read once with a fresh snapshot (READ COMMITTED), so a range re-created by a concurrent pool
+    // update is not missed.
     for (let attempt = 0; attempt < 2; attempt++) {
       const row = await this.one(`${SELECT} WHERE subnet_id = ? ORDER BY first_ip ASC LIMIT 1`, []);
       if (row) {
@@ -44,15 +73,12 @@ export class FreeRanges {
     return true;
   }
 
-  /** Puts an address back, merged with its neighbours. Only for addresses inside the subnet's pools. */
+  /** Puts an address back, joined to an adjacent range (two stripes are never merged). Only for addresses inside the pools. */
   async give(ip: bigint): Promise<void> {
     const left = await this.rangeAtOrBelow(ip - 1n);
     const leftAdjacent = left && fromHex(left.last_ip) === ip - 1n ? left : undefined;
-    const right = await this.one(`${SELECT} WHERE subnet_id = ? AND first_ip = ?`, [this.hex(ip + 1n)]);
-    if (leftAdjacent && right) {
-      await this.setLast(leftAdjacent, right.last_ip);
-      await this.remove(right);
-    } else if (leftAdjacent) {
+    const right = leftAdjacent ? null : await this.one(`${SELECT} WHERE subnet_id = ? AND first_ip = ?`, [this.hex(ip + 1n)]);
+    if (leftAdjacent) {
       await this.setLast(leftAdjacent, this.hex(ip));
     } else if (right) {
       await this.setFirst(right, this.hex(ip));
@@ -64,7 +90,7 @@ export class FreeRanges {
   /** Replaces all ranges (new subnet, changed pools). The old rows are deleted first so concurrent takers wait. */
   async reset(ranges: IpRange[]): Promise<void> {
     await sqlRun(this.em, `DELETE FROM ${FREE_RANGES_TABLE} WHERE subnet_id = ?`, [this.subnetId]);
-    const rows = ranges.map((r) => ({ first_ip: this.hex(r.first), last_ip: this.hex(r.last) }));
+    const rows = ranges.flatMap(stripes).map((r) => ({ first_ip: this.hex(r.first), last_ip: this.hex(r.last) }));
     for (let i = 0; i < rows.length; i += 500) await this.insert(rows.slice(i, i + 500));
   }
 

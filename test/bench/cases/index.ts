@@ -2,9 +2,11 @@ import type { BenchCase } from '../types.js';
 import { dhcpCases } from './dhcp.js';
 import { identityCases } from './identity.js';
 import { l3Cases } from './l3.js';
+import { l3LinuxCases } from './l3-linux.js';
 import { meteringCases } from './metering.js';
 import { networkCases } from './networks.js';
 import { portCases } from './ports.js';
+import { routerCases } from './routers.js';
 
 export interface CaseOptions {
   adminPassword: string;
@@ -16,5 +18,5 @@ export interface CaseOptions {
  * of what its case needs, so `--only` works on any subset.
  */
 export function allCases(opts: CaseOptions): BenchCase[] {
-  return [...identityCases(opts.adminPassword), ...networkCases, ...portCases, ...dhcpCases, ...l3Cases, ...meteringCases];
+  return [...identityCases(opts.adminPassword), ...networkCases, ...portCases, ...dhcpCases, ...routerCases, ...l3Cases, ...l3LinuxCases, ...meteringCases];
 }

@@ -46,9 +46,11 @@ export interface L2Driver {
   cleanup(): Promise<void>;
   /**
    * Calls `onChange` soon after a tap appears or goes (a linux driver watches link events), so a plugged guest is
-   * wired at once instead of at the next poll. Returns the function that stops watching.
+   * wired at once instead of at the next poll; with the tap's name when it was deleted (a tap made again under the
+   * same name before the next pass, as a rebuilt router's or a hard-rebooted guest's, is not in any bridge).
+   * Returns the function that stops watching.
    */
-  watchDevices?(onChange: () => void): () => void;
+  watchDevices?(onChange: (deleted?: string) => void): () => void;
   /**
    * Only a host without a hypervisor (simulated) implements these: the server's word stands in for libvirt
    * creating or destroying the tap. `bound`: the ports the server says are bound here (a resync), which become

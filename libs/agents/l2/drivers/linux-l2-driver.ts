@@ -76,9 +76,11 @@ export class LinuxL2Driver implements L2Driver {
   }
 
   /** Link events naming a tap (a guest plugged or gone) wake the agent; the poll stays as the safety net. */
-  watchDevices(onChange: () => void): () => void {
+  watchDevices(onChange: (deleted?: string) => void): () => void {
     return monitorLinks(this.namespace, (line) => {
-      if (line.includes(`: ${TAP_PREFIX}`)) onChange();
+      // `[Deleted ]<index>: <name>[@<peer>]: <flags> …`
+      const event = /^(Deleted )?\d+: ([^:@\s]+)/.exec(line);
+      if (event?.[2].startsWith(TAP_PREFIX)) onChange(event[1] ? event[2] : undefined);
     });
   }
 

@@ -3,7 +3,8 @@
  * and `qg-<port[:11]>` (gateway), each one end of a veth pair whose other end `tap<port[:11]>` sits in the host
  * namespace (dataplane.host_namespace), so the L2 agent plugs it into the network's bridge like any other port.
  * It runs the core's operations one by one: `ip` for links, addresses and routes, sysctl for forwarding,
- * `iptables-restore --noflush` for the ruleset changes (atomic per table), `arping -U` for the gratuitous ARPs.
+ * `iptables-restore --noflush` for the ruleset changes (atomic per table), `arping -U` for the gratuitous ARPs (in the
+ * background: arping takes a second).
  *
  * A router namespace found from an earlier run is rebuilt when the agent first builds that router (its state is
  * unknown), and the agent's resync removes the router namespaces it owns that no router needs (`cleanup`).
@@ -49,6 +50,8 @@ export class LinuxL3Driver implements L3Driver {
   private readonly lane = new SerialLane();
   /** namespaces this run built (a namespace left by an earlier run is rebuilt on first use) */
   private readonly built = new Set<string>();
+  /** gratuitous ARPs under way (stop waits for them: no arping outlives the driver) */
+  private readonly announcing = new Set<Promise<void>>();
 
   constructor(private readonly opts: LinuxL3DriverOptions) {
     this.log = (opts.log ?? pino({ level: 'silent' })).child({ driver: 'linux-l3', namespace: opts.hostNamespace || '(root)' });
@@ -81,7 +84,9 @@ export class LinuxL3Driver implements L3Driver {
 
   /** Routers keep forwarding while the agent is away; a restarted agent's resync takes them over. */
   stop(): Promise<void> {
-    return this.lane.run(async () => undefined);
+    return this.lane.run(async () => {
+      await Promise.allSettled(this.announcing);
+    });
   }
 
   configurations(): Record<string, unknown> {
@@ -139,12 +144,7 @@ export class LinuxL3Driver implements L3Driver {
         await iptablesRestore(ns, op.restore);
         return;
       case 'garp':
-        // as in Neutron, a lost announcement is not a failure of the router: logged, the next one catches up
-        try {
-          await execInNamespace(ns, ARPING, ['-U', '-c', '1', '-w', '1', '-I', op.device, op.address]);
-        } catch (err) {
-          this.log.warn({ err, namespace: ns, address: op.address }, 'gratuitous ARP failed');
-        }
+        this.announce(ns, op.device, op.address);
         return;
     }
   }
@@ -159,6 +159,20 @@ export class LinuxL3Driver implements L3Driver {
     }
     await deleteNamespace(ns);
     this.built.delete(ns);
+  }
+
+  /**
+   * `arping -U` in the background: arping waits a second after its probe however it is called, and the next router
+   * change must not wait behind it (Neutron's agent also spawns it apart). As in Neutron, a lost announcement is not
+   * a failure of the router: logged, the next one catches up.
+   */
+  private announce(ns: string, device: string, address: string): void {
+    const done = execInNamespace(ns, ARPING, ['-U', '-c', '1', '-w', '1', '-I', device, address]).then(
+      () => undefined,
+      (err: unknown) => this.log.warn({ err, namespace: ns, address }, 'gratuitous ARP failed'),
+    );
+    this.announcing.add(done);
+    void done.finally(() => this.announcing.delete(done));
   }
 
   private async sysctl(ns: string, args: string[]): Promise<void> {

@@ -1,0 +1,29 @@
+import type { EntityManager } from 'typeorm';
+import { AGENTS_TABLE } from '../../agents-api/agent.entity.js';
+import type { ApiObject, RequestContext } from '../../api/resource/resource-definition.js';
+import { anyOfSql } from '../../db/index.js';
+import { L3_BINDINGS_TABLE } from './router-l3-agent-binding.entity.js';
+
+/** The zones of the L3 agents hosting each router, one query for all of them. */
+async function hostingZones(em: EntityManager, routerIds: readonly string[]): Promise<Map<string, string[]>> {
+  const rows = await em
+    .createQueryBuilder()
+    .select(['DISTINCT b.router_id AS router_id', 'a.availability_zone AS zone'])
+    .from(L3_BINDINGS_TABLE, 'b')
+    .innerJoin(AGENTS_TABLE, 'a', 'a.id = b.l3_agent_id')
+    .where(...anyOfSql(em, 'b.router_id', routerIds))
+    .andWhere('a.availability_zone IS NOT NULL')
+    .orderBy('zone')
+    .getRawMany<{ router_id: string; zone: string }>();
+  const zones = new Map<string, string[]>();
+  for (const r of rows) (zones.get(r.router_id) ?? zones.set(r.router_id, []).get(r.router_id)!).push(r.zone);
+  return zones;
+}
+
+/** router_availability_zone: a router's `availability_zones` are those of the L3 agents hosting it (Neutron's AZ mixin). */
+export async function routerAvailabilityZones(ctx: RequestContext, routers: ApiObject[]): Promise<void> {
+  const ids = routers.map((r) => r.id).filter((id): id is string => typeof id === 'string');
+  if (!ids.length) return;
+  const zones = await hostingZones(ctx.em, ids);
+  for (const router of routers) router.availability_zones = zones.get(router.id as string) ?? [];
+}
