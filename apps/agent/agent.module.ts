@@ -3,12 +3,13 @@ import type { Logger } from 'pino';
 import { DhcpAgentModule } from '../../libs/agents/dhcp/dhcp-agent.module.js';
 import { L2AgentsModule } from '../../libs/agents/l2/l2-agent.module.js';
 import { L3AgentModule } from '../../libs/agents/l3/l3-agent.module.js';
+import { MeteringAgentModule } from '../../libs/agents/metering/metering-agent.module.js';
 import { BusModule } from '../../libs/bus/bus.module.js';
 import { type AppConfig, ConfigModule } from '../../libs/config/index.js';
 import { MetricsModule } from '../../libs/metrics/index.js';
 
-export type AgentType = 'l2' | 'dhcp' | 'l3';
-export const AGENT_TYPES: readonly AgentType[] = ['l2', 'dhcp', 'l3'];
+export type AgentType = 'l2' | 'dhcp' | 'l3' | 'metering';
+export const AGENT_TYPES: readonly AgentType[] = ['l2', 'dhcp', 'l3', 'metering'];
 
 /**
  * One agent process: config, the bus, and the agent of the chosen type for each given host. No database, no API port:
@@ -23,6 +24,8 @@ export class AgentModule {
       dhcp: () => DhcpAgentModule.forRoot({ host: hosts[0], log }),
       // one L3 agent per process (its driver owns the host's qrouter- namespaces)
       l3: () => L3AgentModule.forRoot({ host: hosts[0], log }),
+      // one metering agent per process, beside the host's L3 agent (it counts in that agent's qrouter- namespaces)
+      metering: () => MeteringAgentModule.forRoot({ host: hosts[0], log }),
     }[type]();
     return {
       module: AgentModule,

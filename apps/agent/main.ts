@@ -22,6 +22,9 @@ async function main(): Promise<void> {
   if (type === 'l3' && !config.agents.l3.enabled) {
     throw new ConfigError('agents.l3.enabled: the L3 agent is turned off; set APPLIANCE__AGENTS__L3__ENABLED=true');
   }
+  if (type === 'metering' && !config.agents.metering.enabled) {
+    throw new ConfigError('agents.metering.enabled: the metering agent is turned off; set APPLIANCE__AGENTS__METERING__ENABLED=true');
+  }
   const hosts = values.host?.length ? values.host : [config.agents.host || hostname()];
   const log = pino({ level: config.log.level, base: { service: `neutron-${type}-agent` } });
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { DhcpAgentModule } from '../../libs/agents/dhcp/dhcp-agent.module.js';
 import { L2AgentsModule } from '../../libs/agents/l2/l2-agent.module.js';
 import { L3AgentModule } from '../../libs/agents/l3/l3-agent.module.js';
+import { MeteringAgentModule } from '../../libs/agents/metering/metering-agent.module.js';
 import type { AppConfig } from '../../libs/config/index.js';
 import { ServerModule } from '../neutron-server/server.module.js';
 
@@ -18,6 +19,8 @@ export class ApplianceModule {
         ...(config.agents.dhcp.enabled ? [DhcpAgentModule.forRoot({ log })] : []),
         // on by default (agents.l3.enabled): routers scheduled to it, built by the dataplane driver
         ...(config.agents.l3.enabled ? [L3AgentModule.forRoot({ log })] : []),
+        // on by default (agents.metering.enabled): counts the L3 agent's routers' traffic per metering label
+        ...(config.agents.metering.enabled ? [MeteringAgentModule.forRoot({ log })] : []),
       ],
     };
   }

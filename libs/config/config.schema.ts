@@ -85,6 +85,15 @@ export const configSchema = z
             enabled: z.boolean(),
           })
           .strict(),
+        metering: z
+          .object({
+            // the metering agent: counts the traffic of the L3 agent's routers on its host, driver from dataplane.driver
+            enabled: z.boolean(),
+            measure_interval: z.number().positive(), // seconds between two reads of the counters
+            report_interval: z.number().positive(), // seconds between two l3.meter reports
+            granular_traffic_data: z.boolean(), // report per label and router instead of per label
+          })
+          .strict(),
       })
       .strict(),
     bus: z

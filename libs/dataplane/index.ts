@@ -5,4 +5,5 @@ export * from './iptables.js';
 export * from './links.js';
 export * from './names.js';
 export * from './netns.js';
+export * from './nft.js';
 export * from './process-supervisor.js';

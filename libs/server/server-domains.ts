@@ -5,6 +5,7 @@ import type { Domain } from '../db/index.js';
 import { dhcpSchedulerDomain } from '../dhcp-scheduler/dhcp-scheduler.module.js';
 import { identityDomain } from '../identity/identity.module.js';
 import { l3Domain } from '../l3/l3.module.js';
+import { meteringDomain } from '../metering/metering.module.js';
 import { novaNotifierDomain } from '../nova-notifier/nova-notifier.module.js';
 import { allowedAddressPairsDomain } from '../plugin/allowed-address-pairs/allowed-address-pairs.module.js';
 import { extraDhcpOptsDomain } from '../plugin/extra-dhcp-opts/extra-dhcp-opts.module.js';
@@ -39,6 +40,7 @@ export const SERVER_DOMAINS: readonly Domain[] = [
   agentsApiDomain,
   dhcpSchedulerDomain,
   l3Domain,
+  meteringDomain,
   novaNotifierDomain,
 ];
 

@@ -6,6 +6,7 @@ import { dhcpTargets } from './cases/dhcp.js';
 import { identityTargets } from './cases/identity.js';
 import { l3Targets } from './cases/l3.js';
 import { l3LinuxTargets } from './cases/l3-linux.js';
+import { meteringTargets } from './cases/metering.js';
 import { routerTargets } from './cases/routers.js';
 import { metricsTargets } from './cases/metrics.js';
 import type { CaseResult } from './runner.js';
@@ -87,6 +88,7 @@ export function evaluateTargets(start: StartTiming, cases: CaseResult[], afterRu
     ...l3Targets(cases),
     ...l3LinuxTargets(cases),
     ...metricsTargets(cases),
+    ...meteringTargets(cases),
     target({ id: 'rss.after-run', title: 'appliance RSS after the run', unit: 'MB', limit: 150, measured: afterRun ? round(afterRun.rssMb, 1) : null, reference: '~1.3 GB' }),
     target({
       id: 'start.first-authenticated-200',

@@ -34,10 +34,11 @@ describe.each(DIALECTS)('agents (%s)', (dialect) => {
 
   beforeAll(async () => {
     server = await startHttpInProcess(dialect, 'agents', {
-      // The test plays every agent itself: the appliance's own L2, DHCP and L3 agents stay off.
+      // The test plays every agent itself: the appliance's own L2, DHCP, L3 and metering agents stay off.
       APPLIANCE__AGENTS__L2__ENABLED: 'false',
       APPLIANCE__AGENTS__DHCP__ENABLED: 'false',
       APPLIANCE__AGENTS__L3__ENABLED: 'false',
+      APPLIANCE__AGENTS__METERING__ENABLED: 'false',
     });
     const token = await issueToken(server.app.identityUrl, adminCredentials());
     admin = apiClient(server.app.apiUrl, token);

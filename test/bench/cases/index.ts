@@ -3,6 +3,7 @@ import { dhcpCases } from './dhcp.js';
 import { identityCases } from './identity.js';
 import { l3Cases } from './l3.js';
 import { l3LinuxCases } from './l3-linux.js';
+import { meteringCases } from './metering.js';
 import { metricsCases } from './metrics.js';
 import { networkCases } from './networks.js';
 import { portCases } from './ports.js';
@@ -26,6 +27,7 @@ export function allCases(opts: CaseOptions): BenchCase[] {
     ...routerCases,
     ...l3Cases,
     ...l3LinuxCases,
+    ...meteringCases,
     ...metricsCases,
   ];
 }
