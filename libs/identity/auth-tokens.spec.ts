@@ -61,7 +61,7 @@ describe('POST /v3/auth/tokens', () => {
     expect(Object.keys(byType).sort()).toEqual(['identity', 'network']);
     for (const [type, url] of [
       ['identity', `${id.origin}/v3/`],
-      ['network', `http://127.0.0.1:${id.config.api.port}/`],
+      ['network', `http://127.0.0.1:${id.config.api.port}`],
     ]) {
       const s = byType[type];
       expect(s.id).toMatch(/^[0-9a-f]{32}$/);

@@ -54,6 +54,7 @@ export async function createIdentityApp(deps: IdentityAppDeps): Promise<INestApp
     bodyLimit,
     genReqId: () => `req-${randomUUID()}`,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 1024 },
+    rewriteUrl: collapseSlashes,
     clientErrorHandler: keystoneClientError,
     // The router rejects a malformed path (bad %-encoding, invalid UTF-8) before any hook or Nest layer runs.
     frameworkErrors: (error: Error & { statusCode?: number }, _req: FastifyRequest, reply: FastifyReply) => {
@@ -95,6 +96,18 @@ export async function createIdentityApp(deps: IdentityAppDeps): Promise<INestApp
   await services.bootstrap.ensure();
   await app.init();
   return app;
+}
+
+/**
+ * Keystone answers `//v3//users` as `/v3/users` (a catalog URL ending in '/' makes clients send such paths). Done
+ * before routing so that handlers, links and 405 checks all see the collapsed path; the query string is untouched.
+ */
+export function collapseSlashes(req: { url?: string }): string {
+  const url = req.url ?? '/';
+  if (!url.includes('//')) return url;
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  return path.replace(/\/{2,}/g, '/') + (q < 0 ? '' : url.slice(q));
 }
 
 /** Requests Node's HTTP parser rejects (raw invalid bytes, header overflow, timeouts): still Keystone's body. */

@@ -53,7 +53,7 @@ export function forbiddenNotSecurity(message: string): KeystoneError {
   return new KeystoneError(403, 'Forbidden', message);
 }
 
-export type NotFoundKind = 'project' | 'domain' | 'user' | 'role' | 'token' | 'region' | 'service' | 'endpoint';
+export type NotFoundKind = 'project' | 'domain' | 'user' | 'group' | 'role' | 'token' | 'region' | 'service' | 'endpoint';
 
 /** ProjectNotFound & co: "Could not find project: X." */
 export function notFound(kind: NotFoundKind, id: string): KeystoneError {
@@ -80,13 +80,21 @@ export function assignmentNotFound(roleId: string, actorId: string, targetId: st
   );
 }
 
+export function notInGroup(userId: string, groupId: string): KeystoneError {
+  return new KeystoneError(404, 'Not Found', `User '${userId}' not found in group '${groupId}'`);
+}
+
+export function applicationCredentialNotFound(id: string): KeystoneError {
+  return new KeystoneError(404, 'Not Found', `Could not find Application Credential: ${id}.`);
+}
+
 /** Conflict: "Conflict occurred attempting to store %(type)s - %(details)s." */
 function conflictError(type: string, details: string): KeystoneError {
   return new KeystoneError(409, 'Conflict', `Conflict occurred attempting to store ${type} - ${details}.`);
 }
 
 /** Users and roles: the detail keystone's sql.handle_conflicts builds from the stored dict. */
-export function conflict(type: 'user' | 'role', name: string, domainId?: string): KeystoneError {
+export function conflict(type: 'user' | 'role' | 'group' | 'application_credential', name: string, domainId?: string): KeystoneError {
   return conflictError(
     type,
     domainId ? `Duplicate entry found with name ${name} at domain ID ${domainId}` : `Duplicate entry found with name ${name}`,

@@ -9,17 +9,22 @@ const run = promisify(execFile);
 let id: RunningIdentity;
 
 async function openstack(...args: string[]): Promise<string> {
+  return openstackWith(
+    {
+      OS_USERNAME: 'admin',
+      OS_PASSWORD: 'admin',
+      OS_PROJECT_NAME: 'admin',
+      OS_USER_DOMAIN_NAME: 'Default',
+      OS_PROJECT_DOMAIN_NAME: 'Default',
+    },
+    ...args,
+  );
+}
+
+/** The CLI with the given credentials (OS_* variables) against the stub. */
+async function openstackWith(credentials: Record<string, string>, ...args: string[]): Promise<string> {
   const env: NodeJS.ProcessEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('OS_')));
-  Object.assign(env, {
-    OS_AUTH_URL: `${id.origin}/v3`,
-    OS_USERNAME: 'admin',
-    OS_PASSWORD: 'admin',
-    OS_PROJECT_NAME: 'admin',
-    OS_USER_DOMAIN_NAME: 'Default',
-    OS_PROJECT_DOMAIN_NAME: 'Default',
-    OS_IDENTITY_API_VERSION: '3',
-    OS_CLOUD: '',
-  });
+  Object.assign(env, { OS_AUTH_URL: `${id.origin}/v3`, OS_IDENTITY_API_VERSION: '3', OS_CLOUD: '', ...credentials });
   try {
     const { stdout } = await run(OPENSTACK, args, { env, timeout: 60_000 });
     return stdout;
@@ -57,5 +62,51 @@ describe('the real openstack CLI', () => {
     expect(assignments).toEqual([
       expect.objectContaining({ Role: 'member', User: 'alice@Default', Project: 'demo@Default' }),
     ]);
+  }, 120_000);
+
+  it('lists the network endpoints by service (one service matches, not several)', async () => {
+    const endpoints = JSON.parse(await openstack('endpoint', 'list', '--service', 'network', '-f', 'json'));
+    expect(endpoints.map((e: { Interface: string }) => e.Interface).sort()).toEqual(['admin', 'internal', 'public']);
+    for (const e of endpoints) expect(e).toMatchObject({ 'Service Name': 'neutron', 'Service Type': 'network', URL: `http://127.0.0.1:${id.config.api.port}` });
+  }, 120_000);
+
+  it('creates a group, adds a user, lists the group and its members', async () => {
+    await openstack('user', 'create', '--password', 'secret', 'bob');
+    const group = JSON.parse(await openstack('group', 'create', '--description', 'ops team', 'ops', '-f', 'json'));
+    expect(group).toMatchObject({ name: 'ops', description: 'ops team', domain_id: 'default' });
+    expect(await openstack('group', 'add', 'user', 'ops', 'bob')).toBe('');
+    const groups = JSON.parse(await openstack('group', 'list', '-f', 'json'));
+    expect(groups).toEqual([expect.objectContaining({ ID: group.id, Name: 'ops' })]);
+    expect(await openstack('role', 'add', '--group', 'ops', '--project', 'admin', 'member')).toBe('');
+    const viaGroup = JSON.parse(await openstack('role', 'assignment', 'list', '--user', 'bob', '--effective', '--names', '-f', 'json'));
+    expect(viaGroup.map((a: { Role: string }) => a.Role).sort()).toEqual(['member', 'reader']);
+  }, 120_000);
+
+  it('creates, lists and deletes an application credential and authenticates with it', async () => {
+    const cred = JSON.parse(await openstack('application', 'credential', 'create', '--description', 'ci job', 'ci', '-f', 'json'));
+    expect(cred).toMatchObject({ name: 'ci', description: 'ci job', unrestricted: false });
+    expect(cred.secret).toBeTruthy();
+    const listed = JSON.parse(await openstack('application', 'credential', 'list', '-f', 'json'));
+    expect(listed).toEqual([expect.objectContaining({ ID: cred.id, Name: 'ci' })]);
+
+    const token = JSON.parse(
+      await openstackWith(
+        {
+          OS_AUTH_TYPE: 'v3applicationcredential',
+          OS_APPLICATION_CREDENTIAL_ID: cred.id,
+          OS_APPLICATION_CREDENTIAL_SECRET: cred.secret,
+        },
+        'token',
+        'issue',
+        '-f',
+        'json',
+      ),
+    );
+    expect(token.project_id).toBe(cred.project_id);
+    expect(await id.services.tokens.validate(token.id)).toMatchObject({ user_name: 'admin', project_name: 'admin' });
+
+    expect(await openstack('application', 'credential', 'delete', 'ci')).toBe('');
+    expect(JSON.parse(await openstack('application', 'credential', 'list', '-f', 'json'))).toEqual([]);
+    expect(await id.services.tokens.validate(token.id)).toBeUndefined();
   }, 120_000);
 });

@@ -76,6 +76,11 @@ export class SchemaCheck {
     return v;
   }
 
+  /** The value as sent, unchecked (undefined when absent). */
+  raw(key: string): unknown {
+    return this.has(key) ? this.obj[key] : undefined;
+  }
+
   boolean(key: string): boolean | undefined {
     if (!this.has(key)) return undefined;
     const v = this.obj[key];

@@ -13,6 +13,18 @@ export interface HttpAppOptions {
 }
 
 /**
+ * Neutron answers `//v2.0//networks` as `/v2.0/networks` (a catalog URL ending in '/' makes clients send such paths).
+ * Done before routing so that the router, links and errors all see the collapsed path; the query is untouched.
+ */
+export function collapseSlashes(req: { url?: string }): string {
+  const url = req.url ?? '/';
+  if (!url.includes('//')) return url;
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  return path.replace(/\/{2,}/g, '/') + (q < 0 ? '' : url.slice(q));
+}
+
+/**
  * A Nest application on fastify that takes bodies as raw text (so each API answers malformed JSON in its own
  * error format), logs one structured line per request and tags every response with a request id. Errors raised
  * inside fastify (body too large) reach Nest's exception filter; those before routing (bad URL) reach `renderError`.
@@ -23,6 +35,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, opts:
     genReqId: () => `req-${randomUUID()}`,
     frameworkErrors: (error: Error, req: unknown, reply: unknown) => opts.renderError(error, req as never, reply as never),
     routerOptions: { maxParamLength: 1000 },
+    rewriteUrl: collapseSlashes,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter as never, {
     bodyParser: false,

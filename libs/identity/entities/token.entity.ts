@@ -1,5 +1,5 @@
 import { EntitySchema } from 'typeorm';
-import { jsonText } from './json-text.js';
+import { jsonText, nullableJson } from './json-text.js';
 
 export type ScopeType = 'project' | 'domain' | 'system' | 'unscoped';
 
@@ -31,6 +31,14 @@ export interface TokenRow {
   issued_at: string;
   expires_at: string;
   revoked: boolean;
+  /** Set on a token issued by the application_credential method (shown in the token body). */
+  application_credential?: ApplicationCredentialRef | null;
+}
+
+export interface ApplicationCredentialRef {
+  id: string;
+  name: string;
+  restricted: boolean;
 }
 
 export const TokenEntity = new EntitySchema<TokenRow>({
@@ -53,6 +61,7 @@ export const TokenEntity = new EntitySchema<TokenRow>({
     issued_at: { type: 'varchar', length: 32 },
     expires_at: { type: 'varchar', length: 32 },
     revoked: { type: 'boolean' },
+    application_credential: { type: 'text', nullable: true, transformer: nullableJson() },
   },
   indices: [
     { name: 'ix_identity_tokens_user', columns: ['user_id'] },

@@ -1,10 +1,11 @@
-import { Controller, Delete, Get, Inject, Param, Patch, Post, Req } from '@nestjs/common';
+import { Controller, Delete, Get, Inject, Param, Patch, Post, Query, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { forbiddenAction, notFound } from '../keystone-error.js';
 import { CatalogService } from '../services/catalog.service.js';
 import type { ValidToken } from '../services/token.service.js';
 import { Caller } from './caller.js';
 import { requireAdmin } from './policy.js';
+import { type Query as Q, matchesFilters, queryBoolean } from './query.js';
 import { Renderer } from './renderer.js';
 
 /**
@@ -19,8 +20,9 @@ export class CatalogController {
   ) {}
 
   @Get('regions')
-  regions(@Req() req: FastifyRequest) {
-    return this.render.collection('regions', [this.region()], req.url);
+  regions(@Query() q: Q, @Req() req: FastifyRequest) {
+    const rows = [this.region()].filter((r) => matchesFilters(r, q, ['parent_region_id']));
+    return this.render.collection('regions', rows, req.url);
   }
 
   @Get('regions/:id')
@@ -30,9 +32,10 @@ export class CatalogController {
   }
 
   @Get('services')
-  services(@Caller() caller: ValidToken, @Req() req: FastifyRequest) {
+  services(@Caller() caller: ValidToken, @Query() q: Q, @Req() req: FastifyRequest) {
     requireAdmin(caller, 'list_services');
-    return this.render.collection('services', this.serviceViews(), req.url);
+    const rows = this.serviceViews().filter((s) => matchesFilters(s, q, ['type', 'name']));
+    return this.render.collection('services', rows, req.url);
   }
 
   @Get('services/:id')
@@ -44,9 +47,15 @@ export class CatalogController {
   }
 
   @Get('endpoints')
-  endpoints(@Caller() caller: ValidToken, @Req() req: FastifyRequest) {
+  endpoints(@Caller() caller: ValidToken, @Query() q: Q, @Req() req: FastifyRequest) {
     requireAdmin(caller, 'list_endpoints');
-    return this.render.collection('endpoints', this.endpointViews(), req.url);
+    // Keystone takes `region` as the old spelling of `region_id`.
+    const filters = { ...q, region_id: q.region_id ?? q.region };
+    const enabled = queryBoolean(q, 'enabled');
+    const rows = this.endpointViews().filter(
+      (e) => matchesFilters(e, filters, ['service_id', 'interface', 'region_id']) && (enabled === undefined || enabled),
+    );
+    return this.render.collection('endpoints', rows, req.url);
   }
 
   @Get('endpoints/:id')

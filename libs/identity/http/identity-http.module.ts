@@ -4,12 +4,14 @@ import type { Logger } from 'pino';
 import { APP_CONFIG } from '../../config/config.module.js';
 import type { AppConfig } from '../../config/config.schema.js';
 import { IDENTITY_SERVICE_CLASSES, IdentityServices } from '../services/identity-services.js';
+import { ApplicationCredentialsController } from './application-credentials.controller.js';
 import { AuthScopesController } from './auth-scopes.controller.js';
 import { AuthTokensController } from './auth-tokens.controller.js';
 import { KeystoneAuthGuard } from './caller.js';
 import { CatalogController } from './catalog.controller.js';
 import { DomainsController } from './domains.controller.js';
 import { GrantsController } from './grants.controller.js';
+import { GroupsController } from './groups.controller.js';
 import { IDENTITY_LOGGER, KeystoneExceptionFilter } from './keystone-exception.filter.js';
 import { ProjectsController } from './projects.controller.js';
 import { Renderer } from './renderer.js';
@@ -46,6 +48,8 @@ export class IdentityHttpModule {
         DomainsController,
         ProjectsController,
         UsersController,
+        GroupsController,
+        ApplicationCredentialsController,
         RolesController,
         GrantsController,
         RoleAssignmentsController,

@@ -17,3 +17,12 @@ export function queryBoolean(q: Query, key: string): boolean | undefined {
   if (v === undefined) return undefined;
   return !['0', 'f', 'false', 'n', 'no', 'off'].includes(v.trim().toLowerCase());
 }
+
+/** Keystone's exact-match list filters over in-memory rows: every named filter present in the query must match. */
+export function matchesFilters(row: object, q: Query, keys: readonly string[]): boolean {
+  const values = row as Record<string, unknown>;
+  return keys.every((k) => {
+    const wanted = queryValue(q, k);
+    return wanted === undefined || String(values[k] ?? '') === wanted;
+  });
+}

@@ -26,6 +26,7 @@ export function renderToken(row: TokenRow, catalog: CatalogEntry[] | undefined):
     token.is_domain = false;
     token.roles = row.roles;
   }
+  if (row.application_credential) token.application_credential = row.application_credential;
   if (catalog && row.scope_type !== 'unscoped') token.catalog = catalog;
   return { token };
 }

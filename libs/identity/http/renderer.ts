@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { ApplicationCredentialRow } from '../entities/application-credential.entity.js';
 import type { DomainRow } from '../entities/domain.entity.js';
+import type { GroupRow } from '../entities/group.entity.js';
 import type { ProjectRow } from '../entities/project.entity.js';
 import type { RoleRow } from '../entities/role.entity.js';
 import type { UserRow } from '../entities/user.entity.js';
@@ -77,6 +79,33 @@ export class Renderer {
       description: r.description,
       options: {},
       links: { self: this.catalog.url('roles', r.id) },
+    };
+  }
+
+  group(g: GroupRow) {
+    return {
+      id: g.id,
+      name: g.name,
+      domain_id: g.domain_id,
+      description: g.description,
+      links: { self: this.catalog.url('groups', g.id) },
+    };
+  }
+
+  /** The secret is shown only in the answer to the create call. */
+  applicationCredential(a: ApplicationCredentialRow & { secret?: string }) {
+    return {
+      id: a.id,
+      name: a.name,
+      description: a.description,
+      expires_at: a.expires_at,
+      project_id: a.project_id,
+      user_id: a.user_id,
+      roles: a.roles.map(({ id, name }) => ({ id, name, domain_id: null })),
+      unrestricted: a.unrestricted,
+      access_rules: [],
+      ...(a.secret !== undefined ? { secret: a.secret } : {}),
+      links: { self: this.catalog.url('users', a.user_id, 'application_credentials', a.id) },
     };
   }
 }

@@ -1,7 +1,9 @@
 import type { JsonObject } from '../entities/json-text.js';
 import { validationError } from '../keystone-error.js';
-import { SchemaCheck, isObject } from '../schema-check.js';
+import { SchemaCheck, isObject, pyRepr } from '../schema-check.js';
+import type { ApplicationCredentialInput } from '../services/application-credential.store.js';
 import type { DomainInput, DomainPatch } from '../services/domain.store.js';
+import type { GroupPatch } from '../services/group.store.js';
 import type { ProjectPatch } from '../services/project.store.js';
 import type { RoleInput } from '../services/role.store.js';
 import type { UserPatch } from '../services/user.store.js';
@@ -145,4 +147,46 @@ export function roleUpdate(body: unknown, id: string): Partial<RoleInput> {
   const c = member(body, 'role').minProperties(1);
   requireMatchingId(c, id);
   return { name: c.string('name', NAME_255), description: c.string('description') };
+}
+
+export function groupCreate(body: unknown): { name: string; domain_id?: string; description?: string | null } {
+  const c = member(body, 'group');
+  return {
+    name: c.string('name', { ...NAME_255, required: true })!,
+    domain_id: c.string('domain_id', { min: 1, max: 64, idString: true }),
+    description: c.string('description', { nullable: true }),
+  };
+}
+
+export function groupUpdate(body: unknown, current: { id: string; domain_id: string }): GroupPatch {
+  const c = member(body, 'group').minProperties(1);
+  requireMatchingId(c, current.id);
+  if (c.has('domain_id') && c.string('domain_id') !== current.domain_id) throw validationError('Cannot change Domain ID');
+  return { name: c.string('name', NAME_255), description: c.string('description', { nullable: true }) };
+}
+
+export function applicationCredentialCreate(body: unknown): ApplicationCredentialInput {
+  const c = member(body, 'application_credential');
+  const input: ApplicationCredentialInput = {
+    name: c.string('name', { ...NAME_255, required: true })!,
+    description: c.string('description', { nullable: true }),
+    secret: c.string('secret', { nullable: true }) ?? undefined,
+    expires_at: c.string('expires_at', { nullable: true }),
+    unrestricted: c.has('unrestricted') && c.raw('unrestricted') === null ? undefined : c.boolean('unrestricted'),
+  };
+  const roles = c.raw('roles');
+  if (roles !== undefined) {
+    if (!Array.isArray(roles)) throw validationError(`Invalid input for field 'roles': ${pyRepr(roles)} is not of type 'array'`);
+    input.roles = roles.map((r, i) => {
+      const role = SchemaCheck.object(r, `roles/${i}`);
+      const ref = { id: role.string('id'), name: role.string('name') };
+      if (ref.id === undefined && ref.name === undefined) throw validationError(`Invalid input for field 'roles/${i}': id or name must be present.`);
+      return ref;
+    });
+  }
+  const rules = c.raw('access_rules');
+  if (rules !== undefined && rules !== null && !(Array.isArray(rules) && rules.length === 0)) {
+    throw validationError('Access rules are not supported by this identity service: create the application credential without access_rules.');
+  }
+  return input;
 }

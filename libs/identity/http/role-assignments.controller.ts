@@ -22,6 +22,7 @@ export class RoleAssignmentsController {
     requireAdmin(caller, 'list_role_assignments');
     const filter = {
       userId: queryValue(q, 'user.id'),
+      groupId: queryValue(q, 'group.id'),
       roleId: queryValue(q, 'role.id'),
       projectId: queryValue(q, 'scope.project.id'),
       domainId: queryValue(q, 'scope.domain.id'),
@@ -29,8 +30,8 @@ export class RoleAssignmentsController {
     };
     const effective = queryFlag(q, 'effective');
     checkCombinations(q, filter, effective);
-    // No groups and no inherited assignments exist here, so filtering on them matches nothing.
-    const none = queryValue(q, 'group.id') !== undefined || queryValue(q, 'scope.OS-INHERIT:inherited_to') !== undefined;
+    // No inherited assignments exist here, so filtering on them matches nothing.
+    const none = queryValue(q, 'scope.OS-INHERIT:inherited_to') !== undefined;
     const rows = none ? [] : await this.list.list(filter, { effective, includeNames: queryFlag(q, 'include_names') });
     return this.render.collection('role_assignments', rows.map((v) => this.view(v)), req.url);
   }
@@ -38,11 +39,12 @@ export class RoleAssignmentsController {
   private view(v: AssignmentView) {
     const target = v.scopeType === 'system' ? 'system' : `${v.scopeType}s/${v.scope.id}`;
     const scope = v.scopeType === 'system' ? { system: { all: true } } : { [v.scopeType]: v.scope };
-    const links: Record<string, string> = {
-      assignment: `${this.catalog.publicUrl()}/${target}/users/${v.user.id}/roles/${v.priorRoleId ?? v.role.id}`,
-    };
-    if (v.priorRoleId) links.prior_role = `${this.catalog.publicUrl()}/prior_role/${v.priorRoleId}/implies/${v.role.id}`;
-    return { scope, user: v.user, role: v.role, links };
+    const base = this.catalog.publicUrl();
+    const actor = v.viaGroupId ? `groups/${v.viaGroupId}` : v.group ? `groups/${v.group.id}` : `users/${v.user!.id}`;
+    const links: Record<string, string> = { assignment: `${base}/${target}/${actor}/roles/${v.priorRoleId ?? v.role.id}` };
+    if (v.priorRoleId) links.prior_role = `${base}/prior_role/${v.priorRoleId}/implies/${v.role.id}`;
+    if (v.viaGroupId) links.membership = `${base}/groups/${v.viaGroupId}/users/${v.user!.id}`;
+    return { scope, ...(v.group ? { group: v.group } : { user: v.user }), role: v.role, links };
   }
 }
 

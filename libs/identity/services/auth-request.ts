@@ -16,6 +16,14 @@ export interface PasswordUserRef {
   password: string;
 }
 
+export interface ApplicationCredentialAuth {
+  id?: string;
+  name?: string;
+  /** The owner, needed with a name. */
+  user?: { id?: string; name?: string; domain?: DomainRef };
+  secret: string;
+}
+
 /** A POST /v3/auth/tokens body, checked as Keystone's auth schema does. */
 export interface AuthRequest {
   methods: string[];
@@ -23,6 +31,7 @@ export interface AuthRequest {
   payloads: string[];
   password?: PasswordUserRef;
   token?: string;
+  applicationCredential?: ApplicationCredentialAuth;
   /** undefined = no scope given (the default project rule applies). */
   scope?: ScopeRequest;
 }
@@ -70,6 +79,23 @@ export function parseAuthRequest(body: unknown): AuthRequest {
   }
   const token = identity.object('token');
   if (token) req.token = token.string('id', { required: true });
+  const appCred = identity.object('application_credential');
+  if (appCred) {
+    const a: ApplicationCredentialAuth = {
+      id: appCred.string('id'),
+      name: appCred.string('name'),
+      secret: appCred.string('secret', { required: true })!,
+    };
+    const owner = appCred.object('user');
+    if (owner) {
+      a.user = { id: owner.string('id'), name: owner.string('name'), domain: ref(owner.object('domain'), 'identity/application_credential/user/domain') };
+    }
+    if (a.id === undefined && a.name === undefined) throw expectingError('id or name', 'application_credential');
+    if (a.id === undefined && (!a.user || (a.user.id === undefined && (a.user.name === undefined || !a.user.domain)))) {
+      throw expectingError('user', 'application_credential');
+    }
+    req.applicationCredential = a;
+  }
 
   req.scope = parseScope((body.auth as Record<string, unknown>).scope);
   return req;

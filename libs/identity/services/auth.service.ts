@@ -12,22 +12,25 @@ import { UserEntity, type UserRow } from '../entities/user.entity.js';
 import {
   authMethodNotSupported,
   expectingError,
+  forbidden,
   forbiddenAction,
   notFound,
   tokenInvalid,
   unauthorized,
 } from '../keystone-error.js';
+import { ApplicationCredentialStore, isExpired } from './application-credential.store.js';
 import { AssignmentStore } from './assignment.store.js';
+import { impliedRoleNames } from './implied-roles.js';
 import type { AuthRequest, ScopeRequest } from './auth-request.js';
 import { DomainStore } from './domain.store.js';
 import { newAuditId, newTokenId } from './ids.js';
-import { keystoneExpiry, keystoneTime, nowMicros } from './keystone-time.js';
+import { keystoneExpiry, keystoneTime, nowMicros, parseKeystoneTime } from './keystone-time.js';
 import { verifyPassword } from './password-hasher.js';
 import { ProjectStore } from './project.store.js';
 import { TokenService, type ValidToken } from './token.service.js';
 import { UserStore } from './user.store.js';
 
-const METHODS = ['password', 'token'];
+const METHODS = ['password', 'token', 'application_credential'];
 
 type Scope = Pick<TokenRow, 'scope_type' | 'project_id' | 'project_name' | 'domain_id' | 'domain_name' | 'roles'>;
 
@@ -53,6 +56,7 @@ export class AuthService {
     @Inject(ProjectStore) private readonly projects: ProjectStore,
     @Inject(UserStore) private readonly users: UserStore,
     @Inject(AssignmentStore) private readonly assignments: AssignmentStore,
+    @Inject(ApplicationCredentialStore) private readonly applicationCredentials: ApplicationCredentialStore,
   ) {
     this.lifetimeMicros = config.identity.token_expiration_seconds * 1_000_000;
   }
@@ -61,6 +65,7 @@ export class AuthService {
     for (const m of req.methods) if (!req.payloads.includes(m)) throw expectingError(m, 'identity');
     if (req.methods.length === 0 || req.methods.some((m) => !METHODS.includes(m))) throw authMethodNotSupported();
 
+    if (req.methods.includes('application_credential')) return this.issueForApplicationCredential(req);
     const parent = req.methods.includes('token') ? await this.parentToken(req) : undefined;
     // One read for everything the token needs; the one bcrypt compare happens outside any unit of work.
     const { user, userDomain, scope } = await this.db.read(async (em) => {
@@ -90,6 +95,53 @@ export class AuthService {
     return this.tokens.store(row);
   }
 
+  /**
+   * The application_credential method: the credential's owner, scoped to its project, with the delegated roles the
+   * owner still holds there (Keystone's rule; none left = 401). It cannot be combined with a scope or another method.
+   */
+  private async issueForApplicationCredential(req: AuthRequest): Promise<ValidToken> {
+    const ref = req.applicationCredential!;
+    if (req.methods.length !== 1 || req.scope !== undefined) throw unauthorized();
+    const { cred, user, userDomain, scope } = await this.db.read(async (em) => {
+      let ownerId = ref.user?.id;
+      if (ref.id === undefined && ownerId === undefined) {
+        const domain = await this.domains.lookup(em, ref.user!.domain!);
+        ownerId = domain ? (await this.users.byName(em, domain.id, ref.user!.name!))?.id : undefined;
+      }
+      const cred = await this.applicationCredentials.find(em, { id: ref.id, name: ref.name, userId: ownerId });
+      if (!cred || isExpired(cred) || (ownerId !== undefined && cred.user_id !== ownerId)) throw unauthorized();
+      const user = await em.findOneBy(UserEntity, { id: cred.user_id });
+      const userDomain = user && (await this.domains.lookup(em, { id: user.domain_id }));
+      if (!user?.enabled || !userDomain?.enabled) throw unauthorized();
+      const project = await this.projects.require(em, cred.project_id).catch(notFoundAsNull);
+      const scope = await this.projectScope(em, user, project);
+      const held = new Set(scope.roles.map((r) => r.id));
+      // Implied roles of the delegated ones stay (admin ⇒ member ⇒ reader), as Keystone expands them in the token.
+      const delegated = new Set(cred.roles.map((r) => r.id));
+      scope.roles = scope.roles.filter((r) => delegated.has(r.id) || impliedBy(r.name, cred.roles));
+      if (!cred.roles.some((r) => held.has(r.id))) throw unauthorized();
+      return { cred, user, userDomain, scope };
+    });
+    if (!(await verifyPassword(ref.secret, cred.secret_hash))) throw unauthorized();
+    const issued = nowMicros();
+    const lifetimeEnd = issued + this.lifetimeMicros;
+    const credEnd = cred.expires_at ? parseKeystoneTime(cred.expires_at) * 1000 : Infinity;
+    return this.tokens.store({
+      id: newTokenId(),
+      user_id: user.id,
+      user_name: user.name,
+      user_domain_id: userDomain.id,
+      user_domain_name: userDomain.name,
+      ...scope,
+      methods: ['application_credential'],
+      audit_ids: [newAuditId()],
+      issued_at: keystoneTime(issued),
+      expires_at: keystoneExpiry(Math.min(lifetimeEnd, credEnd)),
+      revoked: false,
+      application_credential: { id: cred.id, name: cred.name, restricted: !cred.unrestricted },
+    });
+  }
+
   private async parentToken(req: AuthRequest): Promise<ValidToken> {
     const parent = await this.tokens.resolve(req.token);
     if (!parent) {
@@ -97,6 +149,8 @@ export class AuthService {
       const known = req.token !== undefined && (await this.tokens.find(req.token));
       throw known ? tokenInvalid() : notFound('token', req.token ?? '');
     }
+    // An application credential's token carries only the delegated roles: rescoping it would escape them.
+    if (parent.row.application_credential) throw forbidden();
     if (parent.row.scope_type === 'system' && (req.scope?.kind === 'project' || req.scope?.kind === 'domain')) {
       throw forbiddenAction('Using a system-scoped token to create a project-scoped or domain-scoped token is not allowed.');
     }
@@ -195,4 +249,9 @@ export class AuthService {
 function notFoundAsNull(e: unknown): null {
   if (e instanceof KeystoneError) return null;
   throw e;
+}
+
+/** Whether a role (by name) is implied by one of the delegated roles. */
+function impliedBy(name: string, delegated: { name: string }[]): boolean {
+  return impliedRoleNames(delegated.map((r) => r.name)).includes(name);
 }

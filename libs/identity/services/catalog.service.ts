@@ -42,7 +42,9 @@ export class CatalogService {
     this.region = config.identity.region;
     this.origin = `http://${host}:${config.identity.port}`;
     this.services = Object.freeze([
-      this.service('network', 'neutron', `http://${host}:${config.api.port}/`),
+      // As Keystone's install guide registers them: no trailing slash on the network endpoint (a client joins
+      // `/v2.0/...` to it), the identity endpoint as `keystone-manage bootstrap` writes it.
+      this.service('network', 'neutron', `http://${host}:${config.api.port}`),
       this.service('identity', 'keystone', `${this.origin}/v3/`),
     ]);
   }

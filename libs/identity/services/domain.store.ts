@@ -3,6 +3,8 @@ import { type EntityManager, type FindOptionsWhere, In } from 'typeorm';
 import { Database } from '../../db/database.js';
 import { DomainEntity, type DomainRow } from '../entities/domain.entity.js';
 import { ProjectEntity } from '../entities/project.entity.js';
+import { ApplicationCredentialEntity } from '../entities/application-credential.entity.js';
+import { GroupAssignmentEntity } from '../entities/group-assignment.entity.js';
 import { RoleAssignmentEntity } from '../entities/role-assignment.entity.js';
 import { domainConflict, forbiddenNotSecurity, notFound } from '../keystone-error.js';
 import { newId } from './ids.js';
@@ -125,8 +127,11 @@ export class DomainStore {
       const projects = await em.find(ProjectEntity, { select: { id: true }, where: { domain_id: id } });
       for (const p of projects) {
         await em.delete(RoleAssignmentEntity, { target_type: 'project', target_id: p.id });
+        await em.delete(GroupAssignmentEntity, { target_type: 'project', target_id: p.id });
+        await em.delete(ApplicationCredentialEntity, { project_id: p.id });
       }
       await em.delete(RoleAssignmentEntity, { target_type: 'domain', target_id: id });
+      await em.delete(GroupAssignmentEntity, { target_type: 'domain', target_id: id });
       await this.revokeDomainTokens(em, id);
       // Projects and users (with their assignments and tokens) go by ON DELETE CASCADE.
       await em.delete(DomainEntity, { id });

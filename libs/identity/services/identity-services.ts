@@ -4,7 +4,9 @@ import { AssignmentStore } from './assignment.store.js';
 import { AuthService } from './auth.service.js';
 import { BootstrapService } from './bootstrap.service.js';
 import { CatalogService } from './catalog.service.js';
+import { ApplicationCredentialStore } from './application-credential.store.js';
 import { DomainStore } from './domain.store.js';
+import { GroupStore } from './group.store.js';
 import { ProjectStore } from './project.store.js';
 import { RoleStore } from './role.store.js';
 import { TokenService } from './token.service.js';
@@ -20,6 +22,8 @@ export class IdentityServices {
     @Inject(DomainStore) readonly domains: DomainStore,
     @Inject(ProjectStore) readonly projects: ProjectStore,
     @Inject(UserStore) readonly users: UserStore,
+    @Inject(GroupStore) readonly groups: GroupStore,
+    @Inject(ApplicationCredentialStore) readonly applicationCredentials: ApplicationCredentialStore,
     @Inject(RoleStore) readonly roles: RoleStore,
     @Inject(AssignmentStore) readonly assignments: AssignmentStore,
     @Inject(AssignmentListService) readonly assignmentList: AssignmentListService,
@@ -33,9 +37,11 @@ export const IDENTITY_SERVICE_CLASSES = [
   TokenService,
   DomainStore,
   ProjectStore,
-  UserStore,
   RoleStore,
   AssignmentStore,
+  UserStore,
+  GroupStore,
+  ApplicationCredentialStore,
   AssignmentListService,
   AuthService,
   BootstrapService,

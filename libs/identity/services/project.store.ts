@@ -4,6 +4,8 @@ import { type EntityManager, type FindOptionsWhere, In } from 'typeorm';
 import { Database } from '../../db/database.js';
 import { DomainEntity } from '../entities/domain.entity.js';
 import { ProjectEntity, type ProjectRow } from '../entities/project.entity.js';
+import { ApplicationCredentialEntity } from '../entities/application-credential.entity.js';
+import { GroupAssignmentEntity } from '../entities/group-assignment.entity.js';
 import { RoleAssignmentEntity } from '../entities/role-assignment.entity.js';
 import { forbiddenNotSecurity, notFound, projectConflict, validationError } from '../keystone-error.js';
 import type { DomainRef } from './domain.store.js';
@@ -150,6 +152,9 @@ export class ProjectStore {
         );
       }
       await em.delete(RoleAssignmentEntity, { target_type: 'project', target_id: id });
+      await em.delete(GroupAssignmentEntity, { target_type: 'project', target_id: id });
+      // Keystone deletes the application credentials delegating roles on a deleted project.
+      await em.delete(ApplicationCredentialEntity, { project_id: id });
       await this.tokens.revokeIn(em, { projectId: id });
       await em.delete(ProjectEntity, { id });
     });

@@ -19,6 +19,10 @@ export interface ValidToken {
 /** Which tokens a change invalidates (all given fields must match). */
 export interface RevokeFilter {
   userId?: string;
+  /** Any of these users (the members of a group). */
+  userIds?: string[];
+  /** Tokens issued by this application credential. */
+  applicationCredentialId?: string;
   projectId?: string;
   /** The scoped domain or the domain of the scoped project. */
   domainId?: string;
@@ -103,7 +107,7 @@ export class TokenService implements TokenValidator {
   async revokeIn(em: EntityManager, filter: RevokeFilter): Promise<void> {
     const qb = em.createQueryBuilder().update(TokenEntity).set({ revoked: true });
     const where: string[] = [];
-    const params: Record<string, string> = {};
+    const params: Record<string, string | string[]> = {};
     const add = (sql: string, key: string, value: string | undefined) => {
       if (value === undefined) return;
       where.push(sql);
@@ -116,6 +120,14 @@ export class TokenService implements TokenValidator {
     // Role ids are hex: no LIKE wildcards to escape.
     add('roles LIKE :role', 'role', filter.roleId === undefined ? undefined : `%"id":"${filter.roleId}"%`);
     add('scope_type = :scopeType', 'scopeType', filter.scopeType);
+    // Application credential ids are hex, like role ids.
+    const appCred = filter.applicationCredentialId;
+    add('application_credential LIKE :appCred', 'appCred', appCred === undefined ? undefined : `%"id":"${appCred}"%`);
+    if (filter.userIds !== undefined) {
+      if (filter.userIds.length === 0) return;
+      where.push('user_id IN (:...userIds)');
+      params.userIds = filter.userIds;
+    }
     if (where.length === 0) throw new Error('refusing to revoke every token');
     await qb.where(where.join(' AND '), params).execute();
   }
@@ -149,6 +161,8 @@ export class TokenService implements TokenValidator {
 function matches(row: TokenRow, f: RevokeFilter): boolean {
   return (
     (f.userId === undefined || row.user_id === f.userId) &&
+    (f.userIds === undefined || f.userIds.includes(row.user_id)) &&
+    (f.applicationCredentialId === undefined || row.application_credential?.id === f.applicationCredentialId) &&
     (f.projectId === undefined || row.project_id === f.projectId) &&
     (f.domainId === undefined || row.domain_id === f.domainId) &&
     (f.userDomainId === undefined || row.user_domain_id === f.userDomainId) &&

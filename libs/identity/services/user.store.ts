@@ -4,11 +4,11 @@ import type { EntityManager, FindOptionsWhere } from 'typeorm';
 import { Database } from '../../db/database.js';
 import { DomainEntity } from '../entities/domain.entity.js';
 import type { ProjectRow } from '../entities/project.entity.js';
-import { RoleAssignmentEntity } from '../entities/role-assignment.entity.js';
 import { UserEntity, type UserRow } from '../entities/user.entity.js';
 import { conflict, forbiddenNotSecurity, notFound, unauthorized } from '../keystone-error.js';
 import { newId } from './ids.js';
 import { MAX_PASSWORD_LENGTH, hashPassword, verifyPassword } from './password-hasher.js';
+import { AssignmentStore } from './assignment.store.js';
 import { ProjectStore } from './project.store.js';
 import { TokenService } from './token.service.js';
 import { isUniqueViolation } from '../../db/index.js';
@@ -42,6 +42,7 @@ export class UserStore {
     @Inject(Database) private readonly db: Database,
     @Inject(TokenService) private readonly tokens: TokenService,
     @Inject(ProjectStore) private readonly projects: ProjectStore,
+    @Inject(AssignmentStore) private readonly assignments: AssignmentStore,
   ) {}
 
   get(id: string): Promise<UserRow> {
@@ -66,15 +67,11 @@ export class UserStore {
     return this.db.read((em) => em.find(UserEntity, { where, order: { name: 'ASC' } }));
   }
 
-  /** Projects on which the user holds a role, directly. */
+  /** Projects on which the user holds a role, directly or through a group. */
   projectsOf(userId: string): Promise<ProjectRow[]> {
     return this.db.read(async (em) => {
       await this.require(em, userId);
-      const rows = await em.find(RoleAssignmentEntity, {
-        select: { target_id: true },
-        where: { actor_id: userId, target_type: 'project' },
-      });
-      return this.projects.byIds(em, [...new Set(rows.map((r) => r.target_id))]);
+      return this.projects.byIds(em, await this.assignments.targetIdsOf(em, userId, 'project'));
     });
   }
 
