@@ -30,7 +30,7 @@ import { IdentityHttpModule } from './http/identity-http.module.js';
 import { parseKeystoneBody } from './http/keystone-body-parser.js';
 import { RouteTable } from './http/route-table.js';
 import { sendKeystoneError } from './http/send-error.js';
-import { KeystoneError, resourceNotFound, validationError } from './keystone-error.js';
+import { KeystoneError, methodNotAllowed, resourceNotFound, validationError } from './keystone-error.js';
 import { IdentityServices } from './services/identity-services.js';
 
 export interface IdentityAppDeps {
@@ -73,7 +73,7 @@ export async function createIdentityApp(deps: IdentityAppDeps): Promise<INestApp
   const nulInUrl = validationError('Invalid input: the URL contains a NUL character.');
   // Keystone parses the body itself (to answer malformed JSON with its ValidationError), so take it raw.
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', { parseAs: 'string', bodyLimit }, parseKeystoneBody);
+  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, parseKeystoneBody);
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   fastify.addHook('onRequest', (req, reply, done) => {
     reply.header('x-openstack-request-id', req.id).header('vary', 'X-Auth-Token');
@@ -113,9 +113,13 @@ export function collapseSlashes(req: { url?: string }): string {
 /** Requests Node's HTTP parser rejects (raw invalid bytes, header overflow, timeouts): still Keystone's body. */
 function keystoneClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
-  const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  // Keystone's Flask app answers a method it does not know (`FOO /v3/users`) with its 405.
+  const status =
+    err.code === 'HPE_INVALID_METHOD' ? 405 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
   const title = STATUS_CODES[status]!;
-  const body = JSON.stringify(new KeystoneError(status, title, status === 400 ? 'The request could not be parsed.' : title).toBody());
+  const error =
+    status === 405 ? methodNotAllowed() : new KeystoneError(status, title, status === 400 ? 'The request could not be parsed.' : title);
+  const body = JSON.stringify(error.toBody());
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${title}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +

@@ -9,6 +9,7 @@ import {
   SG_SUPPORTED_ETHERTYPES,
   validateNameNotDefault,
   validateString,
+  validateStringOrNone,
   validateUuid,
   validateValues,
 } from '../api/validators/index.js';
@@ -33,7 +34,8 @@ const { tags: _rulesHaveNoTags, ...ruleStandardAttributes } = standardAttributes
 export const securityGroupRuleAttributes: AttributeMap = {
   id,
   security_group_id: { allowPost: true, allowPut: false, validate: [validateString(36)], isFilter: true, isSortKey: true },
-  remote_group_id: { allowPost: true, allowPut: false, default: null, isFilter: true, isSortKey: true },
+  // neutron-lib gives no validator (an object reached the database); refuse anything but a string or null.
+  remote_group_id: { allowPost: true, allowPut: false, default: null, validate: [validateStringOrNone()], isFilter: true, isSortKey: true },
   direction: { allowPost: true, allowPut: false, validate: [validateValues(['ingress', 'egress'])], isFilter: true, isSortKey: true },
   protocol: { allowPost: true, allowPut: false, default: null, convert: convertToProtocol, isFilter: true, isSortKey: true },
   port_range_min: { allowPost: true, allowPut: false, default: null, convert: convertValidatePortValue, isFilter: true, isSortKey: true },

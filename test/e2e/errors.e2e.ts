@@ -163,6 +163,80 @@ describe.each(DIALECTS)('API errors (%s)', (dialect) => {
     });
   });
 
+  describe('HTTP layer', () => {
+    it('answers repeated slashes as Neutron does, and the catalog gives the endpoint without a trailing slash', async () => {
+      const name = uniqueName('slashes');
+      const made = await ctx().admin.post('//v2.0//networks', { network: { name } });
+      expectStatus(made, 201);
+      expect(await namesOf(ctx().admin, `name=${name}`)).toEqual([name]);
+      const listed = await ctx().admin.get(`//v2.0//networks//${made.body.network.id}`);
+      expectStatus(listed, 200);
+      const catalog = await fetch(`${ctx().app.identityUrl}//v3//auth/catalog`, { headers: { 'X-Auth-Token': ctx().adminToken } });
+      const network = ((await catalog.json()) as Json).catalog.find((s: Json) => s.type === 'network');
+      expect(network.endpoints.map((e: Json) => e.url)).toEqual(Array(3).fill(ctx().app.apiUrl));
+    });
+
+    it('refuses a limit past 2^53 with 400 on every list', async () => {
+      for (const path of ['networks', 'ports', 'subnets', 'security-group-rules', 'routers']) {
+        const res = await ctx().admin.get(`/v2.0/${path}?limit=99999999999999999999`);
+        expectNeutronError(
+          res,
+          400,
+          'BadRequest',
+          "Bad limit request: Limit must be an integer between 0 and 9007199254740991 and not '99999999999999999999'.",
+        );
+      }
+    });
+
+    it('matches nothing with an integer filter past any column, rather than failing', async () => {
+      for (const query of ['mtu=99999999999999999999', 'revision_number=2147483648', 'provider:segmentation_id=99999999999999999999']) {
+        expect(await namesOf(ctx().admin, query)).toEqual([]);
+      }
+    });
+
+    it('refuses a body that is not UTF-8 and stores nothing', async () => {
+      const name = uniqueName('utf8');
+      const raw = Buffer.concat([Buffer.from(`{"network": {"name": "${name}`), Buffer.from([0xff, 0xfe]), Buffer.from('"}}')]);
+      expectNeutronError(await ctx().admin.post('/v2.0/networks', null, { raw }), 400, 'HTTPBadRequest', 'Body contains invalid data');
+      expect(await namesOf(ctx().admin, `name=${name}`)).toEqual([]);
+      const keystone = await fetch(`${ctx().app.identityUrl}/v3/users`, {
+        method: 'POST',
+        headers: { 'X-Auth-Token': ctx().adminToken, 'Content-Type': 'application/json' },
+        body: Buffer.concat([Buffer.from('{"user": {"name": "'), Buffer.from([0xff]), Buffer.from('"}}')]),
+      });
+      expect(keystone.status).toBe(400);
+      expect(((await keystone.json()) as Json).error.message).toMatch(/^Expecting to find valid JSON in request body/);
+    });
+
+    it('answers an unknown HTTP method with a 405 in each API’s own error body', async () => {
+      expectNeutronError(await ctx().admin.request('FOO', '/v2.0/networks'), 405, 'HTTPMethodNotAllowed', 'The method FOO is not allowed for this resource.');
+      const keystone = await fetch(`${ctx().app.identityUrl}/v3/users`, { method: 'FOO', headers: { 'X-Auth-Token': ctx().adminToken } });
+      expect(keystone.status).toBe(405);
+      expect(((await keystone.json()) as Json).error).toMatchObject({ code: 405, title: 'Method Not Allowed' });
+      expectStatus(await ctx().admin.get('/v2.0/networks'), 200);
+    });
+
+    it('refuses an object as a security group rule’s remote group, and a number or a list where text belongs', async () => {
+      const sg = (await ctx().admin.post('/v2.0/security-groups', { security_group: { name: uniqueName('sg') } })).body.security_group;
+      const rule = await ctx().admin.post('/v2.0/security-group-rules', {
+        security_group_rule: { security_group_id: sg.id, direction: 'ingress', remote_group_id: { id: 1 } },
+      });
+      expectNeutronError(rule, 400, 'HTTPBadRequest', "Invalid input for remote_group_id. Reason: '{'id': 1}' is not a valid string.");
+      const net = await createNetwork(ctx().admin, { name: uniqueName('bad-port') });
+      for (const [attr, value, reason] of [
+        ['mac_address', 123, "'123' is not a valid MAC address"],
+        ['mac_address', true, "'True' is not a valid MAC address"],
+        ['binding:host_id', ['a'], "'['a']' is not a valid string"],
+        ['binding:host_id', { h: 1 }, "'{'h': 1}' is not a valid string"],
+      ] as const) {
+        const res = await ctx().admin.post('/v2.0/ports', { port: { network_id: net.id, [attr]: value } });
+        expectNeutronError(res, 400, 'HTTPBadRequest', `Invalid input for ${attr}. Reason: ${reason}.`);
+      }
+      const ports = await ctx().admin.get(`/v2.0/ports?network_id=${net.id}`);
+      expect(ports.body.ports).toEqual([]);
+    });
+  });
+
   describe('revision constraints', () => {
     it('answers an If-Match revision mismatch with 412 and leaves the network unchanged', async () => {
       const net = await createNetwork(ctx().admin, { name: uniqueName('rev') });

@@ -75,10 +75,17 @@ export function errorOf(res: ApiAnswer): [number, string, string] {
 }
 
 /** `extraDomains`: more domains after the server's (a spec's own fragment or subscriber, as a new domain would add it). */
-export async function openCoreHarness(label = 'core_spec', extraDomains: readonly Domain[] = []): Promise<CoreHarness> {
+export async function openCoreHarness(
+  label = 'core_spec',
+  extraDomains: readonly Domain[] = [],
+  dialect: 'sqlite' | 'postgres' = 'sqlite',
+): Promise<CoreHarness> {
   const domains = [...CORE_DOMAINS, ...extraDomains];
-  const storage = await createScratchStorage('sqlite', label);
-  const config = loadConfig({ argv: [], env: { APPLIANCE_DATA_DIR: storage.dataDir, APPLIANCE_LOG_LEVEL: 'silent' } });
+  const storage = await createScratchStorage(dialect, label);
+  const config = loadConfig({
+    argv: [],
+    env: { APPLIANCE_DATA_DIR: storage.dataDir, APPLIANCE_DATABASE_URL: storage.url, APPLIANCE_LOG_LEVEL: 'silent' },
+  });
   let app: INestApplicationContext | undefined;
   const close = async () => {
     await app?.close();
@@ -92,7 +99,7 @@ export async function openCoreHarness(label = 'core_spec', extraDomains: readonl
           ConfigModule.forRoot(config),
           BusModule.forRoot(config),
           DbModule.forRoot({
-            url: '',
+            url: storage.url,
             dataDir: config.data_dir,
             entities: entitiesOf(domains),
             migrations: migrationsOf(domains),
@@ -142,10 +149,10 @@ function answer(res: { status: number; body?: unknown }): ApiAnswer {
 }
 
 /** One harness for the enclosing describe block (opened in beforeAll, closed in afterAll); call the getter in tests. */
-export function useCoreHarness(label?: string, extraDomains: readonly Domain[] = []): () => CoreHarness {
+export function useCoreHarness(label?: string, extraDomains: readonly Domain[] = [], dialect: 'sqlite' | 'postgres' = 'sqlite'): () => CoreHarness {
   let harness: CoreHarness | undefined;
   beforeAll(async () => {
-    harness = await openCoreHarness(label, extraDomains);
+    harness = await openCoreHarness(label, extraDomains, dialect);
   });
   afterAll(async () => {
     await harness?.close();

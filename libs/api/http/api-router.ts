@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { TOKEN_VALIDATOR, type AuthContext, type TokenValidator } from '../../identity/auth-context.js';
-import { httpNotFound } from '../errors/neutron-error.js';
+import { badRequest, httpNotFound } from '../errors/neutron-error.js';
 import { ResourceEngine } from '../engine/resource-engine.js';
 import { ResourceRegistry } from '../engine/resource-registry.js';
 import type { ApiRequest, ApiResponse } from '../engine/ports.js';
@@ -20,6 +20,8 @@ export class ApiRouter {
 
   async dispatch(req: FastifyRequest): Promise<ApiResponse> {
     const auth = await this.authenticate(req);
+    // The body parser leaves a body that is not valid UTF-8 as bytes: Neutron's JSON decoding refuses it.
+    if (Buffer.isBuffer(req.body) && (req.method === 'POST' || req.method === 'PUT')) throw badRequest('Body contains invalid data');
     const path = req.url.split('?', 1)[0];
     const segments = path
       .slice('/v2.0/'.length)

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { neutronClientError } from './client-error.js';
 
 export interface HttpAppOptions {
   bodyLimit: number;
@@ -11,6 +12,8 @@ export interface HttpAppOptions {
   /** Renders errors raised by fastify itself (bad URL, body too large) in the API's own error format. */
   renderError(error: unknown, req: never, reply: never): void;
 }
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /**
  * Neutron answers `//v2.0//networks` as `/v2.0/networks` (a catalog URL ending in '/' makes clients send such paths).
@@ -36,6 +39,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, opts:
     frameworkErrors: (error: Error, req: unknown, reply: unknown) => opts.renderError(error, req as never, reply as never),
     routerOptions: { maxParamLength: 1000 },
     rewriteUrl: collapseSlashes,
+    clientErrorHandler: neutronClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter as never, {
     bodyParser: false,
@@ -44,7 +48,15 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, opts:
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // Strict UTF-8 as Neutron's jsonutils.loads: invalid bytes stay a Buffer, which the router refuses as invalid data
+  // (decoding with replacement characters would store what the client never sent). A BOM is kept, as Python does.
+  fastify.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => {
+    try {
+      done(null, UTF8.decode(body as Buffer));
+    } catch {
+      done(null, body);
+    }
+  });
   fastify.addHook('onSend', async (req, reply) => {
     reply.header('X-Openstack-Request-Id', req.id);
   });

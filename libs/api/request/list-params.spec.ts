@@ -97,6 +97,17 @@ describe('limit', () => {
     }
   });
 
+  it('refuses a limit past 2^53 - 1 unless a cap applies', () => {
+    const e = error(() => parseLimit({ limit: '99999999999999999999' }, -1));
+    expect([e.status, e.type, e.message]).toEqual([
+      400,
+      'BadRequest',
+      "Bad limit request: Limit must be an integer between 0 and 9007199254740991 and not '99999999999999999999'.",
+    ]);
+    expect(parseLimit({ limit: '9007199254740991' }, -1)).toBe(9007199254740991);
+    expect(parseLimit({ limit: '99999999999999999999' }, 100)).toBe(100);
+  });
+
   it('ignores marker without a limit', () => {
     expect(parseListQuery({ marker: 'abc' }, attrs, { taggable: false, maxLimit: -1 }).marker).toBeUndefined();
   });

@@ -74,6 +74,11 @@ export function parseLimit(params: QueryParams, maxLimit: number): number | unde
       throw new NeutronError('BadRequest', `Bad limit request: Limit must be an integer 0 or greater and not '${raw}'.`, 400);
     }
     limit = Number(raw);
+    // Python's int has no bound, but no database takes a LIMIT past 64 bits: without a cap, refuse what JS cannot
+    // count exactly (Neutron's database would fail with a 500).
+    if (limit > Number.MAX_SAFE_INTEGER && maxLimit <= 0) {
+      throw new NeutronError('BadRequest', `Bad limit request: Limit must be an integer between 0 and ${Number.MAX_SAFE_INTEGER} and not '${raw}'.`, 400);
+    }
   }
   if (maxLimit > 0) limit = limit > 0 ? Math.min(limit, maxLimit) : maxLimit;
   return limit > 0 ? limit : undefined;

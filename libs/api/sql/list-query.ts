@@ -54,6 +54,38 @@ export async function runRawListQuery<T extends ObjectLiteral, R>(
   return query.pageReverse ? rows.reverse() : rows;
 }
 
+const INTEGER_RANGES: Record<string, readonly [bigint, bigint]> = {
+  smallint: [-(2n ** 15n), 2n ** 15n - 1n],
+  int: [-(2n ** 31n), 2n ** 31n - 1n],
+  integer: [-(2n ** 31n), 2n ** 31n - 1n],
+  bigint: [-(2n ** 63n), 2n ** 63n - 1n],
+};
+
+/**
+ * The filter values an integer column can hold: a number past the column's range (`?mtu=99999999999999999999`) or
+ * text that is no integer (`?revision_number=x`) matches no row, where PostgreSQL would fail the query binding it.
+ */
+function inColumnRange<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, columnName: string, values: unknown[]): unknown[] {
+  const type = qb.expressionMap.mainAlias?.metadata.findColumnWithDatabaseName(columnName)?.type;
+  const range = typeof type === 'string' ? INTEGER_RANGES[type] : undefined;
+  return range ? values.filter((v) => fitsInteger(v, range)) : values;
+}
+
+/** Filter values a 32-bit integer column can hold (for filters written by hand, as a custom EXISTS). */
+export function int32Values(values: unknown[]): unknown[] {
+  return values.filter((v) => fitsInteger(v, INTEGER_RANGES.integer));
+}
+
+/** Whether an integer column can hold the value (a number, or integer text as an unconverted filter sends it). */
+export function fitsInteger(v: unknown, range: readonly [bigint, bigint]): boolean {
+  let n: bigint;
+  if (typeof v === 'bigint') n = v;
+  else if (typeof v === 'number' && Number.isInteger(v)) n = BigInt(v);
+  else if (typeof v === 'string' && /^\s*[+-]?\d{1,20}\s*$/.test(v)) n = BigInt(v.trim());
+  else return typeof v === 'boolean';
+  return n >= range[0] && n <= range[1];
+}
+
 async function applyListQuery<T extends ObjectLiteral>(em: EntityManager, qb: SelectQueryBuilder<T>, query: ListQuery, opts: SqlListOptions<T>): Promise<void> {
   const sqlite = !isPostgres(em);
   const a = opts.alias;
@@ -69,8 +101,10 @@ async function applyListQuery<T extends ObjectLiteral>(em: EntityManager, qb: Se
       continue;
     }
     const p = param();
-    if (f.values.length === 1) qb.andWhere(`${column(f.attr)} = :${p}`, { [p]: value(f.values[0]) });
-    else qb.andWhere(`${column(f.attr)} IN (:...${p})`, { [p]: f.values.map(value) });
+    const values = inColumnRange(qb, opts.attributes[f.attr]?.column ?? f.attr, f.values);
+    if (values.length === 0) qb.andWhere('1 = 0');
+    else if (values.length === 1) qb.andWhere(`${column(f.attr)} = :${p}`, { [p]: value(values[0]) });
+    else qb.andWhere(`${column(f.attr)} IN (:...${p})`, { [p]: values.map(value) });
   }
   for (const { filter, values } of query.fragmentFilters ?? []) {
     const condition = filter(a, values, param);

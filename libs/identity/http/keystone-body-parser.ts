@@ -7,12 +7,20 @@ export const MAX_JSON_DEPTH = 64;
 
 type Done = (err: Error | null, body?: unknown) => void;
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /**
  * Keystone's json_body_before_request as a fastify content-type parser for every type ('*', raw string):
  * an empty body is no body; JSON (or no Content-Type) must be a JSON object; any other type with a body is a 400.
  */
 export function parseKeystoneBody(req: FastifyRequest, body: string | Buffer, done: Done): void {
-  const text = typeof body === 'string' ? body : body.toString('utf8');
+  let text: string;
+  try {
+    text = typeof body === 'string' ? body : UTF8.decode(body);
+  } catch {
+    // Not UTF-8: refused, not stored with replacement characters.
+    return done(expectingError('valid JSON', 'request body'));
+  }
   if (text.length === 0) return done(null, undefined);
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== '' && type !== 'application/json' && !/^application\/[^/]+\+json$/.test(type)) {

@@ -1,6 +1,6 @@
 import type { AttributeMap } from '../../api/resource/attribute.js';
 import { NOT_SPECIFIED } from '../../api/resource/attribute.js';
-import { validateDictOrNone, validateString, validateValues } from '../../api/validators/index.js';
+import { validateDictOrNone, validateString, validateStringOrNone, validateValues } from '../../api/validators/index.js';
 
 export const VNIC_TYPES = [
   'normal',
@@ -21,7 +21,15 @@ export const portBindingAttributes: AttributeMap = {
   'binding:vif_type': { allowPost: false, allowPut: false, enforcePolicy: true },
   'binding:vif_details': { allowPost: false, allowPut: false, enforcePolicy: true },
   'binding:vnic_type': { allowPost: true, allowPut: true, default: 'normal', validate: [validateValues(VNIC_TYPES)], enforcePolicy: true },
-  'binding:host_id': { allowPost: true, allowPut: true, default: NOT_SPECIFIED, enforcePolicy: true, isFilter: true },
+  // neutron-lib gives no validator (a list or an object would reach the 255-character column); refuse them as text.
+  'binding:host_id': {
+    allowPost: true,
+    allowPut: true,
+    default: NOT_SPECIFIED,
+    validate: [validateStringOrNone(255)],
+    enforcePolicy: true,
+    isFilter: true,
+  },
   'binding:profile': { allowPost: true, allowPut: true, default: NOT_SPECIFIED, validate: [validateDictOrNone()], enforcePolicy: true },
 };
 

@@ -1,5 +1,6 @@
 import type { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { ApiObject, Filter } from '../../api/resource/resource-definition.js';
+import { int32Values } from '../../api/sql/list-query.js';
 import { SEGMENTS_TABLE } from '../segments/segment.entity.js';
 import type { Segment } from '../segments/segments.contract.js';
 
@@ -17,7 +18,10 @@ export function providerFilter<T extends ObjectLiteral>(em: EntityManager, qb: S
   const provider = filters.filter((f) => f.attr in PROVIDER_COLUMNS);
   if (!provider.length) return filters;
   const conditions = provider.map((f, i) => {
-    qb.setParameter(`prov${i}`, f.values);
+    // A segmentation id past the integer column matches nothing (PostgreSQL would fail binding it).
+    const values = f.attr === 'provider:segmentation_id' ? int32Values(f.values) : f.values;
+    if (values.length === 0) return '1 = 0';
+    qb.setParameter(`prov${i}`, values);
     return `s.${PROVIDER_COLUMNS[f.attr]} IN (:...prov${i})`;
   });
   qb.andWhere(`EXISTS (SELECT 1 FROM ${em.connection.driver.escape(SEGMENTS_TABLE)} s WHERE s.network_id = ${alias}.id AND ${conditions.join(' AND ')})`);

@@ -12,8 +12,12 @@ import {
   validateUuid,
 } from '../../api/validators/index.js';
 
-/** port-mac-address-regenerate: null asks for a new MAC (the service generates it); anything else is sanitized. */
-const convertMac = (value: unknown) => (value === null ? null : convertToSanitizedMacAddress(value));
+/**
+ * port-mac-address-regenerate: null asks for a new MAC (the service generates it); text is sanitized. A JSON number
+ * or boolean is left as is for the validator to refuse: netaddr would read `123` or `true` as an integer MAC.
+ */
+const convertMac = (value: unknown) =>
+  value === null ? null : typeof value === 'number' || typeof value === 'boolean' ? value : convertToSanitizedMacAddress(value);
 
 /** `fixed_ips=ip_address=…` filters: each value is `key=value` (convert_kvp_list_to_dict; a lone 'True' is no filter). */
 const convertFixedIpFilter = (value: unknown) => (value === 'True' ? null : convertKvpStrToList(value));

@@ -86,8 +86,11 @@ export class NetworkSegmentsStore implements NetworkSegments {
       if (isSet(network.segments)) throw segmentsSetInConjunctionWithProviders();
       return [this.providerSegment(network)];
     }
-    if (isSet(network.segments)) {
-      const segments = (network.segments as ApiObject[]).map((s) => this.providerSegment(s));
+    // The validator lets only an empty string or object through besides a list: each iterates as no segment, and
+    // no segment means a tenant network, as in ML2 (`if segments: … else: allocate`).
+    const requested = Array.isArray(network.segments) ? (network.segments as ApiObject[]) : [];
+    if (isSet(network.segments) && requested.length > 0) {
+      const segments = requested.map((s) => this.providerSegment(s));
       this.types.checkDuplicates(segments);
       return segments;
     }

@@ -26,7 +26,8 @@ const flag = { allowPost: true, default: false, convert: convertToBoolean, isFil
 /** subnetpools (neutron-lib subnetpool, plus address-scope's address_scope_id and the standard attributes). */
 export const subnetPoolAttributes: AttributeMap = {
   id: { allowPost: false, allowPut: false, validate: [validateUuid()], isFilter: true, isSortKey: true },
-  name: { allowPost: true, allowPut: true, validate: [validateNotEmptyString()], isFilter: true, isSortKey: true },
+  // neutron-lib sets no length; the 255-character column does (PostgreSQL refused a longer name with a 500).
+  name: { allowPost: true, allowPut: true, validate: [validateNotEmptyString(255)], isFilter: true, isSortKey: true },
   tenant_id: projectAttributes().tenant_id,
   prefixes: { allowPost: true, allowPut: true, validate: [validateSubnetList()] },
   default_quota: { ...prefixlen },

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { methodNotAllowed } from '../../api/errors/neutron-error.js';
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../../api/resource/resource-definition.js';
-import { runListQuery } from '../../api/sql/list-query.js';
+import { int32Values, runListQuery } from '../../api/sql/list-query.js';
 import { parseIpNetwork } from '../../api/validators/ip.js';
 import { IpAllocationEntity } from '../ipam/ipam.entities.js';
 import { cidrBounds, parseAddress, rangeSize } from '../ipam/ip-math.js';
@@ -18,16 +18,19 @@ import { SubnetEntity, type SubnetRow } from './subnet.entity.js';
 @Injectable()
 export class NetworkIpAvailabilityService implements ResourceService {
   async list(ctx: RequestContext, query: ListQuery): Promise<ApiObject[]> {
-    const versions = query.filters.find((f) => f.attr === 'ip_version')?.values as number[] | undefined;
+    // A version no integer column holds matches nothing (PostgreSQL would fail binding it).
+    const wanted = query.filters.find((f) => f.attr === 'ip_version')?.values;
+    const versions = wanted && (int32Values(wanted) as number[]);
     const qb = ctx.em.getRepository(NetworkEntity).createQueryBuilder('r');
     const networks = await runListQuery(ctx.em, qb, query, {
       alias: 'r',
       attributes: networkIpAvailabilityAttributes,
       notFound: networkNotFound,
       customFilters: {
-        ip_version: (q, values, param) => {
+        ip_version: (q, _values, param) => {
+          if (!versions?.length) return void q.andWhere('1 = 0');
           const p = param();
-          q.andWhere(`EXISTS (SELECT 1 FROM subnets vs WHERE vs.network_id = r.id AND vs.ip_version IN (:...${p}))`, { [p]: values });
+          q.andWhere(`EXISTS (SELECT 1 FROM subnets vs WHERE vs.network_id = r.id AND vs.ip_version IN (:...${p}))`, { [p]: versions });
         },
       },
     });
