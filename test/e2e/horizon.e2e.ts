@@ -41,11 +41,13 @@ describe.skipIf(unavailable)('Horizon against the appliance (real browser)', () 
   const member = { user: 'hz-alice', password: 'alice-secret', project: 'hz-demo' };
   const runs: Record<string, PageResult[]> = {};
   let horizonLog = '';
+  let publicNetworkId = '';
 
   beforeAll(async () => {
     app = await startAppliance({ dialect: 'sqlite', env: { APPLIANCE_LOG_LEVEL: 'info' }, outputLimit: 20_000_000 });
     // What an operator sets up before users arrive: the external network, a project and its member.
-    await os(['network', 'create', '--external', '--provider-network-type', 'flat', '--provider-physical-network', 'public', 'public']);
+    const pub: Json = await os(['network', 'create', '--external', '--provider-network-type', 'flat', '--provider-physical-network', 'public', 'public']);
+    publicNetworkId = pub.id;
     await os(['subnet', 'create', '--network', 'public', '--subnet-range', '172.24.4.0/24', '--no-dhcp', 'public-sub']);
     await os(['project', 'create', member.project]);
     await os(['user', 'create', '--password', member.password, '--project', member.project, member.user]);
@@ -103,36 +105,41 @@ describe.skipIf(unavailable)('Horizon against the appliance (real browser)', () 
     ['member', 'hz-member'],
   ])('what %s made in Horizon is there for the CLI', async (who, prefix) => {
     const as = who === 'member' ? member : undefined;
-    const network: Json = await os(['network', 'show', `${prefix}-net`], as);
-    const subnet: Json = await os(['subnet', 'show', `${prefix}-subnet`], as);
-    expect(subnet).toMatchObject({ network_id: network.id, cidr: '10.81.0.0/24', dns_nameservers: ['10.0.0.53'] });
-    const subnet2: Json = await os(['subnet', 'show', `${prefix}-subnet2`], as);
+    const [subnets, router, group, fips, creds]: Json[] = await Promise.all([
+      os(['subnet', 'list', '--long'], as),
+      os(['router', 'show', `${prefix}-router`], as),
+      os(['security', 'group', 'show', `${prefix}-sg`], as),
+      os(['floating', 'ip', 'list', '--long'], as),
+      os(['application', 'credential', 'list'], as),
+    ]);
+    const subnet = subnets.find((s: Json) => s.Name === `${prefix}-subnet`);
+    const subnet2 = subnets.find((s: Json) => s.Name === `${prefix}-subnet2`);
+    expect(subnet).toMatchObject({ Subnet: '10.81.0.0/24', 'Name Servers': ['10.0.0.53'] });
+    expect(subnet2).toMatchObject({ Subnet: '10.82.0.0/24' });
+    expect(subnet.Network).not.toBe(subnet2.Network);
 
-    const router: Json = await os(['router', 'show', `${prefix}-router`], as);
-    const [pub]: Json[] = await os(['network', 'list', '--name', 'public']);
-    expect(router.external_gateway_info).toMatchObject({ network_id: pub.ID });
-    expect(router.interfaces_info.map((i: Json) => i.subnet_id).sort()).toEqual([subnet.id, subnet2.id].sort());
+    expect(router.external_gateway_info).toMatchObject({ network_id: publicNetworkId });
+    expect(router.interfaces_info.map((i: Json) => i.subnet_id).sort()).toEqual([subnet.ID, subnet2.ID].sort());
 
-    const group: Json = await os(['security', 'group', 'show', `${prefix}-sg`], as);
     expect(group.description).toBe('made by Horizon');
     expect(group.rules).toEqual(expect.arrayContaining([
       expect.objectContaining({ direction: 'ingress', protocol: 'tcp', port_range_min: 8080, port_range_max: 8080 }),
     ]));
 
     // Allocated, then released: gone.
-    const fips: Json[] = await os(['floating', 'ip', 'list', '--long'], as);
-    expect(fips.filter((f) => f.Description === `${prefix}-fip`)).toEqual([]);
+    expect(fips.filter((f: Json) => f.Description === `${prefix}-fip`)).toEqual([]);
 
-    const creds: Json[] = await os(['application', 'credential', 'list'], as);
-    expect(creds.map((c) => c.Name)).toContain(`${prefix}-appcred`);
+    expect(creds.map((c: Json) => c.Name)).toContain(`${prefix}-appcred`);
   });
 
   it('the admin’s project, its member and the group are there for the CLI', async () => {
-    const project: Json = await os(['project', 'show', 'hz-admin-project']);
+    const [project, assignments, group]: Json[] = await Promise.all([
+      os(['project', 'show', 'hz-admin-project']),
+      os(['role', 'assignment', 'list', '--project', 'hz-admin-project', '--names']),
+      os(['group', 'show', 'hz-admin-group']),
+    ]);
     expect(project.description).toBe('made by Horizon');
-    const assignments: Json[] = await os(['role', 'assignment', 'list', '--project', 'hz-admin-project', '--names']);
     expect(assignments).toEqual(expect.arrayContaining([expect.objectContaining({ User: `${member.user}@Default`, Role: 'member' })]));
-    const group: Json = await os(['group', 'show', 'hz-admin-group']);
     expect(group.description).toBe('made by Horizon');
   });
 
