@@ -44,6 +44,8 @@ describe('catalog and paths', () => {
     expect(eps.body.endpoints[0]).toMatchObject({ service_id: sid, interface: 'public', region_id: 'RegionOne' });
     expect((await ks.call('GET', `/v3/endpoints?service_id=${sid}&region_id=Elsewhere`, { token: admin })).body.endpoints).toEqual([]);
     expect((await ks.call('GET', '/v3/endpoints', { token: admin })).body.endpoints).toHaveLength(6);
+    expect((await ks.call('GET', '/v3/projects?is_domain=true', { token: admin })).body.projects).toEqual([]);
+    expect((await ks.call('GET', '/v3/projects?is_domain=false&name=admin', { token: admin })).body.projects).toHaveLength(1);
   });
 });
 

@@ -25,6 +25,8 @@ export class ProjectsController {
   @Get()
   async list(@Caller() caller: ValidToken, @Query() q: Q, @Req() req: FastifyRequest) {
     requireAdmin(caller, 'list_projects');
+    // Projects acting as domains are not kept here: asking only for them finds none.
+    if (queryBoolean(q, 'is_domain') === true) return this.render.collection('projects', [], req.url);
     const rows = await this.projects.list({
       name: queryValue(q, 'name'),
       domain_id: queryValue(q, 'domain_id'),

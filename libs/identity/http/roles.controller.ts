@@ -18,6 +18,8 @@ export class RolesController {
   @Get()
   async list(@Caller() caller: ValidToken, @Query() q: Q, @Req() req: FastifyRequest) {
     requireAdmin(caller, 'list_roles');
+    // `domain_id` lists a domain's own roles, and every role here is global.
+    if (queryValue(q, 'domain_id')) return this.render.collection('roles', [], req.url);
     const rows = await this.roles.list({ name: queryValue(q, 'name') });
     return this.render.collection('roles', rows.map((r) => this.render.role(r)), req.url);
   }
