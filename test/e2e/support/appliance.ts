@@ -25,6 +25,8 @@ export interface StartOptions {
   shape?: 'appliance' | 'neutron-server';
   /** Extra APPLIANCE_* variables. */
   env?: Record<string, string>;
+  /** How many characters of stdout + stderr output() keeps (the last ones); default 20,000. */
+  outputLimit?: number;
 }
 
 /** Resolves true once the appliance answers as the caller needs (connection errors count as "not yet"). */
@@ -105,7 +107,7 @@ export async function startAppliance(opts: StartOptions): Promise<Appliance> {
     child = proc;
     live.add(proc);
     const append = (chunk: Buffer) => {
-      out = (out + chunk.toString('utf8')).slice(-20_000);
+      out = (out + chunk.toString('utf8')).slice(-(opts.outputLimit ?? 20_000));
     };
     proc.stdout?.on('data', append);
     proc.stderr?.on('data', append);
