@@ -40,6 +40,8 @@ export interface IdentityAppDeps {
   /** …or the app whose container holds IdentityModule; its IdentityServices are used. */
   app?: INestApplicationContext;
   logger?: Logger;
+  /** True while the process shuts down: responses then carry `Connection: close` (keep-alive clients let go). */
+  draining?: () => boolean;
 }
 
 export async function createIdentityApp(deps: IdentityAppDeps): Promise<INestApplication> {
@@ -78,6 +80,10 @@ export async function createIdentityApp(deps: IdentityAppDeps): Promise<INestApp
     reply.header('x-openstack-request-id', req.id).header('vary', 'X-Auth-Token');
     if (/%00/.test(req.url)) return sendKeystoneError(reply, nulInUrl, publicUrl);
     done();
+  });
+  fastify.addHook('onSend', (_req, reply, payload, done) => {
+    if (deps.draining?.()) reply.header('connection', 'close');
+    done(null, payload);
   });
   fastify.addHook('onResponse', (req, reply, done) => {
     log.info(

@@ -10,6 +10,8 @@ export interface HttpAppOptions {
   log: Logger;
   /** Renders errors raised by fastify itself (bad URL, body too large) in the API's own error format. */
   renderError(error: unknown, req: never, reply: never): void;
+  /** True while the process shuts down: responses then carry `Connection: close` (keep-alive clients let go). */
+  draining?: () => boolean;
 }
 
 /**
@@ -34,6 +36,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, opts:
   fastify.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
   fastify.addHook('onSend', async (req, reply) => {
     reply.header('X-Openstack-Request-Id', req.id);
+    if (opts.draining?.()) reply.header('Connection', 'close');
   });
   fastify.addHook('onResponse', async (req, reply) => {
     opts.log.info(
