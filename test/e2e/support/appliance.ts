@@ -25,6 +25,8 @@ export interface StartOptions {
   shape?: 'appliance' | 'neutron-server';
   /** Extra APPLIANCE_* variables. */
   env?: Record<string, string>;
+  /** postgres: this database (kept by stop()) instead of a fresh one (replicas of one deployment). */
+  databaseUrl?: string;
 }
 
 /** Resolves true once the appliance answers as the caller needs (connection errors count as "not yet"). */
@@ -78,7 +80,7 @@ export async function startAppliance(opts: StartOptions): Promise<Appliance> {
   const [apiPort, identityPort] = [await freePort(), await freePort()];
   const dataDir = await mkdtemp(join(tmpdir(), `appliance-e2e-${opts.dialect}-`));
   let db: TempDatabase | undefined;
-  if (opts.dialect === 'postgres') db = await createTempDatabase();
+  if (opts.dialect === 'postgres' && !opts.databaseUrl) db = await createTempDatabase();
 
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -87,7 +89,7 @@ export async function startAppliance(opts: StartOptions): Promise<Appliance> {
     APPLIANCE_IDENTITY_PORT: String(identityPort),
     APPLIANCE_HOST: HOST,
     APPLIANCE_DATA_DIR: dataDir,
-    APPLIANCE_DATABASE_URL: db?.url ?? '',
+    APPLIANCE_DATABASE_URL: opts.databaseUrl ?? db?.url ?? '',
     APPLIANCE_ADMIN_PASSWORD: ADMIN_PASSWORD,
     APPLIANCE_LOG_LEVEL: 'warn',
     ...opts.env,
