@@ -109,6 +109,8 @@ export const configSchema = z
         driver: z.enum(['simulated', 'linux']),
         host_namespace: z.string(), // linux: namespace the appliance owns its devices in; '' = the root namespace
         dhcp_port: port, // simulated: loopback UDP port the DHCP server answers on (0 = any free port)
+        // linux: on stop, the agents remove the bridges, uplinks and router namespaces they made (taps stay)
+        cleanup_on_stop: z.boolean(),
       })
       .strict(),
     log: z

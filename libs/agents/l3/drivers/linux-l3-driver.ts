@@ -40,6 +40,8 @@ const ARPING = '/usr/bin/arping';
 export interface LinuxL3DriverOptions {
   /** where the taps live ('' = the root namespace) */
   hostNamespace: string;
+  /** On stop, remove the router namespaces it owns. */
+  cleanupOnStop?: boolean;
   log?: Logger;
 }
 
@@ -79,8 +81,12 @@ export class LinuxL3Driver implements L3Driver {
     });
   }
 
-  /** Routers keep forwarding while the agent is away; a restarted agent's resync takes them over. */
+  /**
+   * dataplane.cleanup_on_stop: the router namespaces it owns go with the agent (the L2 agent removes the bridges they
+   * hang on). Off: routers keep forwarding while the agent is away; a restarted agent's resync takes them over.
+   */
   stop(): Promise<void> {
+    if (this.opts.cleanupOnStop) return this.cleanup(new Set());
     return this.lane.run(async () => undefined);
   }
 
