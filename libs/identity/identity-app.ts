@@ -20,11 +20,12 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { INestApplication, INestApplicationContext, LoggerService } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Logger, pino } from 'pino';
+import { nestPinoLogger } from '../api/http/nest-pino-logger.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { IdentityHttpModule } from './http/identity-http.module.js';
 import { parseKeystoneBody } from './http/keystone-body-parser.js';
@@ -96,7 +97,7 @@ export async function createIdentityApp(deps: IdentityAppDeps): Promise<INestApp
   const app = await NestFactory.create(IdentityHttpModule.forRoot({ config: deps.config, services, routes, logger: log }), adapter, {
     bodyParser: false,
     abortOnError: false,
-    logger: nestLogger(log),
+    logger: nestPinoLogger(log),
   });
   await services.bootstrap.ensure();
   await app.init();
@@ -116,16 +117,4 @@ function keystoneClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
     );
   }
   socket.destroy();
-}
-
-/** Nest's own messages (route mapping, lifecycle) go to pino at debug; its errors stay errors. */
-function nestLogger(log: Logger): LoggerService {
-  const child = log.child({ component: 'identity-nest' });
-  return {
-    log: (message: unknown) => child.debug(String(message)),
-    warn: (message: unknown) => child.warn(String(message)),
-    error: (message: unknown, trace?: unknown) => child.error({ trace }, String(message)),
-    debug: (message: unknown) => child.trace(String(message)),
-    verbose: (message: unknown) => child.trace(String(message)),
-  };
 }

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { nestPinoLogger } from './nest-pino-logger.js';
 
 export interface HttpAppOptions {
   bodyLimit: number;
@@ -28,7 +29,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, opts:
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter as never, {
     bodyParser: false,
-    logger: ['error', 'warn'],
+    logger: nestPinoLogger(opts.log),
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
