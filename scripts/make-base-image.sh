@@ -34,8 +34,15 @@ cp -a "$(npm root -g)/npm" "$tree/usr/local/lib/node_modules/"
 ln -sf ../lib/node_modules/npm/bin/npm-cli.js "$tree/usr/local/bin/npm"
 ln -sf ../lib/node_modules/npm/bin/npx-cli.js "$tree/usr/local/bin/npx"
 chroot "$tree" /bin/sh -c 'groupadd -g 1000 node && useradd -u 1000 -g node -m -s /bin/sh node'
+# The machine's CA bundle, for Node (npm) in builds on this image: where a TLS-intercepting proxy stands between
+# the machine and the npm registry, its CA is in that bundle, and npm ci would fail on SELF_SIGNED_CERT_IN_CHAIN.
+ca_env=()
+if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+  install -D -m 0644 /etc/ssl/certs/ca-certificates.crt "$tree/etc/ssl/host-ca-certificates.crt"
+  ca_env=(-c 'ENV NODE_EXTRA_CA_CERTS=/etc/ssl/host-ca-certificates.crt')
+fi
 printf 'deb %s bookworm main\ndeb %s bookworm-updates main\n' "$mirror" "$mirror" > "$tree/etc/apt/sources.list"
 rm -rf "$tree/var/lib/apt/lists/"* "$tree/var/cache/apt/archives/"*.deb
-tar -C "$tree" -c . | docker import \
+tar -C "$tree" -c . | docker import "${ca_env[@]}" \
   -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' -c 'CMD ["node"]' - "$tag"
 docker run --rm "$tag" node -e 'console.log(`${process.version} in ${require("os").release()}`)'
