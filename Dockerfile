@@ -17,10 +17,12 @@ FROM ${NODE_IMAGE} AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
  && rm -rf /var/lib/apt/lists/*
-# node-gyp builds better-sqlite3 against this Node's own headers instead of downloading them (no network needed).
+# better-sqlite3 is compiled here against this Node's own headers: nothing is downloaded (no prebuilt binary from
+# GitHub, no headers from nodejs.org), so the build needs only Debian's archive and the npm registry.
 # /usr/local is where the official node images keep include/node; a Debian-packaged Node keeps it under /usr.
 ARG NODE_HEADERS_DIR=/usr/local
-ENV npm_config_nodedir=${NODE_HEADERS_DIR}
+ENV npm_config_nodedir=${NODE_HEADERS_DIR} \
+    npm_config_build_from_source=true
 WORKDIR /app
 COPY package.json package-lock.json ./
 # --ignore-scripts: `prepare` (the build) needs the sources, copied below; better-sqlite3's own build runs by rebuild.
