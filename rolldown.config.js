@@ -22,6 +22,8 @@ export default defineConfig({
     appliance: 'dist/apps/appliance/main.js',
     'neutron-server': 'dist/apps/neutron-server/main.js',
     agent: 'dist/apps/agent/main.js',
+    // the container's HEALTHCHECK: the API port from the same configuration the server loaded
+    healthcheck: 'dist/apps/healthcheck/main.js',
     // the linux DHCP driver starts it in each qdhcp- namespace, found beside the bundle that runs the driver
     'dhcp-worker': 'dist/libs/agents/dhcp/drivers/dhcp-worker.js',
   },

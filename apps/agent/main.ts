@@ -6,13 +6,25 @@ import { pino } from 'pino';
 import { ConfigError, failedToStart, loadConfig } from '../../libs/config/index.js';
 import { AGENT_TYPES, type AgentType, AgentModule } from './agent.module.js';
 
-const USAGE = `usage: agent --type ${AGENT_TYPES.join('|')} [--host H ...] [--config FILE]`;
+const USAGE = `usage: agent --type ${AGENT_TYPES.join('|')} [--host H ...] [--config FILE]
+
+Runs one agent type for the given hosts (default: agents.host, else this machine's hostname) and reaches its
+neutron-server over Redis (APPLIANCE_BUS_TRANSPORT=redis, APPLIANCE_REDIS_URL).`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { type: { type: 'string' }, host: { type: 'string', multiple: true }, config: { type: 'string' } },
-    strict: true,
-  });
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: { type: { type: 'string' }, host: { type: 'string', multiple: true }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    }));
+  } catch (error) {
+    throw new ConfigError(`${(error as Error).message}\n${USAGE}`);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const type = values.type as AgentType;
   if (!AGENT_TYPES.includes(type)) throw new ConfigError(`--type is required (${AGENT_TYPES.join(', ')})\n${USAGE}`);
   const config = loadConfig();

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { AgentsStartGate } from '../../libs/agents/common/agent-module.js';
 import { DhcpAgentModule } from '../../libs/agents/dhcp/dhcp-agent.module.js';
 import { L2AgentsModule } from '../../libs/agents/l2/l2-agent.module.js';
 import { L3AgentModule } from '../../libs/agents/l3/l3-agent.module.js';
@@ -10,9 +11,13 @@ import { ServerModule } from '../neutron-server/server.module.js';
 /** The all-in-one shape: the server plus its agents in one process, on the in-process bus by default. */
 @Module({})
 export class ApplianceModule {
-  static forRoot(config: AppConfig, log?: Logger): DynamicModule {
+  /** `agentsStart` holds the agents back until the ports are bound (serve opens it). */
+  static forRoot(config: AppConfig, log?: Logger, agentsStart?: AgentsStartGate): DynamicModule {
     return {
       module: ApplianceModule,
+      global: true,
+      providers: agentsStart ? [{ provide: AgentsStartGate, useValue: agentsStart }] : [],
+      exports: agentsStart ? [AgentsStartGate] : [],
       imports: [
         ServerModule.forRoot(config, log),
         L2AgentsModule.forRoot({ log }),

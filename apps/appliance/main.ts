@@ -2,4 +2,4 @@ import { failedToStart } from '../../libs/config/index.js';
 import { serve } from '../neutron-server/serve.js';
 import { ApplianceModule } from './app.module.js';
 
-serve('neutron-appliance', (config, log) => ApplianceModule.forRoot(config, log)).catch(failedToStart('appliance'));
+serve('neutron-appliance', (config, log, agentsStart) => ApplianceModule.forRoot(config, log, agentsStart)).catch(failedToStart('appliance'));

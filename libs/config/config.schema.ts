@@ -2,6 +2,11 @@ import { z } from 'zod';
 
 const port = z.number().int().min(0).max(65535);
 const quota = z.number().int().min(-1).max(2147483647);
+/** Keystone's public_endpoint: the URL clients reach a service at ('' = built from host and port). */
+const publicEndpoint = z
+  .string()
+  .refine((u) => u === '' || /^https?:\/\/[^/?#]+(\/[^?#]*)?$/.test(u), 'must be empty or an http(s):// URL without query')
+  .transform((u) => u.replace(/\/+$/, ''));
 
 export const configSchema = z
   .object({
@@ -10,6 +15,7 @@ export const configSchema = z
     api: z
       .object({
         port,
+        public_endpoint: publicEndpoint,
         body_limit_bytes: z.number().int().min(1024),
         pagination_max_limit: z.number().int().min(-1),
       })
@@ -17,6 +23,7 @@ export const configSchema = z
     identity: z
       .object({
         port,
+        public_endpoint: publicEndpoint,
         public_url_host: z.string(),
         admin_password: z.string().min(1),
         region: z.string().min(1),
@@ -118,6 +125,8 @@ export const configSchema = z
         driver: z.enum(['simulated', 'linux']),
         host_namespace: z.string(), // linux: namespace the appliance owns its devices in; '' = the root namespace
         dhcp_port: port, // simulated: loopback UDP port the DHCP server answers on (0 = any free port)
+        // linux: on stop, the agents remove the bridges, uplinks and router namespaces they made (taps stay)
+        cleanup_on_stop: z.boolean(),
       })
       .strict(),
     metrics: z

@@ -49,6 +49,18 @@ describe('loadConfig', () => {
     expect(c.network.availability_zones).toEqual(['az1', 'az2']);
   });
 
+  it('takes the public endpoints (Keystone public_endpoint) without a trailing slash, and refuses a non-URL', () => {
+    const c = loadConfig({
+      argv: [],
+      env: { APPLIANCE_API_PUBLIC_ENDPOINT: 'http://cloud.example:59696/', APPLIANCE_IDENTITY_PUBLIC_ENDPOINT: 'https://cloud.example/identity' },
+    });
+    expect(c.api.public_endpoint).toBe('http://cloud.example:59696');
+    expect(c.identity.public_endpoint).toBe('https://cloud.example/identity');
+    expect(() => loadConfig({ argv: [], env: { APPLIANCE_API_PUBLIC_ENDPOINT: 'cloud.example:59696' } })).toThrow(
+      'api.public_endpoint: must be empty or an http(s):// URL without query',
+    );
+  });
+
   it('stops with a message naming the key and the problem', () => {
     expect(() => loadConfig({ argv: [], env: { APPLIANCE_API_PORT: 'nine' } })).toThrow(/api\.port: .*expected number/);
     expect(() => loadConfig({ argv: [], env: { APPLIANCE_API_PORT: '70000' } })).toThrow(/api\.port: /);

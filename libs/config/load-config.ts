@@ -10,6 +10,8 @@ export const NAMED_ENV: Record<string, { key: string; type: 'string' | 'number' 
   APPLIANCE_IDENTITY_PORT: { key: 'identity.port', type: 'number' },
   APPLIANCE_HOST: { key: 'host', type: 'string' },
   APPLIANCE_PUBLIC_URL_HOST: { key: 'identity.public_url_host', type: 'string' },
+  APPLIANCE_API_PUBLIC_ENDPOINT: { key: 'api.public_endpoint', type: 'string' },
+  APPLIANCE_IDENTITY_PUBLIC_ENDPOINT: { key: 'identity.public_endpoint', type: 'string' },
   APPLIANCE_DATA_DIR: { key: 'data_dir', type: 'string' },
   APPLIANCE_DATABASE_URL: { key: 'database.url', type: 'string' },
   APPLIANCE_ADMIN_PASSWORD: { key: 'identity.admin_password', type: 'string' },

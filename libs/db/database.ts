@@ -4,6 +4,10 @@ import { resolve } from 'node:path';
 import { DataSource, type EntityManager, type EntitySchema, type MixedList } from 'typeorm';
 
 import type { Dialect } from './dialect.js';
+import { explainSqliteOpenError } from './sqlite-open-error.js';
+
+/** The advisory lock key replicas take around migrations (any constant; this one spells "neutron-migrations"). */
+const MIGRATION_LOCK_KEY = 7_395_662_310_044;
 
 /** Queues work to run after the current transaction committed. */
 export type AfterCommit = (work: () => void | Promise<void>) => void;
@@ -55,7 +59,11 @@ export class Database {
     };
     let ds: DataSource;
     if (dialect === 'sqlite') {
-      mkdirSync(opts.dataDir, { recursive: true });
+      try {
+        mkdirSync(opts.dataDir, { recursive: true });
+      } catch (error) {
+        throw explainSqliteOpenError(error, resolve(opts.dataDir, 'neutron.sqlite'));
+      }
       ds = new DataSource({
         ...common,
         type: 'better-sqlite3',
@@ -70,11 +78,38 @@ export class Database {
     } else {
       ds = new DataSource({ ...common, type: 'postgres', url: opts.url, extra: { max: 10 } });
     }
-    await ds.initialize();
+    try {
+      await ds.initialize();
+    } catch (error) {
+      throw dialect === 'sqlite' ? explainSqliteOpenError(error, resolve(opts.dataDir, 'neutron.sqlite')) : error;
+    }
     const database = new Database(ds, dialect);
     database.instrument();
-    await ds.runMigrations({ transaction: 'each' });
+    await database.migrate();
     return database;
+  }
+
+  /**
+   * Brings the schema up to date. On PostgreSQL any number of replicas may start at once on one database: a
+   * session-level advisory lock, held on its own connection, lets one run the migrations while the others wait and
+   * then find nothing left to do.
+   */
+  private async migrate(): Promise<void> {
+    if (this.dialect === 'sqlite') {
+      await this.ds.runMigrations({ transaction: 'each' });
+      return;
+    }
+    const lock = this.ds.createQueryRunner();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      try {
+        await this.ds.runMigrations({ transaction: 'each' });
+      } finally {
+        await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]);
+      }
+    } finally {
+      await lock.release();
+    }
   }
 
   /** One transaction; every repository call inside must use the given manager. */
@@ -134,19 +169,32 @@ export class Database {
     return run;
   }
 
+  /**
+   * Counts statements, and on PostgreSQL runs one runner's statements one after another: a transaction's runner holds
+   * one pg client, and code that fans out reads with Promise.all inside a unit of work would otherwise hand that
+   * client a query while it still runs one (pg queues it, deprecated and gone in pg 9).
+   */
   private instrument(): void {
-    const driver = this.ds.driver as unknown as { createQueryRunner: (m: string) => { query: (...a: unknown[]) => unknown } };
+    const driver = this.ds.driver as unknown as { createQueryRunner: (m: string) => { query: (...a: unknown[]) => Promise<unknown> } };
     const create = driver.createQueryRunner.bind(driver);
     const counted = new WeakSet<object>();
+    const oneAtATime = this.dialect === 'postgres';
     driver.createQueryRunner = (mode: string) => {
       const runner = create(mode);
       // better-sqlite3 hands out one shared runner: wrap it once.
       if (counted.has(runner)) return runner;
       counted.add(runner);
       const query = runner.query.bind(runner);
+      let last: Promise<unknown> = Promise.resolve();
       runner.query = (...args: unknown[]) => {
         this.queryCount++;
-        return query(...args);
+        if (!oneAtATime) return query(...args);
+        const run = last.then(
+          () => query(...args),
+          () => query(...args),
+        );
+        last = run.catch(() => undefined);
+        return run;
       };
       return runner;
     };

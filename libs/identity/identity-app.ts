@@ -20,11 +20,12 @@
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { INestApplication, INestApplicationContext, LoggerService } from '@nestjs/common';
+import type { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Logger, pino } from 'pino';
+import { nestPinoLogger } from '../api/http/nest-pino-logger.js';
 import type { AppConfig } from '../config/config.schema.js';
 import { IdentityHttpModule } from './http/identity-http.module.js';
 import { parseKeystoneBody } from './http/keystone-body-parser.js';
@@ -40,6 +41,8 @@ export interface IdentityAppDeps {
   /** …or the app whose container holds IdentityModule; its IdentityServices are used. */
   app?: INestApplicationContext;
   logger?: Logger;
+  /** True while the process shuts down: responses then carry `Connection: close` (keep-alive clients let go). */
+  draining?: () => boolean;
 }
 
 export async function createIdentityApp(deps: IdentityAppDeps): Promise<INestApplication> {
@@ -80,6 +83,10 @@ export async function createIdentityApp(deps: IdentityAppDeps): Promise<INestApp
     if (/%00/.test(req.url)) return sendKeystoneError(reply, nulInUrl, publicUrl);
     done();
   });
+  fastify.addHook('onSend', (_req, reply, payload, done) => {
+    if (deps.draining?.()) reply.header('connection', 'close');
+    done(null, payload);
+  });
   fastify.addHook('onResponse', (req, reply, done) => {
     log.info(
       { reqId: req.id, method: req.method, path: req.url.split('?')[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
@@ -91,7 +98,7 @@ export async function createIdentityApp(deps: IdentityAppDeps): Promise<INestApp
   const app = await NestFactory.create(IdentityHttpModule.forRoot({ config: deps.config, services, routes, logger: log }), adapter, {
     bodyParser: false,
     abortOnError: false,
-    logger: nestLogger(log),
+    logger: nestPinoLogger(log),
   });
   await services.bootstrap.ensure();
   await app.init();
@@ -127,16 +134,4 @@ function keystoneClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
     );
   }
   socket.destroy();
-}
-
-/** Nest's own messages (route mapping, lifecycle) go to pino at debug; its errors stay errors. */
-function nestLogger(log: Logger): LoggerService {
-  const child = log.child({ component: 'identity-nest' });
-  return {
-    log: (message: unknown) => child.debug(String(message)),
-    warn: (message: unknown) => child.warn(String(message)),
-    error: (message: unknown, trace?: unknown) => child.error({ trace }, String(message)),
-    debug: (message: unknown) => child.trace(String(message)),
-    verbose: (message: unknown) => child.trace(String(message)),
-  };
 }

@@ -9,15 +9,50 @@ export interface RunsWithApp {
   stop(): Promise<void>;
 }
 
-/** Starts the agent with the application, stops it on shutdown (before the bus closes). */
+/**
+ * Holds a process's agents back until it opens: the appliance opens it once its ports are bound, so a second
+ * appliance on a busy port fails (EADDRINUSE) before any agent registers or touches the dataplane. Without one
+ * (the agent process), agents start with the application.
+ */
+export class AgentsStartGate {
+  private readonly waiting: (() => Promise<void>)[] = [];
+  private opened = false;
+
+  /** Runs `start` now if the gate is open, else once it opens. */
+  whenOpen(start: () => Promise<void>): Promise<void> {
+    if (this.opened) return start();
+    return new Promise((ok, fail) => this.waiting.push(() => start().then(ok, fail)));
+  }
+
+  /** Starts every waiting agent; rejects if one failed to start. */
+  async open(): Promise<void> {
+    this.opened = true;
+    await Promise.all(this.waiting.splice(0).map((start) => start()));
+  }
+}
+
+/** Starts the agent with the application (or when the start gate opens), stops it on shutdown (before the bus closes). */
 class AgentLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(private readonly agent: RunsWithApp) {}
+  private started: Promise<void> | undefined;
+
+  constructor(
+    private readonly agent: RunsWithApp,
+    private readonly gate: AgentsStartGate | undefined,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.agent.start();
+    if (!this.gate) {
+      this.started = this.agent.start();
+      await this.started;
+      return;
+    }
+    // Not awaited: the gate opens after the application is up and its ports are bound; open() reports a failure.
+    this.gate.whenOpen(() => (this.started = this.agent.start())).catch(() => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (!this.started) return;
+    await this.started.catch(() => undefined);
     await this.agent.stop();
   }
 }
@@ -36,7 +71,11 @@ export function agentModule<T extends RunsWithApp>(
     module,
     providers: [
       { provide: token, inject: [BUS, APP_CONFIG, { token: MetricsRegistry, optional: true }], useFactory: make },
-      { provide: AgentLifecycle, inject: [token], useFactory: (agent: T) => new AgentLifecycle(agent) },
+      {
+        provide: AgentLifecycle,
+        inject: [token, { token: AgentsStartGate, optional: true }],
+        useFactory: (agent: T, gate?: AgentsStartGate) => new AgentLifecycle(agent, gate),
+      },
     ],
     exports: [token],
   };

@@ -33,7 +33,12 @@ export function driverFor(config: AppConfig, caps: L2Capabilities, opts: { ownHo
       return new SimulatedL2Driver(caps);
     case 'linux':
       if (!opts.ownHost) return new SimulatedL2Driver(caps);
-      return new LinuxL2Driver({ namespace: config.dataplane.host_namespace, capabilities: caps, log: opts.log });
+      return new LinuxL2Driver({
+        namespace: config.dataplane.host_namespace,
+        capabilities: caps,
+        cleanupOnStop: config.dataplane.cleanup_on_stop,
+        log: opts.log,
+      });
   }
 }
 

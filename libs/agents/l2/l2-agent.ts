@@ -107,10 +107,11 @@ export class L2Agent extends AgentSkeleton {
     });
   }
 
-  /** The wiring stays, as Neutron's leaves it. */
+  /** The driver removes what it made when dataplane.cleanup_on_stop says so; else the wiring stays, as Neutron's. */
   protected override async stopped(): Promise<void> {
     this.stopWatching?.();
     this.stopWatching = undefined;
+    await this.driver.release?.().catch((err: unknown) => this.log.warn({ err }, 'removing the devices this agent made failed'));
     this.log.info('L2 agent stopped');
   }
 

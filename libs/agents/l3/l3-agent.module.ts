@@ -18,7 +18,7 @@ export function l3DriverFor(config: AppConfig, log?: Logger): L3Driver {
     case 'simulated':
       return new SimulatedL3Driver({ log });
     case 'linux':
-      return new LinuxL3Driver({ hostNamespace: config.dataplane.host_namespace, log });
+      return new LinuxL3Driver({ hostNamespace: config.dataplane.host_namespace, cleanupOnStop: config.dataplane.cleanup_on_stop, log });
   }
 }
 

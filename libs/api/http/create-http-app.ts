@@ -8,12 +8,15 @@ import { HttpRequestMetrics } from '../../metrics/index.js';
 import { ResourceRegistry } from '../engine/resource-registry.js';
 import { requestResource } from './request-resource.js';
 import { neutronClientError } from './client-error.js';
+import { nestPinoLogger } from './nest-pino-logger.js';
 
 export interface HttpAppOptions {
   bodyLimit: number;
   log: Logger;
   /** Renders errors raised by fastify itself (bad URL, body too large) in the API's own error format. */
   renderError(error: unknown, req: never, reply: never): void;
+  /** True while the process shuts down: responses then carry `Connection: close` (keep-alive clients let go). */
+  draining?: () => boolean;
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -47,7 +50,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, opts:
   });
   const app = await NestFactory.create<NestFastifyApplication>(module, adapter as never, {
     bodyParser: false,
-    logger: ['error', 'warn'],
+    logger: nestPinoLogger(opts.log),
     abortOnError: false,
   });
   const fastify = app.getHttpAdapter().getInstance() as unknown as FastifyInstance;
@@ -63,6 +66,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, opts:
   });
   fastify.addHook('onSend', async (req, reply) => {
     reply.header('X-Openstack-Request-Id', req.id);
+    if (opts.draining?.()) reply.header('Connection', 'close');
   });
   const durations = requestMetrics(app);
   fastify.addHook('onResponse', async (req, reply) => {

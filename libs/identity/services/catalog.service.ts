@@ -33,18 +33,19 @@ export function publicHost(config: AppConfig): string {
 @Injectable()
 export class CatalogService {
   readonly region: string;
-  /** http://H:5000 (no version). */
+  /** http://H:5000 (no version), or identity.public_endpoint. */
   readonly origin: string;
   private readonly services: readonly CatalogEntry[];
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const host = publicHost(config);
     this.region = config.identity.region;
-    this.origin = `http://${host}:${config.identity.port}`;
+    // Keystone's public_endpoint: behind a published port, a proxy or TLS, the catalog gives what clients can reach.
+    this.origin = config.identity.public_endpoint || `http://${host}:${config.identity.port}`;
     this.services = Object.freeze([
       // As Keystone's install guide registers them: no trailing slash on the network endpoint (a client joins
       // `/v2.0/...` to it), the identity endpoint as `keystone-manage bootstrap` writes it.
-      this.service('network', 'neutron', `http://${host}:${config.api.port}`),
+      this.service('network', 'neutron', config.api.public_endpoint ? config.api.public_endpoint.replace(/\/+$/, '') : `http://${host}:${config.api.port}`),
       this.service('identity', 'keystone', `${this.origin}/v3/`),
     ]);
   }

@@ -27,6 +27,8 @@ export interface StartOptions {
   env?: Record<string, string>;
   /** How many characters of stdout + stderr output() keeps (the last ones); default 20,000. */
   outputLimit?: number;
+  /** postgres: this database (kept by stop()) instead of a fresh one (replicas of one deployment). */
+  databaseUrl?: string;
 }
 
 /** Resolves true once the appliance answers as the caller needs (connection errors count as "not yet"). */
@@ -80,7 +82,7 @@ export async function startAppliance(opts: StartOptions): Promise<Appliance> {
   const [apiPort, identityPort] = [await freePort(), await freePort()];
   const dataDir = await mkdtemp(join(tmpdir(), `appliance-e2e-${opts.dialect}-`));
   let db: TempDatabase | undefined;
-  if (opts.dialect === 'postgres') db = await createTempDatabase();
+  if (opts.dialect === 'postgres' && !opts.databaseUrl) db = await createTempDatabase();
 
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -89,7 +91,7 @@ export async function startAppliance(opts: StartOptions): Promise<Appliance> {
     APPLIANCE_IDENTITY_PORT: String(identityPort),
     APPLIANCE_HOST: HOST,
     APPLIANCE_DATA_DIR: dataDir,
-    APPLIANCE_DATABASE_URL: db?.url ?? '',
+    APPLIANCE_DATABASE_URL: opts.databaseUrl ?? db?.url ?? '',
     APPLIANCE_ADMIN_PASSWORD: ADMIN_PASSWORD,
     APPLIANCE_LOG_LEVEL: 'warn',
     ...opts.env,

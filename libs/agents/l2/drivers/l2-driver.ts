@@ -44,6 +44,8 @@ export interface L2Driver {
   removeNetwork(networkId: string): Promise<void>;
   /** Removes bridges and uplinks no wired device uses any more (after a full resync). */
   cleanup(): Promise<void>;
+  /** The agent stops: a linux driver removes what it made (dataplane.cleanup_on_stop); taps are the hypervisor's. */
+  release?(): Promise<void>;
   /**
    * Calls `onChange` soon after a tap appears or goes (a linux driver watches link events), so a plugged guest is
    * wired at once instead of at the next poll; with the tap's name when it was deleted (a tap made again under the

@@ -205,6 +205,32 @@ describe.skipIf(unavailable)('LinuxL2Driver (root)', () => {
     expect(await getLink(hostNs, kept.device)).toMatchObject({ master: bridgeName(net) });
   });
 
+  it('release (cleanup_on_stop) removes its bridges and vxlan devices, keeps the taps, and the namespace while taps are in it', async () => {
+    driver = new LinuxL2Driver({ namespace: hostNs, capabilities: caps, cleanupOnStop: true });
+    await driver.listDevices();
+    const g = await plugGuest(randomUUID(), VXLAN);
+    expect(await driver.plugDevice(g)).toBe(true);
+    await addBridge(hostNs, 'br-not-ours');
+    await driver.release();
+    expect((await names()).sort()).toEqual(['br-not-ours', g.device, 'lo'].sort());
+
+    // Once the hypervisor took its taps, a released driver that made the namespace removes it too.
+    const again = new LinuxL2Driver({ namespace: testNamespaceName('host'), capabilities: caps, cleanupOnStop: true });
+    namespaces.push(again.namespace);
+    await again.listDevices();
+    expect(await namespaceExists(again.namespace)).toBe(true);
+    await again.release();
+    expect(await namespaceExists(again.namespace)).toBe(false);
+  });
+
+  it('without cleanup_on_stop, release leaves the wiring for the next start', async () => {
+    await driver.listDevices();
+    const g = await plugGuest(randomUUID(), VXLAN);
+    expect(await driver.plugDevice(g)).toBe(true);
+    await driver.release();
+    expect(await names()).toContain(bridgeName(g.network_id));
+  });
+
   it('a host namespace deleted under it is made again', async () => {
     await driver.listDevices();
     await deleteNamespace(hostNs);

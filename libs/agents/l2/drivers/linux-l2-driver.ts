@@ -41,6 +41,8 @@ export interface LinuxL2DriverOptions {
   capabilities: L2Capabilities;
   /** VXLAN endpoint: local address and UDP port (default: the kernel picks the address, port 4789) */
   vxlan?: { local?: string; dstport?: number };
+  /** On stop, remove the bridges and uplinks it made, and the host namespace if it made it and no tap is left in it. */
+  cleanupOnStop?: boolean;
   log?: Logger;
 }
 
@@ -65,6 +67,8 @@ export class LinuxL2Driver implements L2Driver {
   /** network → its uplink (null: a local network, no uplink) */
   private readonly uplinks = new Map<string, Uplink | null>();
   private readonly warned = new Set<string>();
+  /** This run created the host namespace (so it may remove it again on stop). */
+  private createdNamespace = false;
 
   constructor(private readonly opts: LinuxL2DriverOptions) {
     this.namespace = opts.namespace;
@@ -179,6 +183,36 @@ export class LinuxL2Driver implements L2Driver {
     }
   }
 
+  /**
+   * On stop (dataplane.cleanup_on_stop): the bridges and the VXLAN/VLAN uplinks it made go, so a stopped appliance
+   * leaves no network of its own behind; then the host namespace, if this run made it and no tap is left in it. Taps
+   * are never removed: they belong to the hypervisor (os-vif creates them, Nova deletes them), and a guest's link must
+   * not vanish because the agent stopped. Off, the wiring stays for the next start, as Neutron's agent leaves it.
+   */
+  async release(): Promise<void> {
+    if (!this.opts.cleanupOnStop || !this.ready) return;
+    let links: Links;
+    try {
+      await this.ready;
+      links = await this.snapshot();
+    } catch (err) {
+      if (failureKind(err) === 'no-namespace') return;
+      throw err;
+    }
+    const owned = [...links.values()].filter((l) => this.owns(l));
+    owned.sort((a, b) => Number(b.kind === 'bridge') - Number(a.kind === 'bridge'));
+    for (const link of owned) await deleteLink(this.namespace, link.name);
+    this.wired.clear();
+    this.uplinks.clear();
+    const taps = [...links.keys()].filter((n) => n.startsWith(TAP_PREFIX));
+    if (this.createdNamespace && taps.length === 0) {
+      await deleteNamespace(this.namespace);
+      this.ready = null;
+      this.createdNamespace = false;
+    }
+    this.log.info({ removed: owned.map((l) => l.name), namespace_kept_for_taps: taps.length > 0 }, 'removed the devices this agent made');
+  }
+
   /** Deletes the whole host namespace (taps included): for tests and uninstall, never on a restart. */
   async destroy(): Promise<void> {
     this.ready = null;
@@ -192,7 +226,10 @@ export class LinuxL2Driver implements L2Driver {
   /** Creates the host namespace if missing (once; again after a failure) and checks the mapped interfaces. */
   private ensureReady(): Promise<void> {
     this.ready ??= (async () => {
-      if (this.namespace !== '' && (await ensureNamespace(this.namespace))) this.log.info('created the host namespace');
+      if (this.namespace !== '' && (await ensureNamespace(this.namespace))) {
+        this.createdNamespace = true;
+        this.log.info('created the host namespace');
+      }
       const links = await this.snapshot();
       for (const [physnet, iface] of Object.entries(this.caps.interfaceMappings)) {
         if (!links.has(iface)) this.warnOnce(`missing:${iface}`, { physnet, interface: iface }, 'mapped interface not found in the host namespace; its flat and vlan ports stay down');

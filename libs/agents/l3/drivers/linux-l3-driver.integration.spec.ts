@@ -224,5 +224,25 @@ describe.skipIf(unavailable)('LinuxL3Driver (root)', () => {
     await driver.cleanup(new Set());
     expect(await namespaceExists(desired.namespace)).toBe(false);
   });
+
+  it('with cleanup_on_stop, stop removes the router namespaces it built; without, they stay', async () => {
+    const build = async (d: LinuxL3Driver) => {
+      const desired = compileRouter({ ...router(false), id: randomUUID(), _interfaces: [], gw_port: { ...router(false).gw_port!, id: randomUUID() } })!;
+      made.push(desired.namespace);
+      await d.apply(desired.id, diffRouter(null, desired));
+      return desired.namespace;
+    };
+    const keeping = new LinuxL3Driver({ hostNamespace: host });
+    await keeping.start();
+    const kept = await build(keeping);
+    await keeping.stop();
+    expect(await namespaceExists(kept)).toBe(true);
+
+    const cleaning = new LinuxL3Driver({ hostNamespace: host, cleanupOnStop: true });
+    await cleaning.start();
+    const removed = await build(cleaning);
+    await cleaning.stop();
+    expect(await namespaceExists(removed)).toBe(false);
+  });
 });
 

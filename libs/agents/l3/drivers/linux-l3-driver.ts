@@ -41,6 +41,8 @@ const ARPING = '/usr/bin/arping';
 export interface LinuxL3DriverOptions {
   /** where the taps live ('' = the root namespace) */
   hostNamespace: string;
+  /** On stop, remove the router namespaces it owns. */
+  cleanupOnStop?: boolean;
   log?: Logger;
 }
 
@@ -82,11 +84,16 @@ export class LinuxL3Driver implements L3Driver {
     });
   }
 
-  /** Routers keep forwarding while the agent is away; a restarted agent's resync takes them over. */
+  /**
+   * dataplane.cleanup_on_stop: the router namespaces it owns go with the agent (the L2 agent removes the bridges they
+   * hang on). Off: routers keep forwarding while the agent is away; a restarted agent's resync takes them over.
+   */
   stop(): Promise<void> {
-    return this.lane.run(async () => {
+    const announced = this.lane.run(async () => {
       await Promise.allSettled(this.announcing);
     });
+    if (this.opts.cleanupOnStop) return announced.then(() => this.cleanup(new Set()));
+    return announced;
   }
 
   configurations(): Record<string, unknown> {

@@ -1,0 +1,77 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../config/index.js';
+import { Database } from './database.js';
+import { createScratchPostgres, SPEC_DIALECTS } from './testing/scratch-database.js';
+
+/** A migration that fails when two processes run it at once (no IF NOT EXISTS), slow enough for them to overlap. */
+class Widgets1700000000001 implements MigrationInterface {
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('CREATE TABLE widgets (id integer PRIMARY KEY)');
+    if (q.connection.options.type === 'postgres') await q.query('SELECT pg_sleep(0.2)');
+  }
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('DROP TABLE widgets');
+  }
+}
+class WidgetRows1700000000002 implements MigrationInterface {
+  async up(q: QueryRunner): Promise<void> {
+    await q.query('INSERT INTO widgets (id) VALUES (1), (2), (3)');
+  }
+  async down(): Promise<void> {}
+}
+const migrations = [Widgets1700000000001, WidgetRows1700000000002];
+
+describe.runIf(SPEC_DIALECTS.includes('postgres'))('Database on PostgreSQL: replicas and shared clients', () => {
+  let pg: Awaited<ReturnType<typeof createScratchPostgres>>;
+  const opened: Database[] = [];
+  const warnings: string[] = [];
+  const onWarning = (w: Error) => warnings.push(w.message);
+
+  beforeAll(async () => {
+    pg = await createScratchPostgres('database_spec');
+    process.on('warning', onWarning);
+  });
+  afterAll(async () => {
+    process.off('warning', onWarning);
+    for (const db of opened) await db.close();
+    await pg?.drop();
+  });
+
+  it('three replicas opening one empty database at once all start; the migrations ran once', async () => {
+    const open = () => Database.open({ url: pg.url, dataDir: tmpdir(), entities: [], migrations });
+    const results = await Promise.allSettled([open(), open(), open()]);
+    for (const r of results) if (r.status === 'fulfilled') opened.push(r.value);
+    expect(results.map((r) => (r.status === 'rejected' ? String(r.reason) : 'started'))).toEqual(['started', 'started', 'started']);
+    const db = opened[0];
+    expect(await db.read((em) => em.query('SELECT count(*)::int AS n FROM widgets'))).toEqual([{ n: 3 }]);
+    expect(await db.read((em) => em.query('SELECT count(*)::int AS n FROM migrations'))).toEqual([{ n: 2 }]);
+  });
+
+  it('queries fanned out with Promise.all inside a transaction share no pg client (no pg deprecation warning)', async () => {
+    const db = opened[0];
+    const sums = await db.transaction((em) => Promise.all([1, 2, 3, 4].map((i) => em.query('SELECT $1::int + 1 AS n, pg_sleep(0.01)', [i]))));
+    expect(sums.map((rows) => rows[0].n)).toEqual([2, 3, 4, 5]);
+    await new Promise((r) => setImmediate(r)); // process warnings are emitted on the next tick
+    expect(warnings.filter((w) => w.includes('already executing a query'))).toEqual([]);
+  });
+});
+
+describe('Database on SQLite: a data directory it cannot use', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'database-spec-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('stops the start naming the database file and why, not a bare SQLITE_CANTOPEN', async () => {
+    await writeFile(join(dir, 'not-a-dir'), '');
+    const dataDir = join(dir, 'not-a-dir', 'data');
+    const opening = Database.open({ url: '', dataDir, entities: [], migrations });
+    await expect(opening).rejects.toBeInstanceOf(ConfigError);
+    await expect(opening).rejects.toThrow(`Cannot open the SQLite database ${join(dataDir, 'neutron.sqlite')}: ${join(dir, 'not-a-dir')} is not a directory`);
+  });
+});
