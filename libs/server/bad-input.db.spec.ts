@@ -22,6 +22,10 @@ async function fixtures(h: CoreHarness): Promise<BaseBodies> {
   const ext = await h.create('networks', { name: 'bad-input-ext', 'router:external': true });
   await h.create('subnets', { network_id: ext.id, ip_version: 4, cidr: '172.30.0.0/24' });
   const sg = await h.create('security-groups', { name: 'bad-input' });
+  const label = await h.create('metering/metering-labels', { name: 'bad-input' });
+  // a rule's prefix may not overlap its label's other rules: each body gets its own
+  let rules = 0;
+  const rule = () => ({ metering_label_id: label.id, direction: 'ingress', remote_ip_prefix: `10.78.${rules++ % 256}.0/24` });
   return {
     networks: () => ({ name: 'n' }),
     subnets: () => ({ network_id: net.id, ip_version: 4, cidr: '10.77.0.0/24' }),
@@ -32,6 +36,10 @@ async function fixtures(h: CoreHarness): Promise<BaseBodies> {
     segments: () => ({ network_id: net.id, network_type: 'vlan', physical_network: 'physnet1' }),
     routers: () => ({ name: 'r' }),
     floatingips: () => ({ floating_network_id: ext.id }),
+    'metering/metering-labels': () => ({ name: 'm' }),
+    'metering-labels': () => ({ name: 'm' }),
+    'metering/metering-label-rules': rule,
+    'metering-label-rules': rule,
   };
 }
 
