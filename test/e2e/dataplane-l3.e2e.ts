@@ -297,7 +297,8 @@ describe.skipIf(unavailable)('L3 agent, linux dataplane, through the appliance (
     // agent must wire into their bridges again.
     expect(await eventually(() => namespaceExists(staleRouter), (exists) => !exists, 15_000)).toBe(false);
     expect(await getLink(hostNs, staleTap)).toBeNull();
-    expect(await namespaceExists(`qrouter-${router.id}`)).toBe(true);
+    // (with dataplane.cleanup_on_stop, the default, the stop removed it too: the resync builds it again)
+    expect(await eventually(() => namespaceExists(`qrouter-${router.id}`), (exists) => exists, 20_000)).toBe(true);
     expect(await remoteAddr(extNs, `http://${fipIp}/cgi-bin/addr`)).toBe(EXT_HOST_IP);
     expect(await remoteAddr(extNs, `http://${pfIp}:${PF_PORT}/cgi-bin/addr`)).toBe(EXT_HOST_IP);
     expect(await remoteAddr(vm2.ns, `http://${EXT_HOST_IP}/cgi-bin/addr`)).toBe(gatewayIp);

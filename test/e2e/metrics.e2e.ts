@@ -57,7 +57,7 @@ describe.each(DIALECTS)('/metrics (%s)', (dialect) => {
 
   it('shows each agent by type, host and alive as `openstack network agent list` does', async () => {
     const agents = (await cliFor(ctx().app).openstack(['network', 'agent', 'list', '-f', 'json'])) as Json[];
-    expect(agents.map((a) => a['Agent Type']).sort()).toEqual(['DHCP agent', 'L3 agent', 'Linux bridge agent', 'Linux bridge agent']);
+    expect(agents.map((a) => a['Agent Type']).sort()).toEqual(['DHCP agent', 'L3 agent', 'Linux bridge agent', 'Linux bridge agent', 'Metering agent']);
     const text = await scrape();
     expect(text.samples('neutron_agents')).toHaveLength(agents.length);
     for (const a of agents) {
