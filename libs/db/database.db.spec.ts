@@ -58,6 +58,52 @@ describe.runIf(SPEC_DIALECTS.includes('postgres'))('Database on PostgreSQL: repl
     await new Promise((r) => setImmediate(r)); // process warnings are emitted on the next tick
     expect(warnings.filter((w) => w.includes('already executing a query'))).toEqual([]);
   });
+
+  it('a transaction whose first statement fails leaves nothing behind, and the connection serves the next one', async () => {
+    const db = opened[0];
+    await expect(db.transaction((em) => em.query('INSERT INTO widgets (id) VALUES ($1), ($1)', [50]))).rejects.toThrow(/duplicate key/);
+    await db.transaction(async (em) => {
+      await em.query('INSERT INTO widgets (id) VALUES ($1)', [51]);
+      await em.query('INSERT INTO widgets (id) VALUES ($1)', [52]);
+    });
+    await expect(
+      db.transaction(async (em) => {
+        await em.query('INSERT INTO widgets (id) VALUES ($1)', [53]);
+        await em.query('INSERT INTO widgets (id) VALUES ($1)', [51]);
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await db.read((em) => em.query('SELECT id FROM widgets WHERE id >= 50 ORDER BY id'))).toEqual([{ id: 51 }, { id: 52 }]);
+  });
+
+  it('the first statement of a transaction runs inside it (its row locks last until the commit)', async () => {
+    const db = opened[0];
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((r) => (locked = r));
+    const holder = db.transaction(async (em) => {
+      await em.query('SELECT id FROM widgets WHERE id = $1 FOR UPDATE', [1]);
+      locked();
+      await held;
+    });
+    await lockTaken;
+    const free = await db.transaction((em) => em.query('SELECT id FROM widgets WHERE id IN ($1, $2) FOR UPDATE SKIP LOCKED', [1, 2]));
+    release();
+    await holder;
+    expect(free).toEqual([{ id: 2 }]);
+  });
+
+  it('a repeated statement is prepared once per connection and gives the same answers', async () => {
+    const db = opened[0];
+    // one transaction holds one connection: the statements PostgreSQL keeps are per connection
+    const [answers, prepared] = await db.transaction(async (em) => {
+      const out: unknown[] = [];
+      for (let i = 0; i < 5; i++) out.push(...(await em.query('SELECT $1::int * 2 AS n', [i])));
+      return [out, await em.query("SELECT count(*)::int AS n FROM pg_prepared_statements WHERE statement = 'SELECT $1::int * 2 AS n'")];
+    });
+    expect(answers).toEqual([0, 2, 4, 6, 8].map((n) => ({ n })));
+    expect(prepared).toEqual([{ n: 1 }]);
+  });
 });
 
 describe('Database on SQLite: a data directory it cannot use', () => {

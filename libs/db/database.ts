@@ -4,7 +4,26 @@ import { resolve } from 'node:path';
 import { DataSource, type EntityManager, type EntitySchema, type MixedList } from 'typeorm';
 
 import type { Dialect } from './dialect.js';
+import { PreparedStatements } from './prepared-statements.js';
 import { explainSqliteOpenError } from './sqlite-open-error.js';
+
+interface PipelinedRunner {
+  connect(): Promise<{ query(sql: string): Promise<unknown> }>;
+}
+
+/** Sends START TRANSACTION and, without waiting for its answer, the statement: both share one round trip. */
+async function withBegin<T>(runner: PipelinedRunner, statement: () => Promise<T>): Promise<T> {
+  const client = await runner.connect();
+  const begin = client.query('START TRANSACTION');
+  const result = statement();
+  try {
+    await begin;
+  } catch (error) {
+    result.catch(() => undefined);
+    throw error;
+  }
+  return result;
+}
 
 /** The advisory lock key replicas take around migrations (any constant; this one spells "neutron-migrations"). */
 const MIGRATION_LOCK_KEY = 7_395_662_310_044;
@@ -76,7 +95,7 @@ export class Database {
         },
       });
     } else {
-      ds = new DataSource({ ...common, type: 'postgres', url: opts.url, extra: { max: 10 } });
+      ds = new DataSource({ ...common, type: 'postgres', url: opts.url, extra: { max: 10, pipeline: true } });
     }
     try {
       await ds.initialize();
@@ -179,6 +198,7 @@ export class Database {
     const create = driver.createQueryRunner.bind(driver);
     const counted = new WeakSet<object>();
     const oneAtATime = this.dialect === 'postgres';
+    if (this.dialect === 'postgres') this.nameRecurringStatements();
     driver.createQueryRunner = (mode: string) => {
       const runner = create(mode);
       // better-sqlite3 hands out one shared runner: wrap it once.
@@ -186,17 +206,41 @@ export class Database {
       counted.add(runner);
       const query = runner.query.bind(runner);
       let last: Promise<unknown> = Promise.resolve();
+      let beginDeferred = false;
       runner.query = (...args: unknown[]) => {
         this.queryCount++;
         if (!oneAtATime) return query(...args);
-        const run = last.then(
-          () => query(...args),
-          () => query(...args),
-        );
+        // START TRANSACTION waits for the transaction's first statement and goes out with it in one round trip
+        // (pg's pipeline mode); a transaction that ran nothing sends neither its start nor its end.
+        const sql = args[0];
+        if (sql === 'START TRANSACTION') {
+          beginDeferred = true;
+          return Promise.resolve([]);
+        }
+        let send = () => query(...args);
+        if (beginDeferred) {
+          beginDeferred = false;
+          if (sql === 'COMMIT' || sql === 'ROLLBACK') return Promise.resolve([]);
+          send = () => withBegin(runner as unknown as PipelinedRunner, () => query(...args));
+        }
+        const run = last.then(send, send);
         last = run.catch(() => undefined);
         return run;
       };
       return runner;
+    };
+  }
+
+  /** PostgreSQL: every pooled client this data source hands out names the statements it repeats (prepared-statements.ts). */
+  private nameRecurringStatements(): void {
+    const statements = new PreparedStatements();
+    type Obtain = () => Promise<[{ query: (...a: unknown[]) => unknown }, unknown]>;
+    const driver = this.ds.driver as unknown as { obtainMasterConnection: Obtain };
+    const obtain = driver.obtainMasterConnection.bind(driver);
+    driver.obtainMasterConnection = async () => {
+      const [client, release] = await obtain();
+      statements.adopt(client);
+      return [client, release];
     };
   }
 }

@@ -114,20 +114,20 @@ export class PortSecurityGroupsService implements PortSecurityGroups {
   }
 
   /**
-   * The project's default group. On SQLite (one writer at a time, foreign keys on) the group cannot vanish before this
-   * transaction ends, so its facts are kept for bindPort, which then need not read them again; PostgreSQL's bindPort
-   * reads and share-locks the group itself (no lock here: network creates ensure the group too).
+   * The project's default group. Inside a transaction its facts are kept for bindPort, which then need not read them
+   * again: on SQLite (one writer at a time, foreign keys on) the group cannot vanish before this transaction ends, and
+   * PostgreSQL share-locks the group row here as bindPort's own read would.
    */
   private async defaultGroupId(ctx: RequestContext, projectId: string): Promise<string | undefined> {
+    const inTransaction = ctx.em.queryRunner?.isTransactionActive === true;
+    const lock = inTransaction && isPostgres(ctx.em) ? ' FOR SHARE OF g' : '';
     const [row] = await sqlRows<{ id: string; stateful: unknown }>(
       ctx.em,
       `SELECT g.id AS id, g.stateful AS stateful FROM ${DEFAULT_SECURITY_GROUP_TABLE} d JOIN ${SECURITY_GROUPS_TABLE} g ON g.id = d.security_group_id ` +
-        'WHERE d.project_id = ?',
+        `WHERE d.project_id = ?${lock}`,
       [projectId],
     );
-    if (row && !isPostgres(ctx.em) && ctx.em.queryRunner?.isTransactionActive) {
-      this.knownGroups(ctx).set(row.id, { project_id: projectId, stateful: sqlFlag(row.stateful) });
-    }
+    if (row && inTransaction) this.knownGroups(ctx).set(row.id, { project_id: projectId, stateful: sqlFlag(row.stateful) });
     return row?.id;
   }
 

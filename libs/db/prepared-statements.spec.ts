@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { PreparedStatements } from './prepared-statements.js';
+
+describe('PreparedStatements', () => {
+  it('names a parameterised text from its second use on, and always with the same name', () => {
+    const statements = new PreparedStatements();
+    expect(statements.nameFor('SELECT 1 WHERE $1')).toBeUndefined();
+    const name = statements.nameFor('SELECT 1 WHERE $1');
+    expect(name).toMatch(/^neutron_\d+$/);
+    expect(statements.nameFor('SELECT 1 WHERE $1')).toBe(name);
+    statements.nameFor('SELECT 2 WHERE $1');
+    expect(statements.nameFor('SELECT 2 WHERE $1')).not.toBe(name);
+  });
+
+  it('stops naming new texts once 400 are named, so each connection keeps a bounded set', () => {
+    const statements = new PreparedStatements();
+    for (let i = 0; i < 400; i++) {
+      statements.nameFor(`SELECT ${i}`);
+      expect(statements.nameFor(`SELECT ${i}`)).toBeDefined();
+    }
+    statements.nameFor('SELECT late');
+    expect(statements.nameFor('SELECT late')).toBeUndefined();
+    expect(statements.nameFor('SELECT 7')).toBeDefined();
+  });
+
+  it('passes the named form to the client only for parameterised texts', () => {
+    const statements = new PreparedStatements();
+    const sent: unknown[][] = [];
+    const client = { query: (...args: unknown[]) => sent.push(args) };
+    statements.adopt(client);
+    statements.adopt(client);
+    client.query('COMMIT');
+    client.query('SELECT $1', [1]);
+    client.query('SELECT $1', [2]);
+    expect(sent[0]).toEqual(['COMMIT', undefined, undefined]);
+    expect(sent[1]).toEqual(['SELECT $1', [1]]);
+    expect(sent[2]).toEqual([{ name: 'neutron_0', text: 'SELECT $1', values: [2] }]);
+  });
+});
