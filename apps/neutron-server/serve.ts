@@ -32,7 +32,9 @@ export async function serve(
     return;
   }
   const config = loadConfig();
-  const log = pino({ level: config.log.level, base: { service } });
+  // Asynchronous: a burst of requests costs one write of their log lines, not one blocking write each; pino flushes
+  // what is buffered when the process exits.
+  const log = pino({ level: config.log.level, base: { service } }, pino.destination({ dest: 1, sync: false }));
   const agentsStart = new AgentsStartGate();
   // While stopping, every response carries `Connection: close`: a keep-alive client (keystoneauth, requests
   // sessions) gets its in-flight answer and its connection closed instead of holding the process until it times out.
