@@ -34,7 +34,10 @@ export async function serve(
   const config = loadConfig();
   // Asynchronous: a burst of requests costs one write of their log lines, not one blocking write each; pino flushes
   // what is buffered when the process exits.
-  const log = pino({ level: config.log.level, base: { service } }, pino.destination({ dest: 1, sync: false }));
+  const logDestination = pino.destination({ dest: 1, sync: false });
+  // A reader of stdout that went away (`… | head`, a dead log shipper) must not stop the appliance or its shutdown.
+  logDestination.on('error', () => undefined);
+  const log = pino({ level: config.log.level, base: { service } }, logDestination);
   const agentsStart = new AgentsStartGate();
   // While stopping, every response carries `Connection: close`: a keep-alive client (keystoneauth, requests
   // sessions) gets its in-flight answer and its connection closed instead of holding the process until it times out.
@@ -69,10 +72,13 @@ export async function serve(
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log.info({ signal }, 'shutting down: finishing in-flight requests');
-    await Promise.allSettled([identity.close(), api.close()]);
-    log.info('stopped');
-    process.exit(0);
+    try {
+      log.info({ signal }, 'shutting down: finishing in-flight requests');
+      await Promise.allSettled([identity.close(), api.close()]);
+      log.info('stopped');
+    } finally {
+      process.exit(0);
+    }
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
   process.on('SIGINT', () => void stop('SIGINT'));

@@ -2,10 +2,13 @@
 // database, SIGTERM with a keep-alive client connected, a second appliance on a busy port, `--help`.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Agent, request } from 'node:http';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Appliance, REPO_ROOT, startAppliance } from './support/appliance.js';
+import { type Appliance, freePort, REPO_ROOT, startAppliance } from './support/appliance.js';
 import { adminCredentials, apiClient, expectStatus, issueToken } from './support/http.js';
 import { createTempDatabase } from './support/postgres.js';
 
@@ -146,5 +149,36 @@ describe('--help', () => {
     expect(out).toContain("Unknown option '--port'");
     expect(out).toContain('usage: neutron-appliance');
     expect(code).toBe(1);
+  });
+});
+
+describe('stdout closed by its reader (`appliance | head`, a log shipper that died)', () => {
+  it('keeps serving, and SIGTERM still stops it', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'appliance-e2e-closed-stdout-'));
+    const apiPort = await freePort();
+    const child = spawn(process.execPath, ['dist/bundle/appliance.js'], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH, APPLIANCE_DATA_DIR: dataDir, APPLIANCE_API_PORT: String(apiPort), APPLIANCE_IDENTITY_PORT: String(await freePort()), APPLIANCE_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
+    try {
+      await new Promise<void>((ok) => child.stdout.once('data', () => ok()));
+      child.stdout.destroy(); // the reader goes away; every later log line meets a closed pipe
+      let healthy = false;
+      for (let i = 0; i < 100 && !healthy; i++) {
+        healthy = await fetch(`http://127.0.0.1:${apiPort}/healthcheck`).then((r) => r.ok, () => false);
+        if (!healthy) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(healthy).toBe(true);
+      const started = Date.now();
+      child.kill('SIGTERM');
+      const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running after 5 s'), 5_000))]);
+      expect(code).toBe(0);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      child.kill('SIGKILL');
+      await rm(dataDir, { recursive: true, force: true });
+    }
   });
 });
