@@ -5,6 +5,7 @@
  *   npm run bench                                   # SQLite
  *   npm run bench -- --postgres postgres://postgres@127.0.0.1:5432/test   # or BENCH_DATABASE_URL=...
  *   npm run bench -- --only network.create,network.list --scale 0.1
+ *   npm run bench -- --compare postgres://postgres@127.0.0.1:5432/test   # SQLite, then PostgreSQL, side by side
  *
  * A fresh database is created next to the one the PostgreSQL URL names and dropped afterwards.
  */
@@ -23,6 +24,7 @@ import {
   evaluateTargets,
   machineInfo,
   readCommit,
+  renderComparison,
   renderText,
   type RestartResult,
   totalErrors,
@@ -34,6 +36,7 @@ import type { BenchContext } from './types.js';
 const USAGE = `usage: node dist/test/bench/main.js [options]
   --postgres URL     run on PostgreSQL (a fresh database is created beside URL's and dropped after);
                      default: env BENCH_DATABASE_URL, else SQLite
+  --compare URL      run on SQLite, then on PostgreSQL (as --postgres URL), and print PostgreSQL beside SQLite
   --only IDS         comma-separated case ids or id prefixes (e.g. network.create,token)
   --scale N          multiply every request count and the list size (e.g. 0.1 for a smoke run); default 1
   --out DIR          where JSON results go; default <repo>/bench-results
@@ -55,6 +58,7 @@ function options() {
   const { values } = parseArgs({
     options: {
       postgres: { type: 'string' },
+      compare: { type: 'string' },
       only: { type: 'string' },
       scale: { type: 'string', default: '1' },
       out: { type: 'string', default: join(ROOT, 'bench-results') },
@@ -70,6 +74,7 @@ function options() {
   if (!(scale > 0)) throw new Error(`--scale must be a positive number, got ${values.scale}`);
   return {
     postgres: values.postgres ?? process.env.BENCH_DATABASE_URL ?? '',
+    compare: values.compare ?? '',
     only: values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : null,
     scale,
     out: values.out,
@@ -94,10 +99,21 @@ async function main(): Promise<number> {
     return 0;
   }
   if (cases.length === 0) throw new Error(`--only ${opts.only?.join(',')} matches no case (see --list)`);
-  const entry = opts.entry;
-  if (!existsSync(entry)) throw new Error(`${entry} not found: run npm run build (npm run bench does)`);
+  if (!existsSync(opts.entry)) throw new Error(`${opts.entry} not found: run npm run build (npm run bench does)`);
 
-  const dialect = opts.postgres ? 'postgres' : 'sqlite';
+  if (!opts.compare) return (await runOn(opts, opts.postgres, cases)).code;
+  // One invocation, the same cases and load: SQLite first, then PostgreSQL.
+  const sqlite = await runOn(opts, '', cases);
+  const postgres = await runOn(opts, opts.compare, cases);
+  if (sqlite.report && postgres.report) process.stdout.write(`\n${renderComparison(sqlite.report, postgres.report)}\n`);
+  return Math.max(sqlite.code, postgres.code);
+}
+
+type Options = ReturnType<typeof options>;
+
+async function runOn(opts: Options, postgresUrl: string, cases: ReturnType<typeof allCases>): Promise<{ code: number; report?: BenchReport }> {
+  const entry = opts.entry;
+  const dialect = postgresUrl ? 'postgres' : 'sqlite';
   const dataDir = mkdtempSync(join(os.tmpdir(), 'neutron-bench-'));
   let db: TempDatabase | undefined;
   let app: ApplianceProcess | undefined;
@@ -118,8 +134,8 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   try {
-    if (opts.postgres) {
-      db = await createTempDatabase(opts.postgres);
+    if (postgresUrl) {
+      db = await createTempDatabase(postgresUrl);
       progress(`PostgreSQL database ${db.name}`);
     }
     const [apiPort, identityPort] = await distinctPorts();
@@ -179,12 +195,14 @@ async function main(): Promise<number> {
     process.stdout.write(renderText(report) + '\n');
     const written = writeJson(opts.out, report);
     process.stdout.write(`\nJSON: ${written.file}${written.latest ? ` (and ${written.latest})` : ''}\n`);
-    return totalErrors(report) ? 3 : 0;
+    return { code: totalErrors(report) ? 3 : 0, report };
   } catch (error) {
     progress(`failed: ${error instanceof Error ? error.message : String(error)}`);
     if (app) progress(`appliance output (last lines):\n${app.outputTail()}`);
-    return 1;
+    return { code: 1 };
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await cleanup();
   }
 }

@@ -153,6 +153,34 @@ export function renderText(r: BenchReport): string {
   return out.join('\n');
 }
 
+/** The share of SQLite's port-create rate PostgreSQL must reach under the same load. */
+const POSTGRES_RATE_SHARE = 0.75;
+
+/**
+ * PostgreSQL beside SQLite, case by case, from one `--compare` run: the rate ratio (PostgreSQL / SQLite) and p50s, and
+ * whether PostgreSQL's port-create rate reaches its share of SQLite's.
+ */
+export function renderComparison(sqlite: BenchReport, postgres: BenchReport): string {
+  const byId = new Map(postgres.cases.map((c) => [c.id, c]));
+  const rows = sqlite.cases.flatMap((s) => {
+    const p = byId.get(s.id);
+    if (!p || s.failed || p.failed) return [];
+    return [[s.title, fmt(s.rps, 0), fmt(p.rps, 0), fmt(p.rps / s.rps), fmt(s.p50Ms), fmt(p.p50Ms), fmt(s.p99Ms), fmt(p.p99Ms)]];
+  });
+  const out = [
+    `PostgreSQL beside SQLite (same cases, same load, one run; commit ${sqlite.commit?.slice(0, 12) ?? '-'})`,
+    '',
+    table(['case', 'SQLite req/s', 'PG req/s', 'PG/SQLite', 'SQLite p50', 'PG p50', 'SQLite p99', 'PG p99'], rows, [false, true, true, true, true, true, true, true]),
+  ];
+  const s = sqlite.cases.find((c) => c.id === 'port.create.c8.first');
+  const p = byId.get('port.create.c8.first');
+  if (s && p && !s.failed && !p.failed) {
+    const share = p.rps / s.rps;
+    out.push('', `port create c8: PostgreSQL at ${fmt(share * 100, 0)}% of SQLite's rate (target >= ${POSTGRES_RATE_SHARE * 100}%): ${share >= POSTGRES_RATE_SHARE ? 'met' : 'NOT met'}`);
+  }
+  return out.join('\n');
+}
+
 /**
  * bench-results/<timestamp>-<dialect>.json, plus latest-<dialect>.json for clean full runs (all cases, scale 1, no errors):
  * the timestamped files are ignored by git, the latest-*.json are committed next to the README's figures.
