@@ -17,7 +17,8 @@
  *         rules, once) and get_metering_routers (the host's routers: id, project, gateway port; a router meters every
  *         shared label and its project's), both by keyset pages or by ids. Label notices (add_metering_label,
  *         remove_metering_label, add/remove_metering_label_rule, update_metering_label_rules) name labels and go
- *         fanout on METERING_AGENT_TOPIC; routers_updated names routers, cast to their hosts. get_sync_data_metering
+ *         fanout on METERING_AGENT_TOPIC (the agent then refetches the routers they apply to); routers_updated
+ *         names routers, cast to their hosts. get_sync_data_metering
  *         and the notices carrying routers with their labels copied in each are gone: a sync of 1,000 labels on 320
  *         routers was one 320,000-label message (nothing of 1.0 is left to answer: the agent and the server ship in
  *         one build).
@@ -85,14 +86,17 @@ export interface MeteringLabelsPage {
 
 /**
  * PLUGIN_TOPIC `get_metering_routers` (1.1): the routers of the L3 agents on `host` that are up, in id order after
- * `after`, at most `limit`; or, with `router_ids`, those of them that are (a router asked for and missing is not
- * on the host any more, or down).
+ * `after`, at most `limit` (of `project_ids` only, when given); or, with `router_ids`, those of them that are (a
+ * router asked for and missing is not on the host any more, or down). The agent asks again for the routers a changed
+ * label applies to, as Neutron's label notices carry them: a router scheduled since is metered at once.
  */
 export interface MeteringRoutersRequest {
   host: string;
   after?: string;
   limit?: number;
   router_ids?: string[];
+  /** only the routers of these projects (still by pages): what a changed non-shared label applies to */
+  project_ids?: string[];
 }
 export interface MeteringRoutersPage {
   routers: MeteringRouterInfo[];

@@ -51,7 +51,7 @@ class MeteringServer extends StandInServer {
       get_metering_routers: (p) =>
         this.answer('get_metering_routers', p, () => {
           const req = p as MeteringRoutersRequest;
-          const mine = [...this.routers.values()].filter((r) => r.host === req.host).map((r) => r.info);
+          const mine = [...this.routers.values()].filter((r) => r.host === req.host && (!req.project_ids || req.project_ids.includes(r.info.project_id))).map((r) => r.info);
           const { items, next } = page(mine, req, req.router_ids);
           return { routers: items.map((r) => structuredClone(r)), next };
         }),
@@ -215,8 +215,8 @@ describe('MeteringAgent (simulated driver)', () => {
     await server.label('add_metering_label_rule', A, changed);
     await settle(() => expect(server.count('get_metering_labels')).toBe(2));
     expect(syncs('get_metering_labels')[1]).toEqual({ host: HOST, label_ids: [A] });
-    // only the router of A's project changed; none was refetched
-    expect(server.count('get_metering_routers')).toBe(1);
+    // the routers of A's project asked again (as Neutron's notice carries them); only R1 changed
+    expect(syncs().at(-1)).toEqual({ host: HOST, project_ids: ['project-1'], limit: 500 });
     expect(driver.applied.get(R1)?.at(-1)).toContain('flush chain inet neutron-meter neutron-meter-r-');
     expect(driver.applied.get(R1)?.at(-1)).not.toContain('add counter');
     expect(driver.applied.get(R2)).toHaveLength(1);
@@ -266,13 +266,17 @@ describe('MeteringAgent (simulated driver)', () => {
     expect(syncs().at(-1)).toEqual({ host: HOST, router_ids: [R4] });
     // R2 and R4 (p2) share one list of labels
     expect(driver.table(R4)?.labels).toBe(driver.table(R2)?.labels);
+    // R5 scheduled here with no notice (the L3 scheduler binds after the router's create): a label of its project brings it
+    const R5 = meterRouterId(5);
+    server.routers.set(R5, { host: HOST, info: meterRouter(R5, { project_id: 'p2' }) });
     const C = meterLabelId(3);
     await server.label('add_metering_label', C, meterLabel(C, [], { project_id: 'p2' }));
     await settle(() => expect(driver.table(R4)?.labels.map((l) => l.id)).toEqual([B, C]));
     expect(driver.table(R2)?.labels.map((l) => l.id)).toEqual([B, C]);
+    expect(driver.table(R5)?.labels.map((l) => l.id)).toEqual([B, C]);
     expect(driver.table(R1)?.labels.map((l) => l.id)).toEqual([A, B]);
     expect(driver.applied.get(R1)).toHaveLength(1);
-    expect(agent.configurations()).toMatchObject({ routers: 3, metering_labels: 3 });
+    expect(agent.configurations()).toMatchObject({ routers: 4, metering_labels: 3 });
   });
 
   it('syncs 1,200 labels by keyset pages and keeps each once, whatever the number of routers', async () => {

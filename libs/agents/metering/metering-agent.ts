@@ -199,51 +199,62 @@ export class MeteringAgent extends AgentSkeleton {
     const refetch = [...marked].filter(([, present]) => present).map(([id]) => id);
     let labels: MeteringLabelInfo[];
     let routers: MeteringRouterInfo[];
+    // the projects whose routers a changed label applies to (every project: a shared one)
+    const projects = new Set<string>();
+    let everyRouter = false;
+    let ofProjects: MeteringRouterInfo[] | null = null;
     try {
       labels = await this.byIds<MeteringLabelsPage, MeteringLabelInfo>('get_metering_labels', 'label_ids', [...markedLabels], (p) => p.labels);
       routers = await this.byIds<MeteringRoutersPage, MeteringRouterInfo>('get_metering_routers', 'router_ids', refetch, (p) => p.routers);
+      for (const label of [...labels, ...[...markedLabels].map((id) => this.catalog.get(id))]) {
+        if (!label) continue;
+        if (label.shared) everyRouter = true;
+        else projects.add(label.project_id);
+      }
+      // the routers they apply to, asked again: the server names no router in a label notice, and one scheduled
+      // here since the last sync is metered now rather than at the next full sync
+      if (everyRouter || projects.size) {
+        ofProjects = await this.allPages<MeteringRoutersPage, MeteringRouterInfo>('get_metering_routers', (p) => p.routers, everyRouter ? {} : { project_ids: [...projects] });
+      }
     } catch (err) {
       for (const [id, present] of marked) if (!this.marked.has(id)) this.marked.set(id, present);
       for (const id of markedLabels) this.markedLabels.add(id);
       throw err;
     }
     if (!this.running) return;
-    // the projects whose routers a changed label applies to (every project: a shared one)
-    const projects = new Set<string>();
-    let everyRouter = false;
-    const touch = (label: { shared: boolean; project_id: string } | undefined) => {
-      if (!label) return;
-      if (label.shared) everyRouter = true;
-      else projects.add(label.project_id);
-    };
     const fetchedLabels = new Map(labels.map((l) => [l.id, l]));
     for (const id of markedLabels) {
       const info = fetchedLabels.get(id);
-      const before = info ? this.catalog.set(info) : this.catalog.delete(id);
-      if (before === undefined && !info) continue;
-      touch(before);
-      touch(info);
+      if (info) this.catalog.set(info);
+      else this.catalog.delete(id);
     }
-    const fetched = new Map(routers.map((r) => [r.id, r]));
     const touched = new Set<string>();
+    const applies = (router: MeteringRouterInfo) => everyRouter || projects.has(router.project_id);
+    if (ofProjects) {
+      const present = new Map(ofProjects.map((r) => [r.id, r]));
+      for (const [id, router] of this.hosted) if (applies(router) && !present.has(id)) this.hosted.delete(id);
+      for (const router of ofProjects) this.hosted.set(router.id, router);
+      for (const router of this.hosted.values()) if (applies(router)) touched.add(router.id);
+      for (const [id, router] of [...this.known].filter(([, r]) => everyRouter || projects.has(r.project_id))) if (!present.has(id)) touched.add(router.router_id);
+    }
+    // a router named by a notice: as fetched after the routers of the labels (or gone)
+    const fetched = new Map(routers.map((r) => [r.id, r]));
     for (const [id, present] of marked) {
       const info = present ? fetched.get(id) : undefined;
       if (info) this.hosted.set(id, info);
       else this.hosted.delete(id);
       touched.add(id);
     }
-    if (everyRouter || projects.size) {
-      for (const router of this.hosted.values()) if (everyRouter || projects.has(router.project_id)) touched.add(router.id);
-    }
     for (const id of touched) await this.reconcile(id);
   }
 
   /** Every page of a full fetch (keyset paging: each page starts after the last id of the one before). */
-  private async allPages<P extends { next: string | null }, T>(method: string, items: (page: P) => T[]): Promise<T[]> {
+  private async allPages<P extends { next: string | null }, T>(method: string, items: (page: P) => T[], filter: Partial<MeteringRoutersRequest> = {}): Promise<T[]> {
     const out: T[] = [];
     let after: string | undefined;
     do {
-      const page = await this.bus.call<P>(PLUGIN_TOPIC, method, { host: this.host, limit: METERING_MAX_PAGE, ...(after !== undefined ? { after } : {}) } satisfies MeteringLabelsRequest & MeteringRoutersRequest);
+      const req = { host: this.host, ...filter, limit: METERING_MAX_PAGE, ...(after !== undefined ? { after } : {}) };
+      const page = await this.bus.call<P>(PLUGIN_TOPIC, method, req satisfies MeteringLabelsRequest & MeteringRoutersRequest);
       out.push(...(items(page) ?? []));
       after = page?.next ?? undefined;
     } while (after !== undefined && this.running);

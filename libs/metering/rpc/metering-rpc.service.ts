@@ -50,6 +50,11 @@ export class MeteringRpcService implements OnModuleInit {
   /** A page of the host's routers (or those of router_ids on the host). */
   async routers(req: MeteringRoutersRequest): Promise<MeteringRoutersPage> {
     const scope = pageScope(req, 'router_ids');
+    const projects = (req as Partial<MeteringRoutersRequest> | undefined)?.project_ids;
+    if (projects !== undefined) {
+      if (!Array.isArray(projects) || projects.some((id) => typeof id !== 'string')) throw new TypeError('project_ids must be a list of strings');
+      scope.projectIds = projects;
+    }
     return this.db.read((em) => meteringRoutersPage(em, req.host, scope));
   }
 

@@ -20,6 +20,8 @@ export interface PageScope {
   after?: string;
   limit?: number;
   ids?: readonly string[];
+  /** routers: only these projects' */
+  projectIds?: readonly string[];
 }
 
 const pageSize = (limit: number | undefined) => Math.max(1, Math.min(METERING_MAX_PAGE, Math.floor(limit ?? METERING_MAX_PAGE)));
@@ -83,6 +85,12 @@ export async function meteringRoutersPage(em: EntityManager, host: string, scope
   if (scope.ids !== undefined && !scope.ids.length) return { routers: [], next: null };
   const where = ['r.admin_state_up = ?', 'a.host = ?', 'a.agent_type = ?'];
   const params: unknown[] = [sqlBool(em, true), host, AGENT_TYPES.l3.agent_type];
+  if (scope.projectIds !== undefined) {
+    if (!scope.projectIds.length) return { routers: [], next: null };
+    const [cond, param] = sqlAnyOf(em, 'r.project_id', scope.projectIds);
+    where.push(cond);
+    params.push(param);
+  }
   const limit = pageWhere(em, 'r.id', scope, where, params);
   const rows = await sqlRows<MeteringRouterInfo>(
     em,
