@@ -1,10 +1,17 @@
 // Metering labels and rules as clients see them: Neutron's fields, validation, errors and policy; the agents' sync
-// data (shared labels on every router, a project's on its own); the totals the agents' reports add up.
-import { describe, expect, it } from 'vitest';
+// data (RPC 1.1: labels with their rules once, by keyset pages; a host's routers), the notices naming labels; the
+// totals the agents' reports add up.
+import { describe, expect, it, vi } from 'vitest';
 import { errorOf, type Json, member, newProject, useCoreHarness } from '../../test/support/core-harness.js';
 import { BUS, type Bus } from '../bus/bus.contract.js';
 import { PLUGIN_TOPIC } from '../rpc/agent-state.contract.js';
-import { L3_METER_EVENT, METERING_NOTIFICATIONS_TOPIC, type MeteringRouterInfo } from '../rpc/metering-agent.contract.js';
+import {
+  L3_METER_EVENT,
+  METERING_AGENT_TOPIC,
+  METERING_NOTIFICATIONS_TOPIC,
+  type MeteringLabelsPage,
+  type MeteringRoutersPage,
+} from '../rpc/metering-agent.contract.js';
 import { MeteringTotals } from './metering-totals.service.js';
 
 const LABELS = 'metering/metering-labels';
@@ -112,31 +119,63 @@ describe('metering', () => {
     expect(errorOf(await rule({ metering_label_id: l.id, direction: 'up', remote_ip_prefix: '1.0.0.0/8' }))[0]).toBe(400);
   });
 
-  it('gives the agents each up router with the shared labels and its own project\'s, in three queries', async () => {
-    const [p1, p2] = [newProject(), newProject()];
-    const r1 = await h().create('routers', { name: 'r1' }, member(p1));
-    const r2 = await h().create('routers', { name: 'r2' }, member(p2));
-    const shared = await label({ shared: true, tenant_id: newProject() });
-    const own = await label({ tenant_id: p1 });
-    await rule({ metering_label_id: own.id, direction: 'ingress', remote_ip_prefix: '10.0.0.0/8' });
+  it('gives the agents the labels with their rules once, by keyset pages or by ids, in two queries a page; notices name the label', async () => {
+    const project = newProject();
     const bus = h().app.get<Bus>(BUS);
-    const sync = (ids: string[]) => bus.call<MeteringRouterInfo[]>(PLUGIN_TOPIC, 'get_sync_data_metering', { host: 'nowhere', router_ids: ids });
-    // no L3 agent on that host hosts them
-    expect(await sync([r1.id, r2.id])).toEqual([]);
-    const { meteringSyncData } = await import('./rpc/metering-sync-data.js');
+    const notices: { method: string; payload: unknown }[] = [];
+    const methods = ['add_metering_label', 'remove_metering_label', 'add_metering_label_rule', 'remove_metering_label_rule'];
+    const sub = await bus.subscribe(METERING_AGENT_TOPIC, Object.fromEntries(methods.map((m) => [m, (payload: unknown) => void notices.push({ method: m, payload })])), { fanout: true });
+    const shared = await label({ shared: true, tenant_id: newProject() });
+    const own = await label({ tenant_id: project });
+    const other = await label({ tenant_id: project });
+    const ruled = await rule({ metering_label_id: own.id, direction: 'ingress', remote_ip_prefix: '10.0.0.0/8' });
+    const labelsCall = (p: object) => bus.call<MeteringLabelsPage>(PLUGIN_TOPIC, 'get_metering_labels', { host: 'h', ...p });
+    const byIds = await labelsCall({ label_ids: [own.id, shared.id, '0b4b1b1e-0000-4000-8000-00000000000f'] });
+    expect(byIds.next).toBeNull();
+    expect(byIds.labels.map((l) => l.id)).toEqual([own.id, shared.id].sort());
+    expect(byIds.labels.find((l) => l.id === own.id)).toEqual({
+      id: own.id,
+      name: 'l',
+      shared: false,
+      project_id: project,
+      rules: [expect.objectContaining({ id: ruled.body.metering_label_rule.id, direction: 'ingress', remote_ip_prefix: '10.0.0.0/8', excluded: false })],
+    });
+    expect(byIds.labels.find((l) => l.id === shared.id)).toMatchObject({ shared: true, rules: [] });
+    // every label once, pages of two: each starts after the last id of the one before
     const { Database } = await import('../db/index.js');
     const db = h().app.get(Database);
+    const seen: string[] = [];
+    let after: string | undefined;
+    let pages = 0;
     const before = db.queryCount;
-    const routers = await db.read((em) => meteringSyncData(em, { routerIds: [r1.id, r2.id] }));
-    expect(db.queryCount - before).toBe(3);
-    const labelsOf = (id: string) => routers.find((r) => r.id === id)?._metering_labels.map((l) => l.id).sort();
-    expect(labelsOf(r1.id)).toEqual([shared.id, own.id].sort());
-    expect(labelsOf(r2.id)).toEqual([shared.id]);
-    expect(routers.find((r) => r.id === r1.id)?._metering_labels.find((l) => l.id === own.id)?.rules).toEqual([
-      expect.objectContaining({ direction: 'ingress', remote_ip_prefix: '10.0.0.0/8', excluded: false }),
+    do {
+      const page = await labelsCall({ limit: 2, ...(after ? { after } : {}) });
+      expect(page.labels.length).toBeLessThanOrEqual(2);
+      seen.push(...page.labels.map((l) => l.id));
+      after = page.next ?? undefined;
+      pages++;
+    } while (after);
+    expect(db.queryCount - before).toBeLessThanOrEqual(2 * pages);
+    expect(seen).toEqual([...seen].sort());
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining([shared.id, own.id, other.id]));
+    // no L3 agent on that host: no routers
+    expect(await bus.call<MeteringRoutersPage>(PLUGIN_TOPIC, 'get_metering_routers', { host: 'nowhere' })).toEqual({ routers: [], next: null });
+    await expect(bus.call(PLUGIN_TOPIC, 'get_metering_routers', { router_ids: [] })).rejects.toThrow('host is required');
+    await expect(labelsCall({ limit: 0 })).rejects.toThrow('limit must be a positive integer');
+
+    await h().call('DELETE', `${RULES}/${ruled.body.metering_label_rule.id}`);
+    await h().call('DELETE', `${LABELS}/${own.id}`);
+    await vi.waitFor(() => expect(notices.map((n) => n.method)).toContain('remove_metering_label'));
+    await sub.close();
+    expect(notices.filter((n) => (n.payload as { label_ids: string[] }).label_ids[0] === own.id)).toEqual([
+      { method: 'add_metering_label', payload: { label_ids: [own.id] } },
+      { method: 'add_metering_label_rule', payload: { label_ids: [own.id] } },
+      { method: 'remove_metering_label_rule', payload: { label_ids: [own.id] } },
+      { method: 'remove_metering_label', payload: { label_ids: [own.id] } },
     ]);
     await h().call('DELETE', `${LABELS}/${shared.id}`);
-    await h().call('DELETE', `${LABELS}/${own.id}`);
+    await h().call('DELETE', `${LABELS}/${other.id}`);
   });
 
   it('adds the reports up per label (and router), drops a deleted label\'s', async () => {

@@ -13,8 +13,17 @@
  *         agent → server, cast on METERING_NOTIFICATIONS_TOPIC: `l3.meter` (one per label, or per label and router
  *         in granular mode, every report_interval).
  *         report_state configurations: MeteringAgentConfigurations.
+ *   1.1 - what the agent holds is labels + routers, not labels × routers: get_metering_labels (every label with its
+ *         rules, once) and get_metering_routers (the host's routers: id, project, gateway port; a router meters every
+ *         shared label and its project's), both by keyset pages or by ids. Label notices (add_metering_label,
+ *         remove_metering_label, add/remove_metering_label_rule, update_metering_label_rules) name labels and go
+ *         fanout on METERING_AGENT_TOPIC (the agent then refetches the routers they apply to); routers_updated
+ *         names routers, cast to their hosts. get_sync_data_metering
+ *         and the notices carrying routers with their labels copied in each are gone: a sync of 1,000 labels on 320
+ *         routers was one 320,000-label message (nothing of 1.0 is left to answer: the agent and the server ship in
+ *         one build).
  */
-export const METERING_AGENT_RPC_VERSION = '1.0';
+export const METERING_AGENT_RPC_VERSION = '1.1';
 
 /** Server → every metering agent (fanout). */
 export const METERING_AGENT_TOPIC = 'metering_agent';
@@ -35,53 +44,86 @@ export interface MeteringRuleInfo {
   excluded: boolean;
 }
 
-/** A label applied to a router (`_metering_labels` items). */
+/** A label with its rules (1.1: sent once, whatever the number of routers it applies to). */
 export interface MeteringLabelInfo {
   id: string;
   name: string;
   shared: boolean;
-  /** The label's own project (Neutron leaves it out; the agent then names the router's) */
   project_id: string;
   rules: MeteringRuleInfo[];
 }
 
-/** A router with the labels that apply to it (MeteringDbMixin._make_router_dict + `_metering_labels`). */
+/**
+ * A router of the host that is administratively up (MeteringDbMixin._make_router_dict, without labels). The labels
+ * that apply to it are every shared label and the non-shared labels of its project (Neutron's
+ * _process_sync_metering_data): the agent derives them.
+ */
 export interface MeteringRouterInfo {
   id: string;
-  name: string;
   project_id: string;
-  admin_state_up: boolean;
-  status: string;
   /** null: no external gateway, so nothing to count (rules match on the gateway device) */
   gw_port_id: string | null;
-  distributed: boolean;
-  _metering_labels: MeteringLabelInfo[];
 }
 
-/** PLUGIN_TOPIC `get_sync_data_metering`: the routers of the L3 agents on `host` that have labels (or of router_ids). */
-export interface MeteringSyncRequest {
+/** The largest page the server answers (a larger `limit` is cut to it). */
+export const METERING_MAX_PAGE = 500;
+
+/**
+ * PLUGIN_TOPIC `get_metering_labels` (1.1): every label with its rules, in id order after `after` (keyset paging),
+ * at most `limit` (default and cap METERING_MAX_PAGE); or, with `label_ids`, those of them that exist (no paging).
+ */
+export interface MeteringLabelsRequest {
   host: string;
-  /** absent: every router of the host with a label (full sync) */
-  router_ids?: string[];
+  after?: string;
+  limit?: number;
+  label_ids?: string[];
 }
-/** The routers with at least one label; a router asked for and missing here has none (or is not on the host). */
-export type MeteringSyncAnswer = MeteringRouterInfo[];
+export interface MeteringLabelsPage {
+  labels: MeteringLabelInfo[];
+  /** the `after` of the next page; null: this was the last */
+  next: string | null;
+}
 
-/** Server → agent notices: the routers concerned, as get_sync_data_metering gives them after the change. */
-export interface MeteringRoutersNotice {
+/**
+ * PLUGIN_TOPIC `get_metering_routers` (1.1): the routers of the L3 agents on `host` that are up, in id order after
+ * `after`, at most `limit` (of `project_ids` only, when given); or, with `router_ids`, those of them that are (a
+ * router asked for and missing is not on the host any more, or down). The agent asks again for the routers a changed
+ * label applies to, as Neutron's label notices carry them: a router scheduled since is metered at once.
+ */
+export interface MeteringRoutersRequest {
+  host: string;
+  after?: string;
+  limit?: number;
+  router_ids?: string[];
+  /** only the routers of these projects (still by pages): what a changed non-shared label applies to */
+  project_ids?: string[];
+}
+export interface MeteringRoutersPage {
   routers: MeteringRouterInfo[];
+  next: string | null;
 }
-export interface MeteringRouterDeletedNotice {
-  router_id: string;
+
+/** Server → every metering agent (fanout, 1.1): labels created, deleted, or whose rules changed, to refetch. */
+export interface MeteringLabelsNotice {
+  label_ids: string[];
 }
-export const METERING_AGENT_METHODS = [
+export const METERING_LABEL_METHODS = [
   'add_metering_label',
   'remove_metering_label',
   'add_metering_label_rule',
   'remove_metering_label_rule',
   'update_metering_label_rules',
-  'routers_updated',
 ] as const;
+
+/** Server → the metering agent of a host (cast, 1.1): its routers created or changed, to refetch. */
+export interface MeteringRoutersNotice {
+  router_ids: string[];
+}
+export const ROUTERS_UPDATED = 'routers_updated';
+
+export interface MeteringRouterDeletedNotice {
+  router_id: string;
+}
 
 /** An `l3.meter` notification's payload (MeteringAgent.create_notification_message_data). */
 export interface L3MeterPayload {

@@ -1,7 +1,7 @@
 /**
  * The metering agent with the simulated driver against a stand-in for the server on the real in-process bus: what
- * it reports (report_state), what it asks (get_sync_data_metering: all at start, the named routers on a notice),
- * which counters it keeps, and the l3.meter notifications its measures add up to.
+ * it reports (report_state), what it asks (get_metering_labels and get_metering_routers: every page at start, the
+ * named labels or routers on a notice), which counters it keeps, and the l3.meter notifications its measures add up to.
  */
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -13,31 +13,47 @@ import {
   METERING_AGENT_TOPIC,
   METERING_NOTIFICATIONS_TOPIC,
   meteringAgentTopic,
+  type MeteringLabelInfo,
+  type MeteringLabelsRequest,
   type MeteringRouterInfo,
-  type MeteringSyncRequest,
+  type MeteringRoutersRequest,
 } from '../../rpc/metering-agent.contract.js';
 import { StandInServer } from '../common/testing/stand-in-server.js';
 import { SimulatedMeteringDriver } from './drivers/simulated-metering-driver.js';
 import { MeteringAgent } from './metering-agent.js';
-import { meteredRouter, meterLabel, meterLabelId, meterRouterId } from './testing/metered-routers.js';
+import { meterLabel, meterLabelId, meterRouter, meterRouterId } from './testing/metered-routers.js';
 
 const silent = pino({ level: 'silent' });
 const HOST = 'node1';
 
-/** Plays metering_rpc: the routers of each host with their labels; keeps the l3.meter notifications it receives. */
+/** keyset pages of `items` (sorted by id) as metering_rpc gives them */
+function page<T extends { id: string }>(items: T[], req: { after?: string; limit?: number }, ids?: string[]): { items: T[]; next: string | null } {
+  if (ids) return { items: items.filter((i) => ids.includes(i.id)), next: null };
+  const after = items.filter((i) => req.after === undefined || i.id > req.after).sort((a, b) => (a.id < b.id ? -1 : 1));
+  const size = req.limit ?? 500;
+  return after.length > size ? { items: after.slice(0, size), next: after[size - 1].id } : { items: after, next: null };
+}
+
+/** Plays metering_rpc: every label, the routers of each host; keeps the l3.meter notifications it receives. */
 class MeteringServer extends StandInServer {
+  readonly labels = new Map<string, MeteringLabelInfo>();
   readonly routers = new Map<string, { host: string; info: MeteringRouterInfo }>();
   readonly meters: L3MeterNotification[] = [];
 
   protected pluginMethods(): Record<string, BusHandler> {
     return {
-      get_sync_data_metering: (p) =>
-        this.answer('get_sync_data_metering', p, () => {
-          const { host, router_ids } = p as MeteringSyncRequest;
-          const wanted = router_ids ? new Set(router_ids) : null;
-          return [...this.routers.values()]
-            .filter((r) => r.host === host && (!wanted || wanted.has(r.info.id)) && r.info._metering_labels.length)
-            .map((r) => structuredClone(r.info));
+      get_metering_labels: (p) =>
+        this.answer('get_metering_labels', p, () => {
+          const req = p as MeteringLabelsRequest;
+          const { items, next } = page([...this.labels.values()], req, req.label_ids);
+          return { labels: items.map((l) => structuredClone(l)), next };
+        }),
+      get_metering_routers: (p) =>
+        this.answer('get_metering_routers', p, () => {
+          const req = p as MeteringRoutersRequest;
+          const mine = [...this.routers.values()].filter((r) => r.host === req.host && (!req.project_ids || req.project_ids.includes(r.info.project_id))).map((r) => r.info);
+          const { items, next } = page(mine, req, req.router_ids);
+          return { routers: items.map((r) => structuredClone(r)), next };
         }),
     };
   }
@@ -47,9 +63,16 @@ class MeteringServer extends StandInServer {
     await this.bus.subscribe(METERING_NOTIFICATIONS_TOPIC, { [L3_METER_EVENT]: (n) => void this.meters.push(n as L3MeterNotification) });
   }
 
-  async update(method: string, info: MeteringRouterInfo, host = HOST): Promise<void> {
+  /** A label created or changed (null: deleted), and the fanout notice naming it. */
+  async label(method: string, id: string, info: MeteringLabelInfo | null): Promise<void> {
+    if (info) this.labels.set(id, info);
+    else this.labels.delete(id);
+    await this.bus.fanout(METERING_AGENT_TOPIC, method, { label_ids: [id] });
+  }
+
+  async router(info: MeteringRouterInfo, host = HOST): Promise<void> {
     this.routers.set(info.id, { host, info });
-    await this.bus.cast(meteringAgentTopic(host), method, { routers: [info] });
+    await this.bus.cast(meteringAgentTopic(host), 'routers_updated', { router_ids: [info.id] });
   }
 }
 
@@ -83,7 +106,7 @@ function newAgent(granular = false): MeteringAgent {
 
 async function startSynced(): Promise<void> {
   await agent.start();
-  await vi.waitFor(() => expect(server.count('get_sync_data_metering')).toBeGreaterThan(0));
+  await vi.waitFor(() => expect(server.count('get_metering_routers')).toBeGreaterThan(0));
   await agent.idle();
 }
 
@@ -94,7 +117,7 @@ async function settle(done: () => void): Promise<void> {
 
 /** The payloads the server received, by label (and router). */
 const payloads = () => server.meters.map((m) => m.payload);
-const syncs = () => server.calls.filter((c) => c.method === 'get_sync_data_metering').map((c) => c.payload);
+const syncs = (method = 'get_metering_routers') => server.calls.filter((c) => c.method === method).map((c) => c.payload);
 /** Casts arrive after the measure returned: waits for `n` notifications (and a moment more, so none is missed). */
 async function meters(n: number): Promise<void> {
   await vi.waitFor(() => expect(server.meters.length).toBeGreaterThanOrEqual(n));
@@ -108,10 +131,12 @@ describe('MeteringAgent (simulated driver)', () => {
     bus = createBus({ bus: { transport: 'in-process', redis_url: 'redis://127.0.0.1:6379', redis_prefix: 'neutron', rpc_timeout_ms: 1000 } }, silent);
     server = new MeteringServer(bus);
     await server.listen();
-    driver = new SimulatedMeteringDriver();
-    server.routers.set(R1, { host: HOST, info: meteredRouter(R1, [egress, shared], { project_id: 'p1' }) });
-    server.routers.set(R2, { host: HOST, info: meteredRouter(R2, [shared], { project_id: 'p2' }) });
-    server.routers.set(meterRouterId(3), { host: 'elsewhere', info: meteredRouter(meterRouterId(3), [shared]) });
+    driver = new SimulatedMeteringDriver({ recordTransactions: true });
+    server.labels.set(A, egress);
+    server.labels.set(B, shared);
+    server.routers.set(R1, { host: HOST, info: meterRouter(R1, { project_id: 'project-1' }) });
+    server.routers.set(R2, { host: HOST, info: meterRouter(R2, { project_id: 'p2' }) });
+    server.routers.set(meterRouterId(3), { host: 'elsewhere', info: meterRouter(meterRouterId(3)) });
     agent = newAgent();
   });
 
@@ -136,7 +161,8 @@ describe('MeteringAgent (simulated driver)', () => {
 
   it('keeps a counter per label on each router of its host: a shared label on both projects\' routers', async () => {
     await startSynced();
-    expect(syncs()[0]).toEqual({ host: HOST });
+    expect(syncs('get_metering_labels')[0]).toEqual({ host: HOST, limit: 500 });
+    expect(syncs()[0]).toEqual({ host: HOST, limit: 500 });
     expect(driver.table(R1)?.labels.map((l) => l.id)).toEqual([A, B]);
     expect(driver.table(R2)?.labels.map((l) => l.id)).toEqual([B]);
     expect(driver.table(meterRouterId(3))).toBeUndefined();
@@ -186,15 +212,18 @@ describe('MeteringAgent (simulated driver)', () => {
     driver.count(R1, A, 5, 640);
     // a rule added to A: the counter stays, with what it counted
     const changed = meterLabel(A, [{ direction: 'egress', remote_ip_prefix: '0.0.0.0/0' }, { direction: 'egress', remote_ip_prefix: '10.0.0.0/8', excluded: true }]);
-    await server.update('add_metering_label_rule', meteredRouter(R1, [changed, shared], { project_id: 'p1' }));
-    await settle(() => expect(server.count('get_sync_data_metering')).toBe(2));
-    expect(syncs()[1]).toEqual({ host: HOST, router_ids: [R1] });
+    await server.label('add_metering_label_rule', A, changed);
+    await settle(() => expect(server.count('get_metering_labels')).toBe(2));
+    expect(syncs('get_metering_labels')[1]).toEqual({ host: HOST, label_ids: [A] });
+    // the routers of A's project asked again (as Neutron's notice carries them); only R1 changed
+    expect(syncs().at(-1)).toEqual({ host: HOST, project_ids: ['project-1'], limit: 500 });
     expect(driver.applied.get(R1)?.at(-1)).toContain('flush chain inet neutron-meter neutron-meter-r-');
     expect(driver.applied.get(R1)?.at(-1)).not.toContain('add counter');
+    expect(driver.applied.get(R2)).toHaveLength(1);
     driver.count(R1, A, 1, 128);
     // label A deleted: its counts are read before its counter goes
-    await server.update('remove_metering_label', meteredRouter(R1, [shared], { project_id: 'p1' }));
-    await settle(() => expect(server.count('get_sync_data_metering')).toBe(3));
+    await server.label('remove_metering_label', A, null);
+    await settle(() => expect(server.count('get_metering_labels')).toBe(3));
     expect(driver.table(R1)?.labels.map((l) => l.id)).toEqual([B]);
     await agent.measureTick();
     await meters(2);
@@ -227,5 +256,44 @@ describe('MeteringAgent (simulated driver)', () => {
     await agent.measureTick();
     expect(driver.table(R1)?.labels.map((l) => l.id)).toEqual([A, B]);
     expect(driver.applied.get(R1)?.at(-1)).toMatch(/^add table inet neutron-meter\ndelete table inet neutron-meter\n/);
+  });
+
+  it('meters a router a notice names, and a new label on the routers it applies to only', async () => {
+    await startSynced();
+    const R4 = meterRouterId(4);
+    await server.router(meterRouter(R4, { project_id: 'p2' }));
+    await settle(() => expect(driver.table(R4)?.labels.map((l) => l.id)).toEqual([B]));
+    expect(syncs().at(-1)).toEqual({ host: HOST, router_ids: [R4] });
+    // R2 and R4 (p2) share one list of labels
+    expect(driver.table(R4)?.labels).toBe(driver.table(R2)?.labels);
+    // R5 scheduled here with no notice (the L3 scheduler binds after the router's create): a label of its project brings it
+    const R5 = meterRouterId(5);
+    server.routers.set(R5, { host: HOST, info: meterRouter(R5, { project_id: 'p2' }) });
+    const C = meterLabelId(3);
+    await server.label('add_metering_label', C, meterLabel(C, [], { project_id: 'p2' }));
+    await settle(() => expect(driver.table(R4)?.labels.map((l) => l.id)).toEqual([B, C]));
+    expect(driver.table(R2)?.labels.map((l) => l.id)).toEqual([B, C]);
+    expect(driver.table(R5)?.labels.map((l) => l.id)).toEqual([B, C]);
+    expect(driver.table(R1)?.labels.map((l) => l.id)).toEqual([A, B]);
+    expect(driver.applied.get(R1)).toHaveLength(1);
+    expect(agent.configurations()).toMatchObject({ routers: 4, metering_labels: 3 });
+  });
+
+  it('syncs 1,200 labels by keyset pages and keeps each once, whatever the number of routers', async () => {
+    const many = Array.from({ length: 1200 }, (_, i) => meterLabel(meterLabelId(100 + i), [{ direction: 'egress', remote_ip_prefix: '0.0.0.0/0' }], { project_id: 'p2' }));
+    for (const l of many) server.labels.set(l.id, l);
+    for (let i = 10; i < 60; i++) server.routers.set(meterRouterId(i), { host: HOST, info: meterRouter(meterRouterId(i), { project_id: 'p2' }) });
+    await startSynced();
+    // A and B first, then 100, 101, …: the pages end at 597 and 1,097
+    expect(syncs('get_metering_labels').map((p) => (p as { after?: string }).after)).toEqual([undefined, meterLabelId(597), meterLabelId(1097)]);
+    expect(agent.configurations()).toMatchObject({ routers: 52, metering_labels: 1202 });
+    const tables = Array.from({ length: 50 }, (_, i) => driver.table(meterRouterId(10 + i))!);
+    expect(tables[0].labels).toHaveLength(1201);
+    for (const t of tables) expect(t.labels).toBe(tables[0].labels);
+    driver.count(meterRouterId(10), meterLabelId(100), 1, 10);
+    driver.count(meterRouterId(11), meterLabelId(100), 2, 20);
+    await agent.measureTick();
+    await meters(1202);
+    expect(payloads().find((p) => p.label_id === meterLabelId(100))).toMatchObject({ pkts: 3, bytes: 30 });
   });
 });

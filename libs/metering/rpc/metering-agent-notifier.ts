@@ -3,19 +3,21 @@ import { BUS, type Bus } from '../../bus/bus.contract.js';
 import { Database } from '../../db/index.js';
 import {
   METERING_AGENT_TOPIC,
+  type METERING_LABEL_METHODS,
   meteringAgentTopic,
-  type METERING_AGENT_METHODS,
+  type MeteringLabelsNotice,
   type MeteringRouterDeletedNotice,
   type MeteringRoutersNotice,
+  ROUTERS_UPDATED,
 } from '../../rpc/metering-agent.contract.js';
-import { meteringSyncData, routerHosts } from './metering-sync-data.js';
+import { routerHosts } from './metering-sync-data.js';
 
-export type MeteringNoticeMethod = (typeof METERING_AGENT_METHODS)[number];
+export type MeteringLabelNoticeMethod = (typeof METERING_LABEL_METHODS)[number];
 
 /**
- * Server → metering agents (MeteringAgentNotifyAPI), after commit: each host whose L3 agent hosts some of the routers
- * hears the method with those routers as they are now (their labels and rules), in one cast. A lost notice is
- * repaired by the agent's periodic full sync, so failures only log.
+ * Server → metering agents (MeteringAgentNotifyAPI), after commit. Notices only name what changed (RPC 1.1): a label
+ * change goes to every agent (each holds every label), a router change to the hosts whose L3 agent hosts it; the
+ * agents refetch. A lost notice is repaired by the agent's periodic full sync, so failures only log.
  */
 @Injectable()
 export class MeteringAgentNotifier {
@@ -26,20 +28,20 @@ export class MeteringAgentNotifier {
     @Inject(Database) private readonly db: Database,
   ) {}
 
-  async notify(method: MeteringNoticeMethod, routerIds: readonly string[]): Promise<void> {
+  async labelsChanged(method: MeteringLabelNoticeMethod, labelIds: readonly string[]): Promise<void> {
+    if (!labelIds.length) return;
+    await this.bus
+      .fanout(METERING_AGENT_TOPIC, method, { label_ids: [...labelIds] } satisfies MeteringLabelsNotice)
+      .catch((err: Error) => this.logger.warn(`${method} not sent: ${err.message}`));
+  }
+
+  async routersUpdated(routerIds: readonly string[]): Promise<void> {
     if (!routerIds.length) return;
     try {
-      const { perHost, routers } = await this.db.read(async (em) => ({
-        perHost: await routerHosts(em, routerIds),
-        routers: await meteringSyncData(em, { routerIds, keepUnlabelled: true }),
-      }));
-      const byId = new Map(routers.map((r) => [r.id, r]));
-      for (const [host, ids] of perHost) {
-        const notice: MeteringRoutersNotice = { routers: ids.map((id) => byId.get(id)).filter((r) => r !== undefined) };
-        if (notice.routers.length) await this.bus.cast(meteringAgentTopic(host), method, notice);
-      }
+      const perHost = await this.db.read((em) => routerHosts(em, routerIds));
+      for (const [host, ids] of perHost) await this.bus.cast(meteringAgentTopic(host), ROUTERS_UPDATED, { router_ids: ids } satisfies MeteringRoutersNotice);
     } catch (err) {
-      this.logger.warn(`${method} not sent: ${(err as Error).message}`);
+      this.logger.warn(`${ROUTERS_UPDATED} not sent: ${(err as Error).message}`);
     }
   }
 

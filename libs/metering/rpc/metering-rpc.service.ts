@@ -6,11 +6,13 @@ import {
   L3_METER_EVENT,
   type L3MeterNotification,
   METERING_NOTIFICATIONS_TOPIC,
-  type MeteringSyncAnswer,
-  type MeteringSyncRequest,
+  type MeteringLabelsPage,
+  type MeteringLabelsRequest,
+  type MeteringRoutersPage,
+  type MeteringRoutersRequest,
 } from '../../rpc/metering-agent.contract.js';
 import { MeteringTotals } from '../metering-totals.service.js';
-import { meteringSyncData } from './metering-sync-data.js';
+import { meteringLabelsPage, meteringRoutersPage, type PageScope } from './metering-sync-data.js';
 
 /**
  * The server half of the metering agent conversation (neutron/db/metering/metering_rpc.py) on PLUGIN_TOPIC, and the
@@ -28,7 +30,10 @@ export class MeteringRpcService implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    this.endpoints.add({ get_sync_data_metering: (p) => this.syncData(p as MeteringSyncRequest) });
+    this.endpoints.add({
+      get_metering_labels: (p) => this.labels(p as MeteringLabelsRequest),
+      get_metering_routers: (p) => this.routers(p as MeteringRoutersRequest),
+    });
     this.endpoints.add(this.notificationHandlers(), METERING_NOTIFICATIONS_TOPIC);
   }
 
@@ -36,15 +41,21 @@ export class MeteringRpcService implements OnModuleInit {
     return { [L3_METER_EVENT]: (n) => this.meter(n as L3MeterNotification) };
   }
 
-  /** The routers of the host's L3 agents that have labels (all, or those of router_ids), with labels and rules. */
-  async syncData(req: MeteringSyncRequest): Promise<MeteringSyncAnswer> {
-    const host = (req as Partial<MeteringSyncRequest> | undefined)?.host;
-    if (typeof host !== 'string' || !host) throw new TypeError('host is required');
-    const routerIds = req.router_ids;
-    if (routerIds !== undefined && (!Array.isArray(routerIds) || routerIds.some((id) => typeof id !== 'string'))) {
-      throw new TypeError('router_ids must be a list of strings');
+  /** A page of labels with their rules (or the labels of label_ids). */
+  async labels(req: MeteringLabelsRequest): Promise<MeteringLabelsPage> {
+    const scope = pageScope(req, 'label_ids');
+    return this.db.read((em) => meteringLabelsPage(em, scope));
+  }
+
+  /** A page of the host's routers (or those of router_ids on the host). */
+  async routers(req: MeteringRoutersRequest): Promise<MeteringRoutersPage> {
+    const scope = pageScope(req, 'router_ids');
+    const projects = (req as Partial<MeteringRoutersRequest> | undefined)?.project_ids;
+    if (projects !== undefined) {
+      if (!Array.isArray(projects) || projects.some((id) => typeof id !== 'string')) throw new TypeError('project_ids must be a list of strings');
+      scope.projectIds = projects;
     }
-    return this.db.read((em) => meteringSyncData(em, { host, routerIds }));
+    return this.db.read((em) => meteringRoutersPage(em, req.host, scope));
   }
 
   private async meter(notification: L3MeterNotification): Promise<void> {
@@ -55,4 +66,15 @@ export class MeteringRpcService implements OnModuleInit {
     }
     await this.totals.add(payload);
   }
+}
+
+/** The request's host, paging or ids, checked (a malformed call is the agent's bug: a TypeError it sees). */
+function pageScope(req: unknown, idsField: 'label_ids' | 'router_ids'): PageScope {
+  const r = (req ?? {}) as Record<string, unknown>;
+  if (typeof r.host !== 'string' || !r.host) throw new TypeError('host is required');
+  const ids = r[idsField];
+  if (ids !== undefined && (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string'))) throw new TypeError(`${idsField} must be a list of strings`);
+  if (r.after !== undefined && typeof r.after !== 'string') throw new TypeError('after must be a string');
+  if (r.limit !== undefined && (typeof r.limit !== 'number' || !Number.isInteger(r.limit) || r.limit < 1)) throw new TypeError('limit must be a positive integer');
+  return { ids: ids as string[] | undefined, after: r.after as string | undefined, limit: r.limit as number | undefined };
 }

@@ -4,86 +4,102 @@ import { sqlAnyOf, sqlBool, sqlFlag, sqlRows } from '../../db/index.js';
 import { ROUTERS_TABLE } from '../../l3/l3.entities.js';
 import { L3_BINDINGS_TABLE } from '../../l3/scheduler/router-l3-agent-binding.entity.js';
 import { AGENT_TYPES } from '../../rpc/agent-state.contract.js';
-import type { MeteringLabelInfo, MeteringRouterInfo, MeteringRuleInfo } from '../../rpc/metering-agent.contract.js';
+import {
+  METERING_MAX_PAGE,
+  type MeteringLabelInfo,
+  type MeteringLabelsPage,
+  type MeteringRouterInfo,
+  type MeteringRoutersPage,
+  type MeteringRuleInfo,
+} from '../../rpc/metering-agent.contract.js';
 import { METERING_LABEL_RULES_TABLE, METERING_LABELS_TABLE } from '../metering.entities.js';
 import { presentRule } from '../metering-label-rules.service.js';
 
-export interface SyncScope {
-  /** the routers of the L3 agents on this host */
-  host?: string;
-  routerIds?: readonly string[];
-  /** keep routers no label applies to (a notice names them: their labels went) */
-  keepUnlabelled?: boolean;
+/** One page: by ids (all of them that exist), or the `limit` after `after` in id order. */
+export interface PageScope {
+  after?: string;
+  limit?: number;
+  ids?: readonly string[];
+  /** routers: only these projects' */
+  projectIds?: readonly string[];
 }
 
-interface RouterRaw {
-  id: string;
-  name: string;
-  project_id: string;
-  status: string;
-  gw_port_id: string | null;
+const pageSize = (limit: number | undefined) => Math.max(1, Math.min(METERING_MAX_PAGE, Math.floor(limit ?? METERING_MAX_PAGE)));
+
+/** Keyset paging: one row more than the page tells whether another follows. */
+function paged<T extends { id: string }>(rows: T[], scope: PageScope): { items: T[]; next: string | null } {
+  if (scope.ids !== undefined) return { items: rows, next: null };
+  const size = pageSize(scope.limit);
+  if (rows.length <= size) return { items: rows, next: null };
+  const items = rows.slice(0, size);
+  return { items, next: items[items.length - 1].id };
+}
+
+/** `WHERE` of a page (after the conditions given), and its `LIMIT`. */
+function pageWhere(em: EntityManager, column: string, scope: PageScope, where: string[], params: unknown[]): string {
+  if (scope.ids !== undefined) {
+    const [cond, param] = sqlAnyOf(em, column, scope.ids);
+    where.push(cond);
+    params.push(param);
+    return '';
+  }
+  if (scope.after !== undefined) {
+    where.push(`${column} > ?`);
+    params.push(scope.after);
+  }
+  return ` LIMIT ${pageSize(scope.limit) + 1}`;
 }
 
 /**
- * get_sync_data_metering (MeteringDbMixin._process_sync_metering_data, then metering_rpc's filter by host): routers
- * that are up, each with the labels that apply to it (shared ones, and its project's) and their rules. Three queries
- * whatever the number of routers and labels: routers, labels, rules.
+ * get_metering_labels (1.1): labels with their rules, each once (MeteringDbMixin's labels and rules, without the
+ * routers): two queries a page.
  */
-export async function meteringSyncData(em: EntityManager, scope: SyncScope): Promise<MeteringRouterInfo[]> {
-  const where: string[] = ['r.admin_state_up = ?'];
-  const params: unknown[] = [sqlBool(em, true)];
-  let from = `${ROUTERS_TABLE} r`;
-  if (scope.host !== undefined) {
-    from += ` JOIN ${L3_BINDINGS_TABLE} b ON b.router_id = r.id JOIN ${AGENTS_TABLE} a ON a.id = b.l3_agent_id`;
-    where.push('a.host = ?', 'a.agent_type = ?');
-    params.push(scope.host, AGENT_TYPES.l3.agent_type);
-  }
-  if (scope.routerIds !== undefined) {
-    if (!scope.routerIds.length) return [];
-    const [cond, param] = sqlAnyOf(em, 'r.id', scope.routerIds);
-    where.push(cond);
-    params.push(param);
-  }
-  const routers = await sqlRows<RouterRaw>(
-    em,
-    `SELECT DISTINCT r.id, r.name, r.project_id, r.status, r.gw_port_id FROM ${from} WHERE ${where.join(' AND ')} ORDER BY r.id`,
-    params,
-  );
-  if (!routers.length) return [];
-  const labels = await labelsFor(em, [...new Set(routers.map((r) => r.project_id))]);
-  const byProject = new Map<string, MeteringLabelInfo[]>();
-  const shared: MeteringLabelInfo[] = [];
-  for (const label of labels) {
-    if (label.shared) shared.push(label);
-    else (byProject.get(label.project_id) ?? byProject.set(label.project_id, []).get(label.project_id)!).push(label);
-  }
-  const out: MeteringRouterInfo[] = [];
-  for (const r of routers) {
-    // Neutron lists a router once per label, shared ones first in label order; one list per router here, by label id
-    const own = [...shared, ...(byProject.get(r.project_id) ?? [])].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-    if (!own.length && !scope.keepUnlabelled) continue;
-    out.push({ id: r.id, name: r.name, project_id: r.project_id, admin_state_up: true, status: r.status, gw_port_id: r.gw_port_id, distributed: false, _metering_labels: own });
-  }
-  return out;
-}
-
-/** The labels of these projects and every shared label, with their rules: two queries. */
-async function labelsFor(em: EntityManager, projectIds: readonly string[]): Promise<MeteringLabelInfo[]> {
-  const [cond, param] = sqlAnyOf(em, 'l.project_id', projectIds);
+export async function meteringLabelsPage(em: EntityManager, scope: PageScope): Promise<MeteringLabelsPage> {
+  if (scope.ids !== undefined && !scope.ids.length) return { labels: [], next: null };
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const limit = pageWhere(em, 'l.id', scope, where, params);
   const rows = await sqlRows<{ id: string; name: string; shared: unknown; project_id: string }>(
     em,
-    `SELECT l.id, l.name, l.shared, l.project_id FROM ${METERING_LABELS_TABLE} l WHERE l.shared = ? OR ${cond} ORDER BY l.id`,
-    [sqlBool(em, true), param],
+    `SELECT l.id, l.name, l.shared, l.project_id FROM ${METERING_LABELS_TABLE} l${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY l.id${limit}`,
+    params,
   );
-  if (!rows.length) return [];
-  const [ruleCond, ruleParam] = sqlAnyOf(em, 'metering_label_id', rows.map((r) => r.id));
+  const { items, next } = paged(rows, scope);
+  if (!items.length) return { labels: [], next: null };
+  const [ruleCond, ruleParam] = sqlAnyOf(em, 'metering_label_id', items.map((r) => r.id));
   const rules = await sqlRows<Record<string, unknown>>(em, `SELECT * FROM ${METERING_LABEL_RULES_TABLE} WHERE ${ruleCond} ORDER BY id`, [ruleParam]);
   const rulesOf = new Map<string, MeteringRuleInfo[]>();
   for (const raw of rules) {
     const rule = presentRule(raw) as unknown as MeteringRuleInfo;
     (rulesOf.get(rule.metering_label_id) ?? rulesOf.set(rule.metering_label_id, []).get(rule.metering_label_id)!).push(rule);
   }
-  return rows.map((r) => ({ id: r.id, name: r.name, shared: sqlFlag(r.shared), project_id: r.project_id, rules: rulesOf.get(r.id) ?? [] }));
+  const labels: MeteringLabelInfo[] = items.map((r) => ({ id: r.id, name: r.name, shared: sqlFlag(r.shared), project_id: r.project_id, rules: rulesOf.get(r.id) ?? [] }));
+  return { labels, next };
+}
+
+/**
+ * get_metering_routers (1.1): the routers of the L3 agents on `host` that are up (metering_rpc's filter by host, of
+ * MeteringDbMixin's routers): one query a page. Which labels apply is the agent's to derive.
+ */
+export async function meteringRoutersPage(em: EntityManager, host: string, scope: PageScope): Promise<MeteringRoutersPage> {
+  if (scope.ids !== undefined && !scope.ids.length) return { routers: [], next: null };
+  const where = ['r.admin_state_up = ?', 'a.host = ?', 'a.agent_type = ?'];
+  const params: unknown[] = [sqlBool(em, true), host, AGENT_TYPES.l3.agent_type];
+  if (scope.projectIds !== undefined) {
+    if (!scope.projectIds.length) return { routers: [], next: null };
+    const [cond, param] = sqlAnyOf(em, 'r.project_id', scope.projectIds);
+    where.push(cond);
+    params.push(param);
+  }
+  const limit = pageWhere(em, 'r.id', scope, where, params);
+  const rows = await sqlRows<MeteringRouterInfo>(
+    em,
+    `SELECT DISTINCT r.id, r.project_id, r.gw_port_id FROM ${ROUTERS_TABLE} r JOIN ${L3_BINDINGS_TABLE} b ON b.router_id = r.id ` +
+      `JOIN ${AGENTS_TABLE} a ON a.id = b.l3_agent_id WHERE ${where.join(' AND ')} ORDER BY r.id${limit}`,
+    params,
+  );
+  const { items, next } = paged(rows, scope);
+  return { routers: items.map((r) => ({ id: r.id, project_id: r.project_id, gw_port_id: r.gw_port_id ?? null })), next };
 }
 
 /** The hosts of the L3 agents (administratively up) hosting each of these routers: one query. */
@@ -98,12 +114,4 @@ export async function routerHosts(em: EntityManager, routerIds: readonly string[
   );
   for (const r of rows) (perHost.get(r.host) ?? perHost.set(r.host, []).get(r.host)!).push(r.router_id);
   return perHost;
-}
-
-/** The routers a label applies to: every router when shared, else its project's. */
-export async function routersOfLabel(em: EntityManager, label: { shared: boolean; project_id: string }): Promise<string[]> {
-  const rows = label.shared
-    ? await sqlRows<{ id: string }>(em, `SELECT id FROM ${ROUTERS_TABLE} ORDER BY id`)
-    : await sqlRows<{ id: string }>(em, `SELECT id FROM ${ROUTERS_TABLE} WHERE project_id = ? ORDER BY id`, [label.project_id]);
-  return rows.map((r) => r.id);
 }

@@ -3,15 +3,23 @@ import type { Bus } from '../../../libs/bus/bus.contract.js';
 import { createBus } from '../../../libs/bus/index.js';
 import { SimulatedMeteringDriver } from '../../../libs/agents/metering/drivers/simulated-metering-driver.js';
 import { MeteringAgent } from '../../../libs/agents/metering/metering-agent.js';
-import { meteredRouter, meterLabel, meterLabelId, meterRouterId } from '../../../libs/agents/metering/testing/metered-routers.js';
+import { meterLabel, meterLabelId, meterRouter, meterRouterId } from '../../../libs/agents/metering/testing/metered-routers.js';
 import { PLUGIN_TOPIC, REPORTS_TOPIC } from '../../../libs/rpc/agent-state.contract.js';
-import { L3_METER_EVENT, METERING_NOTIFICATIONS_TOPIC, type MeteringRouterInfo } from '../../../libs/rpc/metering-agent.contract.js';
+import {
+  L3_METER_EVENT,
+  METERING_NOTIFICATIONS_TOPIC,
+  type MeteringLabelInfo,
+  type MeteringLabelsRequest,
+  type MeteringRouterInfo,
+  type MeteringRoutersRequest,
+} from '../../../libs/rpc/metering-agent.contract.js';
 import type { CaseResult } from '../runner.js';
 import type { BenchCase, BenchContext, Target } from '../types.js';
 
 /**
  * The metering agent's read of its counters (issue 12, part 6): 1,000 labels on 100 routers (10 each, two rules
- * each), simulated counters fed before every read, the agent synced from a stand-in server on the in-process bus.
+ * each: each router in a project of its own, with its 10 labels), simulated counters fed before every read, the agent
+ * synced from a stand-in server on the in-process bus.
  * One exchange = one read of every router's counters, added up per label (what each measure_interval does).
  */
 const KEY = 'metering.bench';
@@ -25,27 +33,49 @@ interface MeteringBench {
   driver: SimulatedMeteringDriver;
 }
 
+const project = (r: number) => `bench-metering-p${r}`;
+
 function routers(): MeteringRouterInfo[] {
-  return Array.from({ length: ROUTERS }, (_, r) =>
-    meteredRouter(
-      meterRouterId(r + 1),
-      Array.from({ length: LABELS_PER_ROUTER }, (_, l) =>
-        meterLabel(meterLabelId(r * LABELS_PER_ROUTER + l + 1), [
-          { direction: 'egress', destination_ip_prefix: '0.0.0.0/0' },
-          { direction: 'egress', destination_ip_prefix: '10.0.0.0/8', excluded: true },
-        ]),
-      ),
+  return Array.from({ length: ROUTERS }, (_, r) => meterRouter(meterRouterId(r + 1), { project_id: project(r) }));
+}
+
+function meterLabels(): MeteringLabelInfo[] {
+  return Array.from({ length: ROUTERS * LABELS_PER_ROUTER }, (_, n) =>
+    meterLabel(
+      meterLabelId(n + 1),
+      [
+        { direction: 'egress', destination_ip_prefix: '0.0.0.0/0' },
+        { direction: 'egress', destination_ip_prefix: '10.0.0.0/8', excluded: true },
+      ],
+      { project_id: project(Math.floor(n / LABELS_PER_ROUTER)) },
     ),
   );
+}
+
+/** metering_rpc's keyset pages over items in id order. */
+function page<T extends { id: string }>(items: T[], req: { after?: string; limit?: number }): { items: T[]; next: string | null } {
+  const rest = req.after === undefined ? items : items.filter((i) => i.id > req.after!);
+  const size = req.limit ?? 500;
+  return rest.length > size ? { items: rest.slice(0, size), next: rest[size - 1].id } : { items: rest, next: null };
 }
 
 async function start(ctx: BenchContext): Promise<void> {
   await stop(ctx);
   const silent = pino({ level: 'silent' });
   const bus = createBus({ bus: { transport: 'in-process', redis_url: 'redis://127.0.0.1:6379', redis_prefix: 'bench', rpc_timeout_ms: 10_000 } }, silent);
-  const answer = routers();
+  const allRouters = routers();
+  const allLabels = meterLabels();
   await bus.subscribe(REPORTS_TOPIC, { report_state: () => 'alive' });
-  await bus.subscribe(PLUGIN_TOPIC, { get_sync_data_metering: () => answer });
+  await bus.subscribe(PLUGIN_TOPIC, {
+    get_metering_labels: (p) => {
+      const { items, next } = page(allLabels, p as MeteringLabelsRequest);
+      return { labels: items, next };
+    },
+    get_metering_routers: (p) => {
+      const { items, next } = page(allRouters, p as MeteringRoutersRequest);
+      return { routers: items, next };
+    },
+  });
   await bus.subscribe(METERING_NOTIFICATIONS_TOPIC, { [L3_METER_EVENT]: () => undefined });
   const driver = new SimulatedMeteringDriver();
   const agent = new MeteringAgent({

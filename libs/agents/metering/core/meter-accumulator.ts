@@ -4,8 +4,7 @@
  * report_interval; an entry nothing was added to for a whole report_interval is forgotten.
  */
 import type { L3MeterPayload } from '../../../rpc/metering-agent.contract.js';
-import type { MeteredRouter } from './metering-state.js';
-import type { Counts } from './nft-ruleset.js';
+import type { MeteredLabel, MeteredRouter } from './metering-state.js';
 
 interface MeterInfo {
   label_id: string;
@@ -23,23 +22,19 @@ export class MeterAccumulator {
 
   constructor(private readonly granular: boolean) {}
 
-  /** One read of a router's counters (label id → counts since the previous read), at `now` (unix seconds). */
-  add(router: MeteredRouter, counts: ReadonlyMap<string, Counts>, now: number): void {
-    for (const label of router.labels) {
-      const c = counts.get(label.id);
-      if (!c) continue;
-      const key = this.granular ? `${router.router_id}/${label.id}` : label.id;
-      let info = this.infos.get(key);
-      if (!info) {
-        info = { label_id: label.id, project_id: label.project_id, pkts: 0, bytes: 0, time: 0, first_update: now, last_update: now };
-        if (this.granular) info.router_id = router.router_id;
-        this.infos.set(key, info);
-      }
-      info.pkts += c.pkts;
-      info.bytes += c.bytes;
-      info.time += now - info.last_update;
-      info.last_update = now;
+  /** One read of a label's counter on a router (counts since the previous read), at `now` (unix seconds). */
+  add(router: MeteredRouter, label: MeteredLabel, pkts: number, bytes: number, now: number): void {
+    const key = this.granular ? `${router.router_id}/${label.id}` : label.id;
+    let info = this.infos.get(key);
+    if (!info) {
+      info = { label_id: label.id, project_id: label.project_id, pkts: 0, bytes: 0, time: 0, first_update: now, last_update: now };
+      if (this.granular) info.router_id = router.router_id;
+      this.infos.set(key, info);
     }
+    info.pkts += pkts;
+    info.bytes += bytes;
+    info.time += now - info.last_update;
+    info.last_update = now;
   }
 
   /** The reports due now (every entry), zeroed after; entries not measured for `purgeAfter` seconds go. */

@@ -1,10 +1,11 @@
 // The core: labels × rules × routers → each router's counters and rule lines, the nft text that builds and changes
-// them (golden file), the counters' JSON read back, and the counts added up between reports.
+// them (golden file), the counters' JSON read back, and the counts added up between reports; each label compiled
+// once and one list of labels per project, whatever the number of routers.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { meteredRouter, meterLabel, meterLabelId, meterRouterId } from '../testing/metered-routers.js';
+import { compiledRouter, meterLabel, meterLabelId, meterRouter, meterRouterId } from '../testing/metered-routers.js';
 import { MeterAccumulator } from './meter-accumulator.js';
-import { compileRouter, compileRouters } from './metering-state.js';
+import { LabelCatalog, meteredRouter, ruleLines } from './metering-state.js';
 import { meteringChanges, parseCounters, renderMeteringTable } from './nft-ruleset.js';
 
 const golden = (name: string) => readFileSync(new URL(`./fixtures/${name}`, import.meta.url), 'utf8');
@@ -26,9 +27,9 @@ const ingress = meterLabel(B, [
 
 describe('metering core', () => {
   it("turns rules into Neutron's matches: legacy remote is egress's source and ingress's destination, excluded first", () => {
-    const router = compileRouter(meteredRouter(R, [allEgress, ingress]))!;
+    const router = compiledRouter(meterRouter(R), [allEgress, ingress]);
     expect(router).toMatchObject({ router_id: R, namespace: `qrouter-${R}`, gateway: QG });
-    expect(router.labels.map((l) => l.rules)).toEqual([
+    expect(router.labels.map((l) => ruleLines(l, router.gateway))).toEqual([
       [`ip saddr 192.168.0.0/16 oifname "${QG}" return`, `meta nfproto ipv4 oifname "${QG}" counter name "neutron-meter-l-${A}"`],
       [
         // host bits dropped; two families in one rule match nothing and are left out
@@ -36,34 +37,50 @@ describe('metering core', () => {
         `ip6 daddr 2001:db8::/64 iifname "${QG}" counter name "neutron-meter-l-${B}"`,
       ],
     ]);
-    expect(compileRouter(meteredRouter(R, [meterLabel(A, [{ direction: 'ingress', remote_ip_prefix: '10.1.0.0/16' }])]))!.labels[0].rules).toEqual([
+    const ingressOnly = compiledRouter(meterRouter(R), [meterLabel(A, [{ direction: 'ingress', remote_ip_prefix: '10.1.0.0/16' }])]);
+    expect(ruleLines(ingressOnly.labels[0], ingressOnly.gateway)).toEqual([
       `ip daddr 10.1.0.0/16 iifname "${QG}" counter name "neutron-meter-l-${A}"`,
     ]);
   });
 
-  it('applies a shared label to each router it is given, keeps counters without a gateway, skips routers without labels', () => {
+  it('applies the shared labels and its project\'s to a router: one compiled label and one list per project', () => {
     const shared = meterLabel(A, [{ direction: 'egress', remote_ip_prefix: '0.0.0.0/0' }], { shared: true, project_id: 'admin' });
-    const routers = compileRouters([
-      meteredRouter(meterRouterId(1), [shared], { project_id: 'p1' }),
-      meteredRouter(meterRouterId(2), [shared], { project_id: 'p2', gw_port_id: null }),
-      meteredRouter(meterRouterId(3), []),
-    ]);
-    expect([...routers.keys()]).toEqual([meterRouterId(1), meterRouterId(2)]);
-    expect(routers.get(meterRouterId(2))).toMatchObject({ gateway: null, labels: [{ id: A, rules: [], project_id: 'admin' }] });
+    const own = meterLabel(B, [{ direction: 'egress', remote_ip_prefix: '0.0.0.0/0' }], { project_id: 'p1' });
+    const catalog = new LabelCatalog();
+    catalog.set(own);
+    catalog.set(shared);
+    expect(catalog.forProject('p1').map((l) => l.id)).toEqual([A, B]);
+    expect(catalog.forProject('p2').map((l) => l.id)).toEqual([A]);
+    // the routers of a project share the list, and every list the label
+    expect(catalog.forProject('p1')).toBe(catalog.forProject('p1'));
+    expect(catalog.forProject('p1')[0]).toBe(catalog.forProject('p2')[0]);
+    const r1 = meteredRouter(meterRouter(meterRouterId(1), { project_id: 'p1' }), catalog.forProject('p1'));
+    const r2 = meteredRouter(meterRouter(meterRouterId(2), { project_id: 'p1', gw_port_id: null }), catalog.forProject('p1'));
+    expect(r2.labels).toBe(r1.labels);
+    // without a gateway the counters stay, with no rule feeding them
+    expect(r2).toMatchObject({ gateway: null, labels: [{ id: A, project_id: 'admin' }, { id: B }] });
+    expect(ruleLines(r2.labels[0], r2.gateway)).toEqual([]);
+    expect(ruleLines(r1.labels[0], r1.gateway)).toEqual([`meta nfproto ipv4 oifname "qg-00000001-22" counter name "neutron-meter-l-${A}"`]);
+    // the same label again keeps its object (a full sync changes nothing); a changed one is a new object
+    const before = catalog.get(A);
+    catalog.set(structuredClone(shared));
+    expect(catalog.get(A)).toBe(before);
+    catalog.set({ ...shared, rules: [] });
+    expect(catalog.get(A)).not.toBe(before);
+    catalog.delete(B);
+    expect(catalog.forProject('p1').map((l) => l.id)).toEqual([A]);
   });
 
   it('renders the table (golden file) and builds a router from nothing in one transaction', () => {
-    const router = compileRouter(meteredRouter(R, [allEgress, ingress]))!;
+    const router = compiledRouter(meterRouter(R), [allEgress, ingress]);
     expect(renderMeteringTable(router)).toBe(golden('router-two-labels.nft'));
     expect(meteringChanges(null, router)).toBe(golden('build-two-labels.nft'));
     expect(meteringChanges(router, router)).toBe('');
   });
 
   it('changes rules without re-creating counters, drops a label last, deletes the table with the router', () => {
-    const before = compileRouter(meteredRouter(R, [allEgress, ingress]))!;
-    const changed = compileRouter(
-      meteredRouter(R, [meterLabel(A, [{ direction: 'egress', remote_ip_prefix: '0.0.0.0/0' }]), ingress]),
-    )!;
+    const before = compiledRouter(meterRouter(R), [allEgress, ingress]);
+    const changed = compiledRouter(meterRouter(R), [meterLabel(A, [{ direction: 'egress', remote_ip_prefix: '0.0.0.0/0' }]), ingress]);
     expect(meteringChanges(before, changed)).toBe(
       [
         'add table inet neutron-meter',
@@ -72,7 +89,7 @@ describe('metering core', () => {
         '',
       ].join('\n'),
     );
-    const onlyB = compileRouter(meteredRouter(R, [ingress]))!;
+    const onlyB = compiledRouter(meterRouter(R), [ingress]);
     expect(meteringChanges(before, onlyB)).toBe(
       [
         'add table inet neutron-meter',
@@ -100,12 +117,13 @@ describe('metering core', () => {
 
   it('adds counts up per label (or per label and router), reports and zeroes them, forgets idle ones', () => {
     const shared = meterLabel(A, [], { shared: true, project_id: 'admin' });
-    const r1 = compileRouter(meteredRouter(meterRouterId(1), [shared]))!;
-    const r2 = compileRouter(meteredRouter(meterRouterId(2), [shared]))!;
+    const r1 = compiledRouter(meterRouter(meterRouterId(1)), [shared]);
+    const r2 = compiledRouter(meterRouter(meterRouterId(2)), [shared]);
+    const [label] = r1.labels;
     const legacy = new MeterAccumulator(false);
-    legacy.add(r1, new Map([[A, { pkts: 5, bytes: 640 }]]), 100);
-    legacy.add(r2, new Map([[A, { pkts: 1, bytes: 100 }]]), 100);
-    legacy.add(r1, new Map([[A, { pkts: 1, bytes: 128 }]]), 130);
+    legacy.add(r1, label, 5, 640, 100);
+    legacy.add(r2, label, 1, 100, 100);
+    legacy.add(r1, label, 1, 128, 130);
     expect(legacy.report('h', 130, 300)).toEqual([
       { label_id: A, project_id: 'admin', pkts: 7, bytes: 868, time: 30, first_update: 100, last_update: 130, host: 'h' },
     ]);
@@ -113,8 +131,8 @@ describe('metering core', () => {
     expect(legacy.report('h', 431, 300)).toHaveLength(1);
     expect(legacy.size).toBe(0);
     const granular = new MeterAccumulator(true);
-    granular.add(r1, new Map([[A, { pkts: 5, bytes: 640 }]]), 100);
-    granular.add(r2, new Map([[A, { pkts: 1, bytes: 100 }]]), 100);
+    granular.add(r1, label, 5, 640, 100);
+    granular.add(r2, label, 1, 100, 100);
     expect(granular.report('h', 100, 300).map((p) => [p.router_id, p.pkts])).toEqual([
       [meterRouterId(1), 5],
       [meterRouterId(2), 1],

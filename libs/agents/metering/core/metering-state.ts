@@ -1,7 +1,11 @@
 /**
- * The metering agent's pure core: what the server says (routers with their labels and rules) becomes, per router, the
+ * The metering agent's pure core: what the server says (labels with their rules, routers) becomes, per router, the
  * counters to keep and the rules that feed them (neutron/services/metering/drivers/iptables/iptables_driver.py's
  * rules, in nft words). No I/O: the drivers apply it, the specs check it with plain objects.
+ *
+ * Sizes: a label is compiled once, its rules into lines without the gateway device; a router holds a reference to
+ * the list of labels that apply to it, one list shared by every router of its project. A router's rule lines (its
+ * gateway in each) exist only while its nft text is rendered.
  */
 import type { MeteringLabelInfo, MeteringRouterInfo, MeteringRuleInfo } from '../../../rpc/metering-agent.contract.js';
 
@@ -12,14 +16,20 @@ export const routerNamespace = (routerId: string) => `qrouter-${routerId}`;
 /** One match-and-action line of a label's rules chain, in nft syntax. */
 export type RuleLine = string;
 
+/** A rule line but its gateway device: `${head} "${gateway}" ${tail}`. */
+export interface RuleTemplate {
+  head: string;
+  tail: string;
+}
+
+/** A label as every router it applies to keeps it: immutable (a change of its rules is a new object). */
 export interface MeteredLabel {
   id: string;
-  /** the label's project (the router's when the server did not say) */
   project_id: string;
   name: string;
   shared: boolean;
-  /** excluded rules (`return`) first, then counted ones; empty without a gateway */
-  rules: RuleLine[];
+  /** excluded rules (`return`) first, then counted ones */
+  rules: readonly RuleTemplate[];
 }
 
 /** What one router's namespace must hold for metering. */
@@ -29,38 +39,114 @@ export interface MeteredRouter {
   namespace: string;
   /** `qg-…`, or null: no gateway, nothing to match on, the counters stay */
   gateway: string | null;
-  /** by label id, in id order */
-  labels: MeteredLabel[];
+  /** in id order; shared with the other routers of the project (never changed in place) */
+  labels: readonly MeteredLabel[];
 }
 
-/** The desired state of every router the server gave, by id (routers without labels are left out). */
-export function compileRouters(routers: readonly MeteringRouterInfo[]): Map<string, MeteredRouter> {
-  const out = new Map<string, MeteredRouter>();
-  for (const router of routers) {
-    const compiled = compileRouter(router);
-    if (compiled) out.set(router.id, compiled);
-  }
-  return out;
+export function compileLabel(label: MeteringLabelInfo): MeteredLabel {
+  const rules = label.rules ?? [];
+  const templates = [...rules.filter((r) => r.excluded), ...rules.filter((r) => !r.excluded)]
+    .map((r) => ruleTemplate(r, label.id))
+    .filter((t): t is RuleTemplate => t !== null);
+  return { id: label.id, project_id: label.project_id, name: label.name, shared: label.shared, rules: templates };
 }
 
-export function compileRouter(router: MeteringRouterInfo): MeteredRouter | null {
-  const labels = router._metering_labels ?? [];
-  if (!labels.length || router.admin_state_up === false) return null;
-  const gateway = router.gw_port_id ? gatewayDevice(router.gw_port_id) : null;
+/** A label's rule lines on a router with this gateway (none without one). */
+export function ruleLines(label: MeteredLabel, gateway: string | null): RuleLine[] {
+  return gateway ? label.rules.map((t) => `${t.head} "${gateway}" ${t.tail}`) : [];
+}
+
+/** A router's state: its labels are the list given (the shared ones and its project's, by id). */
+export function meteredRouter(router: MeteringRouterInfo, labels: readonly MeteredLabel[]): MeteredRouter {
   return {
     router_id: router.id,
     project_id: router.project_id,
     namespace: routerNamespace(router.id),
-    gateway,
-    labels: [...labels].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).map((label) => compileLabel(label, router, gateway)),
+    gateway: router.gw_port_id ? gatewayDevice(router.gw_port_id) : null,
+    labels,
   };
 }
 
-function compileLabel(label: MeteringLabelInfo, router: MeteringRouterInfo, gateway: string | null): MeteredLabel {
-  const rules = gateway ? label.rules ?? [] : [];
-  const excluded = rules.filter((r) => r.excluded).map((r) => ruleLine(r, gateway!, label.id)).filter((l): l is string => l !== null);
-  const counted = rules.filter((r) => !r.excluded).map((r) => ruleLine(r, gateway!, label.id)).filter((l): l is string => l !== null);
-  return { id: label.id, project_id: label.project_id || router.project_id, name: label.name, shared: label.shared, rules: [...excluded, ...counted] };
+function sameLabel(a: MeteredLabel, b: MeteredLabel): boolean {
+  return (
+    a.id === b.id &&
+    a.project_id === b.project_id &&
+    a.name === b.name &&
+    a.shared === b.shared &&
+    a.rules.length === b.rules.length &&
+    a.rules.every((r, i) => r.head === b.rules[i].head && r.tail === b.rules[i].tail)
+  );
+}
+
+const byId = (a: { id: string }, b: { id: string }) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * Every label the agent knows, each once, with the lists of labels that apply to the routers of a project (Neutron's
+ * _process_sync_metering_data: the shared labels and the project's own), built once per project and kept until a
+ * label changes.
+ */
+export class LabelCatalog {
+  private readonly labels = new Map<string, MeteredLabel>();
+  private readonly perProject = new Map<string, readonly MeteredLabel[]>();
+  private shared: MeteredLabel[] | null = null;
+
+  get size(): number {
+    return this.labels.size;
+  }
+
+  get(id: string): MeteredLabel | undefined {
+    return this.labels.get(id);
+  }
+
+  ids(): IterableIterator<string> {
+    return this.labels.keys();
+  }
+
+  /** Adds or replaces a label (an unchanged one keeps its object, so routers holding it are up to date); the old one is returned. */
+  set(info: MeteringLabelInfo): MeteredLabel | undefined {
+    const before = this.labels.get(info.id);
+    const label = compileLabel(info);
+    if (before && sameLabel(before, label)) return before;
+    this.labels.set(info.id, label);
+    this.changed();
+    return before;
+  }
+
+  delete(id: string): MeteredLabel | undefined {
+    const before = this.labels.get(id);
+    if (before) {
+      this.labels.delete(id);
+      this.changed();
+    }
+    return before;
+  }
+
+  clear(): void {
+    this.labels.clear();
+    this.changed();
+  }
+
+  /** The labels that apply to a router of this project, by id (the same list for each router of the project). */
+  forProject(projectId: string): readonly MeteredLabel[] {
+    let list = this.perProject.get(projectId);
+    if (!list) {
+      if (!this.shared) this.shared = [...this.labels.values()].filter((l) => l.shared).sort(byId);
+      const own = [...this.labels.values()].filter((l) => !l.shared && l.project_id === projectId);
+      list = own.length ? [...this.shared, ...own].sort(byId) : this.shared;
+      this.perProject.set(projectId, list);
+    }
+    return list;
+  }
+
+  /** Does a label apply to a router of this project. */
+  static appliesTo(label: MeteredLabel, projectId: string): boolean {
+    return label.shared || label.project_id === projectId;
+  }
+
+  private changed(): void {
+    this.perProject.clear();
+    this.shared = null;
+  }
 }
 
 /** A label's counter: `neutron-meter-l-<label>` (Neutron's label chain, `neutron-meter-l-<label[:12]>`). */
@@ -75,7 +161,7 @@ export const rulesChain = (labelId: string) => `neutron-meter-r-${labelId}`;
  * (uncounted, the next label's rules still see it), else the label's counter. null: prefixes of two families, which
  * no packet matches.
  */
-export function ruleLine(rule: MeteringRuleInfo, gateway: string, labelId: string): RuleLine | null {
+export function ruleTemplate(rule: MeteringRuleInfo, labelId: string): RuleTemplate | null {
   const egress = rule.direction === 'egress';
   let source = rule.source_ip_prefix;
   let destination = rule.destination_ip_prefix;
@@ -88,9 +174,8 @@ export function ruleLine(rule: MeteringRuleInfo, gateway: string, labelId: strin
   const parts: string[] = [];
   if (source) parts.push(prefixMatch('saddr', source));
   if (destination) parts.push(prefixMatch('daddr', destination));
-  parts.push(`${egress ? 'oifname' : 'iifname'} "${gateway}"`);
-  parts.push(rule.excluded ? 'return' : `counter name "${counterName(labelId)}"`);
-  return parts.join(' ');
+  parts.push(egress ? 'oifname' : 'iifname');
+  return { head: parts.join(' '), tail: rule.excluded ? 'return' : `counter name "${counterName(labelId)}"` };
 }
 
 const familyOf = (prefix: string) => (prefix.includes(':') ? 'ip6' : 'ip');
@@ -152,7 +237,10 @@ function parseIpv6(address: string): bigint | null {
   return groups.reduce((acc, g) => acc * 65536n + BigInt(parseInt(g || '0', 16)), 0n);
 }
 
-/** Two routers' states are the same (nothing to apply). */
+/** Two routers' states are the same (nothing to apply): labels are immutable, so the same ones are the same objects. */
 export function sameRouter(a: MeteredRouter | null | undefined, b: MeteredRouter | null | undefined): boolean {
-  return JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  if (!a || !b) return !a && !b;
+  if (a.gateway !== b.gateway || a.namespace !== b.namespace) return false;
+  if (a.labels === b.labels) return true;
+  return a.labels.length === b.labels.length && a.labels.every((l, i) => l === b.labels[i]);
 }

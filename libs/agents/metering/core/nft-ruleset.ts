@@ -9,7 +9,7 @@
  * labels that stay are never re-created (their counts survive), changed rules chains are flushed and refilled,
  * labels that went lose their chain and counter last.
  */
-import { counterName, type MeteredRouter, rulesChain } from './metering-state.js';
+import { counterName, type MeteredRouter, ruleLines, rulesChain } from './metering-state.js';
 
 export const METER_TABLE = 'neutron-meter';
 const T = `inet ${METER_TABLE}`;
@@ -24,7 +24,7 @@ const TOP_CHAIN_SPEC = `{ type filter hook forward priority filter; policy accep
 export function renderMeteringTable(router: MeteredRouter): string {
   const blocks: string[][] = [];
   for (const label of router.labels) blocks.push([`\tcounter ${counterName(label.id)} {`, '\t\tpackets 0 bytes 0', '\t}']);
-  for (const label of router.labels) blocks.push([`\tchain ${rulesChain(label.id)} {`, ...label.rules.map((r) => `\t\t${r}`), '\t}']);
+  for (const label of router.labels) blocks.push([`\tchain ${rulesChain(label.id)} {`, ...ruleLines(label, router.gateway).map((r) => `\t\t${r}`), '\t}']);
   blocks.push([`\tchain ${TOP_CHAIN} {`, '\t\ttype filter hook forward priority filter; policy accept;', ...router.labels.map((l) => `\t\tjump ${rulesChain(l.id)}`), '\t}']);
   return `table ${T} {\n${blocks.map((b) => b.join('\n')).join('\n\n')}\n}\n`;
 }
@@ -43,12 +43,15 @@ export function meteringChanges(current: MeteredRouter | null, desired: MeteredR
   out.push(`add table ${T}`);
   const had = new Map((current?.labels ?? []).map((l) => [l.id, l]));
   const wanted = new Set(desired.labels.map((l) => l.id));
+  const sameGateway = current?.gateway === desired.gateway;
   for (const label of desired.labels) {
     const before = had.get(label.id);
+    if (before === label && sameGateway) continue;
+    const lines = ruleLines(label, desired.gateway);
     if (!before) out.push(`add counter ${T} ${counterName(label.id)}`, `add chain ${T} ${rulesChain(label.id)}`);
-    else if (sameLines(before.rules, label.rules)) continue;
+    else if (sameLines(ruleLines(before, current!.gateway), lines)) continue;
     else out.push(`flush chain ${T} ${rulesChain(label.id)}`);
-    for (const rule of label.rules) out.push(`add rule ${T} ${rulesChain(label.id)} ${rule}`);
+    for (const rule of lines) out.push(`add rule ${T} ${rulesChain(label.id)} ${rule}`);
   }
   const jumpsBefore = (current?.labels ?? []).map((l) => l.id);
   const jumpsAfter = desired.labels.map((l) => l.id);

@@ -20,10 +20,11 @@ import {
   L3_METER_EVENT,
   type L3MeterNotification,
   type L3MeterPayload,
-  meteringAgentTopic,
+  METERING_AGENT_TOPIC,
   type MeteringLabelInfo,
+  type MeteringLabelsRequest,
   type MeteringRouterInfo,
-  type MeteringSyncRequest,
+  type MeteringRoutersRequest,
 } from '../../../rpc/metering-agent.contract.js';
 import { METERING_NOTIFICATIONS_TOPIC } from '../../../rpc/metering-agent.contract.js';
 import { StandInServer } from '../../common/testing/stand-in-server.js';
@@ -31,9 +32,8 @@ import { diffRouter } from '../../l3/core/router-diff.js';
 import { compileRouter } from '../../l3/core/router-state.js';
 import { LinuxL3Driver } from '../../l3/drivers/linux-l3-driver.js';
 import { renderMeteringTable } from '../core/nft-ruleset.js';
-import { compileRouter as compileMetering } from '../core/metering-state.js';
 import { MeteringAgent } from '../metering-agent.js';
-import { meterLabel } from '../testing/metered-routers.js';
+import { compiledRouter, meterLabel } from '../testing/metered-routers.js';
 import { LinuxMeteringDriver } from './linux-metering-driver.js';
 
 const unavailable = await skipUnlessDataplane('libs/agents/metering/drivers/linux-metering-driver.integration.spec.ts');
@@ -117,23 +117,19 @@ const labels: Record<string, MeteringLabelInfo> = {
 class Server extends StandInServer {
   readonly meters: L3MeterPayload[] = [];
   routers(): MeteringRouterInfo[] {
-    return sites.map((s) => ({
-      id: s.router,
-      name: `r${s.n}`,
-      project_id: s.project,
-      admin_state_up: true,
-      status: 'ACTIVE',
-      gw_port_id: s.gwPort,
-      distributed: false,
-      _metering_labels: Object.values(labels).filter((l) => l.shared || l.project_id === s.project),
-    }));
+    return sites.map((s) => ({ id: s.router, project_id: s.project, gw_port_id: s.gwPort }));
   }
   protected pluginMethods(): Record<string, BusHandler> {
     return {
-      get_sync_data_metering: (p) =>
-        this.answer('get_sync_data_metering', p, () => {
-          const ids = (p as MeteringSyncRequest).router_ids;
-          return this.routers().filter((r) => !ids || ids.includes(r.id));
+      get_metering_labels: (p) =>
+        this.answer('get_metering_labels', p, () => {
+          const ids = (p as MeteringLabelsRequest).label_ids;
+          return { labels: Object.values(labels).filter((l) => !ids || ids.includes(l.id)), next: null };
+        }),
+      get_metering_routers: (p) =>
+        this.answer('get_metering_routers', p, () => {
+          const ids = (p as MeteringRoutersRequest).router_ids;
+          return { routers: this.routers().filter((r) => !ids || ids.includes(r.id)), next: null };
         }),
     };
   }
@@ -215,7 +211,7 @@ describe.skipIf(unavailable)('metering agent, linux driver (root)', () => {
   });
 
   it("keeps one nft table per router in the L3 agent's namespace, as the core renders it", async () => {
-    const r1 = compileMetering(server.routers()[0])!;
+    const r1 = compiledRouter(server.routers()[0], Object.values(labels).filter((l) => l.shared || l.project_id === 'p1'));
     const { stdout } = await execInNamespace(`qrouter-${sites[0].router}`, '/usr/sbin/nft', ['list', 'table', 'inet', 'neutron-meter']);
     expect(stdout.replace(/packets \d+ bytes \d+/g, 'packets 0 bytes 0')).toBe(renderMeteringTable(r1));
     // the L3 agent's own rules are untouched
@@ -253,7 +249,7 @@ describe.skipIf(unavailable)('metering agent, linux driver (root)', () => {
       ],
       { project_id: 'p1' },
     );
-    await bus.cast(meteringAgentTopic(HOST), 'add_metering_label_rule', { routers: [server.routers()[0]] });
+    await bus.fanout(METERING_AGENT_TOPIC, 'add_metering_label_rule', { label_ids: [EGRESS] });
     await until(() => agent.routers().get(sites[0].router)?.labels.find((l) => l.id === EGRESS)?.rules.length === 2);
     await agent.idle();
     await ping(sites[0].guest, 5);
@@ -263,7 +259,7 @@ describe.skipIf(unavailable)('metering agent, linux driver (root)', () => {
   it('reads a deleted label before its counter goes, and counts nothing for it after', async () => {
     await ping(sites[0].guest, 4);
     delete labels[INGRESS];
-    await bus.cast(meteringAgentTopic(HOST), 'remove_metering_label', { routers: [server.routers()[0]] });
+    await bus.fanout(METERING_AGENT_TOPIC, 'remove_metering_label', { label_ids: [INGRESS] });
     await until(() => !agent.routers().get(sites[0].router)?.labels.some((l) => l.id === INGRESS));
     await agent.idle();
     await ping(sites[0].guest, 1);

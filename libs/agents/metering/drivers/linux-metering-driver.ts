@@ -9,9 +9,9 @@
 import { pino, type Logger } from 'pino';
 import { failureKind, namespaceExists, nftApply, nftJson } from '../../../dataplane/index.js';
 import type { MeteredRouter } from '../core/metering-state.js';
-import { METER_TABLE, type Counts, meteringChanges, parseCounters } from '../core/nft-ruleset.js';
+import { METER_TABLE, meteringChanges, parseCounters } from '../core/nft-ruleset.js';
 import { SerialLane } from '../../common/serial-lane.js';
-import type { ApplyResult, CounterRead, MeteringDriver } from './metering-driver.js';
+import type { ApplyResult, CounterRead, CountSink, MeteringDriver } from './metering-driver.js';
 
 export interface LinuxMeteringDriverOptions {
   log?: Logger;
@@ -49,19 +49,24 @@ export class LinuxMeteringDriver implements MeteringDriver {
     });
   }
 
-  read(routers: readonly MeteredRouter[]): Promise<CounterRead> {
+  read(routers: readonly MeteredRouter[], sink: CountSink): Promise<CounterRead> {
     return this.lane.run(async () => {
-      const counts = new Map<string, Map<string, Counts>>();
       const lost: string[] = [];
       for (const router of routers) {
+        let counts;
         try {
-          counts.set(router.router_id, parseCounters(await nftJson(router.namespace, ['reset', 'counters', 'table', 'inet', METER_TABLE])));
+          counts = parseCounters(await nftJson(router.namespace, ['reset', 'counters', 'table', 'inet', METER_TABLE]));
         } catch (err) {
           this.log.info({ err, router_id: router.router_id }, 'metering counters are gone (namespace rebuilt or removed)');
           lost.push(router.router_id);
+          continue;
+        }
+        for (const label of router.labels) {
+          const c = counts.get(label.id);
+          if (c) sink(router, label, c.pkts, c.bytes);
         }
       }
-      return { counts, lost };
+      return { lost };
     });
   }
 

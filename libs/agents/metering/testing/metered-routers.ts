@@ -1,8 +1,9 @@
 /**
- * Small factories of get_sync_data_metering answers for the metering specs and the bench: routers with a gateway
- * (unless `gw: null`) and labels with rules.
+ * Small factories of get_metering_labels / get_metering_routers answers for the metering specs and the bench:
+ * routers with a gateway (unless `gw_port_id: null`) and labels with rules.
  */
 import type { MeteringLabelInfo, MeteringRouterInfo, MeteringRuleInfo } from '../../../rpc/metering-agent.contract.js';
+import { compileLabel, type MeteredRouter, meteredRouter } from '../core/metering-state.js';
 
 const hex = (value: number, width: number) => value.toString(16).padStart(width, '0');
 
@@ -26,16 +27,11 @@ export function meterLabel(id: string, rules: Omit<Parameters<typeof meterRule>[
   return { id, name: `label-${id.slice(0, 8)}`, shared: false, project_id: 'project-1', rules: rules.map((r, i) => meterRule(id, r, i)), ...opts };
 }
 
-export function meteredRouter(id: string, labels: MeteringLabelInfo[], opts: Partial<MeteringRouterInfo> = {}): MeteringRouterInfo {
-  return {
-    id,
-    name: `router-${id.slice(0, 8)}`,
-    project_id: 'project-1',
-    admin_state_up: true,
-    status: 'ACTIVE',
-    gw_port_id: `${id.slice(0, 8)}-2222-4000-8000-00000000000c`,
-    distributed: false,
-    _metering_labels: labels,
-    ...opts,
-  };
+export function meterRouter(id: string, opts: Partial<MeteringRouterInfo> = {}): MeteringRouterInfo {
+  return { id, project_id: 'project-1', gw_port_id: `${id.slice(0, 8)}-2222-4000-8000-00000000000c`, ...opts };
+}
+
+/** A router's state with these labels (compiled, by id), as the agent builds it. */
+export function compiledRouter(router: MeteringRouterInfo, labels: MeteringLabelInfo[]): MeteredRouter {
+  return meteredRouter(router, labels.map(compileLabel).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
 }
