@@ -1,5 +1,5 @@
 // Metering labels and rules as clients see them: Neutron's fields, validation, errors and policy; the agents' sync
-// data (RPC 1.1: labels with their rules once, by keyset pages; a host's routers), the notices naming labels; the
+// data (RPC 2.0: labels with their rules once, by keyset pages; a host's routers), the notices naming labels; the
 // totals the agents' reports add up.
 import { describe, expect, it, vi } from 'vitest';
 import { errorOf, type Json, member, newProject, useCoreHarness } from '../../test/support/core-harness.js';

@@ -13,7 +13,7 @@
  *         agent → server, cast on METERING_NOTIFICATIONS_TOPIC: `l3.meter` (one per label, or per label and router
  *         in granular mode, every report_interval).
  *         report_state configurations: MeteringAgentConfigurations.
- *   1.1 - what the agent holds is labels + routers, not labels × routers: get_metering_labels (every label with its
+ *   2.0 - what the agent holds is labels + routers, not labels × routers: get_metering_labels (every label with its
  *         rules, once) and get_metering_routers (the host's routers: id, project, gateway port; a router meters every
  *         shared label and its project's), both by keyset pages or by ids. Label notices (add_metering_label,
  *         remove_metering_label, add/remove_metering_label_rule, update_metering_label_rules) name labels and go
@@ -21,9 +21,9 @@
  *         names routers, cast to their hosts. get_sync_data_metering
  *         and the notices carrying routers with their labels copied in each are gone: a sync of 1,000 labels on 320
  *         routers was one 320,000-label message (nothing of 1.0 is left to answer: the agent and the server ship in
- *         one build).
+ *         one build); removing 1.0's calls makes this a major version.
  */
-export const METERING_AGENT_RPC_VERSION = '1.1';
+export const METERING_AGENT_RPC_VERSION = '2.0';
 
 /** Server → every metering agent (fanout). */
 export const METERING_AGENT_TOPIC = 'metering_agent';
@@ -44,7 +44,7 @@ export interface MeteringRuleInfo {
   excluded: boolean;
 }
 
-/** A label with its rules (1.1: sent once, whatever the number of routers it applies to). */
+/** A label with its rules (2.0: sent once, whatever the number of routers it applies to). */
 export interface MeteringLabelInfo {
   id: string;
   name: string;
@@ -69,7 +69,7 @@ export interface MeteringRouterInfo {
 export const METERING_MAX_PAGE = 500;
 
 /**
- * PLUGIN_TOPIC `get_metering_labels` (1.1): every label with its rules, in id order after `after` (keyset paging),
+ * PLUGIN_TOPIC `get_metering_labels` (2.0): every label with its rules, in id order after `after` (keyset paging),
  * at most `limit` (default and cap METERING_MAX_PAGE); or, with `label_ids`, those of them that exist (no paging).
  */
 export interface MeteringLabelsRequest {
@@ -85,7 +85,7 @@ export interface MeteringLabelsPage {
 }
 
 /**
- * PLUGIN_TOPIC `get_metering_routers` (1.1): the routers of the L3 agents on `host` that are up, in id order after
+ * PLUGIN_TOPIC `get_metering_routers` (2.0): the routers of the L3 agents on `host` that are up, in id order after
  * `after`, at most `limit` (of `project_ids` only, when given); or, with `router_ids`, those of them that are (a
  * router asked for and missing is not on the host any more, or down). The agent asks again for the routers a changed
  * label applies to, as Neutron's label notices carry them: a router scheduled since is metered at once.
@@ -103,7 +103,7 @@ export interface MeteringRoutersPage {
   next: string | null;
 }
 
-/** Server → every metering agent (fanout, 1.1): labels created, deleted, or whose rules changed, to refetch. */
+/** Server → every metering agent (fanout, 2.0): labels created, deleted, or whose rules changed, to refetch. */
 export interface MeteringLabelsNotice {
   label_ids: string[];
 }
@@ -115,7 +115,7 @@ export const METERING_LABEL_METHODS = [
   'update_metering_label_rules',
 ] as const;
 
-/** Server → the metering agent of a host (cast, 1.1): its routers created or changed, to refetch. */
+/** Server → the metering agent of a host (cast, 2.0): its routers created or changed, to refetch. */
 export interface MeteringRoutersNotice {
   router_ids: string[];
 }

@@ -15,7 +15,7 @@ import { routerHosts } from './metering-sync-data.js';
 export type MeteringLabelNoticeMethod = (typeof METERING_LABEL_METHODS)[number];
 
 /**
- * Server → metering agents (MeteringAgentNotifyAPI), after commit. Notices only name what changed (RPC 1.1): a label
+ * Server → metering agents (MeteringAgentNotifyAPI), after commit. Notices only name what changed (RPC 2.0): a label
  * change goes to every agent (each holds every label), a router change to the hosts whose L3 agent hosts it; the
  * agents refetch. A lost notice is repaired by the agent's periodic full sync, so failures only log.
  */

@@ -51,7 +51,7 @@ function pageWhere(em: EntityManager, column: string, scope: PageScope, where: s
 }
 
 /**
- * get_metering_labels (1.1): labels with their rules, each once (MeteringDbMixin's labels and rules, without the
+ * get_metering_labels (2.0): labels with their rules, each once (MeteringDbMixin's labels and rules, without the
  * routers): two queries a page.
  */
 export async function meteringLabelsPage(em: EntityManager, scope: PageScope): Promise<MeteringLabelsPage> {
@@ -78,7 +78,7 @@ export async function meteringLabelsPage(em: EntityManager, scope: PageScope): P
 }
 
 /**
- * get_metering_routers (1.1): the routers of the L3 agents on `host` that are up (metering_rpc's filter by host, of
+ * get_metering_routers (2.0): the routers of the L3 agents on `host` that are up (metering_rpc's filter by host, of
  * MeteringDbMixin's routers): one query a page. Which labels apply is the agent's to derive.
  */
 export async function meteringRoutersPage(em: EntityManager, host: string, scope: PageScope): Promise<MeteringRoutersPage> {
