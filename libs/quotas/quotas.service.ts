@@ -69,16 +69,29 @@ export class QuotasService {
   }
 
   async reserve(ctx: RequestContext, projectId: string, resource: string, count: number): Promise<void> {
-    const limit = await this.limit(ctx.em, projectId, resource);
+    const limit = isPostgres(ctx.em) ? await this.limitLocked(ctx.em, projectId, resource) : await this.limit(ctx.em, projectId, resource);
     // Unlimited: nothing to count, and no lock that would serialize the project's creates until commit.
     if (limit === undefined || limit < 0) return;
-    if (isPostgres(ctx.em)) {
-      // Two replicas creating the project's last allowed network must not both pass the count.
-      await ctx.em.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`quota:${projectId}:${resource}`]);
-    }
     const used = await this.usage(ctx.em, projectId, resource);
     if (used + count > limit) {
       throw overQuota(resource);
     }
+  }
+
+  /**
+   * PostgreSQL: the limit, and when there is one the project's advisory lock for this resource, in one statement, so
+   * two replicas creating the project's last allowed network cannot both pass the count. The count is its own later
+   * statement: only a statement that starts after the lock sees what the lock's previous holder committed.
+   */
+  private async limitLocked(em: EntityManager, projectId: string, resource: string): Promise<number | undefined> {
+    if (!(resource in this.config.quotas)) return undefined;
+    const [row] = await sqlRows<{ hard_limit: number }>(
+      em,
+      `SELECT COALESCE(q.hard_limit, ?) AS hard_limit, ` +
+        `CASE WHEN COALESCE(q.hard_limit, ?) >= 0 THEN pg_advisory_xact_lock(hashtext(?)) END AS locked ` +
+        `FROM (SELECT 1) one LEFT JOIN ${QUOTAS_TABLE} q ON q.project_id = ? AND q.resource = ?`,
+      [this.config.quotas[resource], this.config.quotas[resource], `quota:${projectId}:${resource}`, projectId, resource],
+    );
+    return Number(row.hard_limit);
   }
 }
