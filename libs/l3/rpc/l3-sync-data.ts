@@ -6,7 +6,7 @@ import { NetworkEntity } from '../../plugin/networks/network.entity.js';
 import { PortEntity } from '../../plugin/ports/port.entity.js';
 import { SubnetEntity, type SubnetRow } from '../../plugin/subnets/subnet.entity.js';
 import type { L3FloatingIpInfo, L3PortForwardingInfo, L3PortInfo, L3RouterInfo, L3SubnetInfo } from '../../rpc/l3-agent.contract.js';
-import { FloatingIpEntity, PortForwardingEntity, ROUTER_GATEWAY_OWNER, ROUTER_INTERFACE_OWNER, RouterEntity, RouterPortEntity, type RouterRow } from '../l3.entities.js';
+import { FloatingIpEntity, PortForwardingEntity, ROUTER_GATEWAY_OWNER, ROUTER_INTERFACE_OWNER, RouterEntity, RouterPortEntity, type RouterPortRow, type RouterRow } from '../l3.entities.js';
 import { loadRoutes } from '../routers/router.store.js';
 
 const group = <T, K>(items: T[], key: (t: T) => K): Map<K, T[]> => {
@@ -30,8 +30,14 @@ export async function routerSyncData(em: EntityManager, ipam: Ipam, routerIds: r
   if (!routerIds.length) return [];
   const routers: RouterRow[] = await em.getRepository(RouterEntity).find({ where: { id: anyOf(em, [...routerIds]), admin_state_up: true }, order: { id: 'ASC' } });
   if (!routers.length) return [];
+  const links = await em.getRepository(RouterPortEntity).find({ where: { router_id: anyOf(em, routers.map((r) => r.id)) } });
+  return describeRouters(em, ipam, routers, links);
+}
+
+/** routerSyncData for routers (administratively up) and their router ports read already. */
+export async function describeRouters(em: EntityManager, ipam: Ipam, routers: RouterRow[], links: RouterPortRow[]): Promise<L3RouterInfo[]> {
+  if (!routers.length) return [];
   const ids = routers.map((r) => r.id);
-  const links = await em.getRepository(RouterPortEntity).find({ where: { router_id: anyOf(em, ids) } });
   const portIds = links.map((l) => l.port_id);
   const ports = portIds.length
     ? await em.getRepository(PortEntity).find({ where: { id: anyOf(em, portIds) }, order: { created_at: 'ASC', id: 'ASC' } })
