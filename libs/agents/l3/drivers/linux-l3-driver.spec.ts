@@ -14,7 +14,7 @@ describe('the linux L3 driver: which ops run side by side', () => {
     expect(concurrentRun(ops, 2)).toBe(1);
   });
 
-  it('keeps a new router in order: addresses together, then the gateway's route, then the ruleset alone', () => {
+  it('keeps a new router in order: addresses together, then the gateway route, then the ruleset alone', () => {
     const ops = diffRouter(null, compileRouter(makeRouter({ n: 2, interfaces: 2, fips: 1 })));
     const firstAddress = ops.findIndex((o) => o.op === 'add-address');
     const addresses = ops.filter((o) => o.op === 'add-address').length;
