@@ -1,12 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '../../api/resource/resource-definition.js';
-import { anyOf, neutronTimestamp, sqlRows, sqlRun } from '../../db/index.js';
+import { anyOf, neutronTimestamp, sqlAnyOf, sqlRows, sqlRun } from '../../db/index.js';
 import type { FixedIp, Ipam } from '../../plugin/ipam/ipam.contract.js';
 import { NetworkEntity, type NetworkRow } from '../../plugin/networks/network.entity.js';
 import { PortEntity } from '../../plugin/ports/port.entity.js';
 import { PORTS_TABLE } from '../../plugin/ports/ports.contract.js';
 import { SubnetEntity, type SubnetRow } from '../../plugin/subnets/subnet.entity.js';
-import { FloatingIpEntity, ROUTER_GATEWAY_OWNER, ROUTER_INTERFACE_OWNER, ROUTER_PORTS_TABLE, ROUTERS_TABLE, RouterPortEntity, RouterRouteEntity, type RouterRow } from '../l3.entities.js';
+import { FloatingIpEntity, ROUTER_GATEWAY_OWNER, ROUTER_INTERFACE_OWNER, ROUTER_PORTS_TABLE, ROUTER_ROUTES_TABLE, ROUTERS_TABLE, RouterPortEntity, type RouterRouteRow, type RouterRow } from '../l3.entities.js';
 import type { Route } from './extra-routes.js';
 
 /** A router's port with what the L3 code needs of it: its network and addresses. */
@@ -41,10 +41,8 @@ export async function loadGateways(ctx: RequestContext, ipam: Ipam, rows: Router
 export async function loadRoutes(em: EntityManager, routerIds: string[]): Promise<Map<string, Route[]>> {
   const out = new Map<string, Route[]>();
   if (!routerIds.length) return out;
-  const rows = await em.getRepository(RouterRouteEntity).find({
-    where: { router_id: anyOf(em, routerIds) },
-    order: { destination: 'ASC', nexthop: 'ASC' },
-  });
+  const [inRouters, param] = sqlAnyOf(em, 'router_id', routerIds);
+  const rows = await sqlRows<RouterRouteRow>(em, `SELECT router_id, destination, nexthop FROM ${ROUTER_ROUTES_TABLE} WHERE ${inRouters} ORDER BY destination, nexthop`, [param]);
   for (const r of rows) out.set(r.router_id, [...(out.get(r.router_id) ?? []), { destination: r.destination, nexthop: r.nexthop }]);
   return out;
 }

@@ -6,18 +6,17 @@ import { internalContext } from '../../api/resource/internal-context.js';
 import type { RequestContext } from '../../api/resource/resource-definition.js';
 import { revised } from '../../api/resource/standard-row.js';
 import type { BusHandler } from '../../bus/bus.contract.js';
-import { anyOf, anyOfSql, Database, sqlBool } from '../../db/index.js';
+import { anyOf, Database } from '../../db/index.js';
 import { AGENT_REGISTRY, type AgentRecord, type AgentRegistry } from '../../plugin/agents/agents.contract.js';
 import { boundPortsById } from '../../plugin/ml2/binding/port-binding.store.js';
 import { IPAM, type Ipam } from '../../plugin/ipam/ipam.contract.js';
 import { PluginRpcEndpoints } from '../../plugin/ml2/rpc/plugin-rpc-endpoints.js';
 import { AGENT_TYPES } from '../../rpc/agent-state.contract.js';
 import type { FloatingIpStatus, L3FloatingIpStatusesRequest, L3RouterInfo, L3SyncRoutersRequest } from '../../rpc/l3-agent.contract.js';
-import { FloatingIpEntity, type FloatingIpRow, RouterEntity, RouterPortEntity, type RouterRow } from '../l3.entities.js';
+import { FloatingIpEntity, type FloatingIpRow, RouterEntity, RouterPortEntity } from '../l3.entities.js';
 import { routersOfAgent, unscheduledRouters } from '../scheduler/l3-bindings.store.js';
 import { L3Scheduler } from '../scheduler/l3-scheduler.service.js';
-import { L3_BINDINGS_TABLE } from '../scheduler/router-l3-agent-binding.entity.js';
-import { describeRouters, routerSyncData } from './l3-sync-data.js';
+import { describeRouters, routerSyncData, upRoutersOfAgent } from './l3-sync-data.js';
 
 const FIP_STATUSES: readonly FloatingIpStatus[] = ['ACTIVE', 'DOWN', 'ERROR'];
 
@@ -83,9 +82,8 @@ export class L3RpcService implements OnModuleInit {
     if (!wanted.length) return [];
     const { answer, unbound } = await this.db.read(async (em) => {
       const agent = await this.enabledAgent(em, host);
-      const routers = agent ? await upRoutersOfAgent(em, agent.id, wanted) : [];
+      const { routers, links } = agent ? await upRoutersOfAgent(em, agent.id, wanted) : { routers: [], links: [] };
       if (!routers.length) return { answer: [], unbound: [] };
-      const links = await em.getRepository(RouterPortEntity).find({ where: { router_id: anyOf(em, routers.map((r) => r.id)) } });
       const unbound = (await boundPortsById(em, links.map((l) => l.port_id))).filter((p) => p.binding_host_id !== host).map((p) => p.id);
       return { answer: await describeRouters(em, this.ipam, routers, links), unbound };
     });
@@ -141,18 +139,6 @@ export class L3RpcService implements OnModuleInit {
     const [agent] = await this.agents.agentsOnHost(em, host, AGENT_TYPES.l3.agent_type);
     return agent?.admin_state_up ? agent : undefined;
   }
-}
-
-/** The routers of `ids` the agent hosts and that are administratively up, in id order: one query. */
-function upRoutersOfAgent(em: EntityManager, agentId: string, ids: readonly string[]): Promise<RouterRow[]> {
-  return em
-    .getRepository(RouterEntity)
-    .createQueryBuilder('r')
-    .innerJoin(L3_BINDINGS_TABLE, 'b', 'b.router_id = r.id AND b.l3_agent_id = :agentId', { agentId })
-    .where(...anyOfSql(em, 'r.id', ids))
-    .andWhere('r.admin_state_up = :up', { up: sqlBool(em, true) })
-    .orderBy('r.id')
-    .getMany();
 }
 
 /** Payloads crossed a transport as JSON: check what the queries rely on (the agent gets the error back). */
