@@ -1,11 +1,12 @@
 import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '../../api/resource/resource-definition.js';
-import { anyOf, neutronTimestamp } from '../../db/index.js';
+import { anyOf, neutronTimestamp, sqlAnyOf, sqlRows, sqlRun } from '../../db/index.js';
 import type { FixedIp, Ipam } from '../../plugin/ipam/ipam.contract.js';
 import { NetworkEntity, type NetworkRow } from '../../plugin/networks/network.entity.js';
 import { PortEntity } from '../../plugin/ports/port.entity.js';
+import { PORTS_TABLE } from '../../plugin/ports/ports.contract.js';
 import { SubnetEntity, type SubnetRow } from '../../plugin/subnets/subnet.entity.js';
-import { FloatingIpEntity, ROUTER_GATEWAY_OWNER, ROUTER_INTERFACE_OWNER, RouterEntity, RouterPortEntity, type RouterPortRow, RouterRouteEntity, type RouterRow } from '../l3.entities.js';
+import { FloatingIpEntity, ROUTER_GATEWAY_OWNER, ROUTER_INTERFACE_OWNER, ROUTER_PORTS_TABLE, ROUTER_ROUTES_TABLE, ROUTERS_TABLE, RouterPortEntity, type RouterRouteRow, type RouterRow } from '../l3.entities.js';
 import type { Route } from './extra-routes.js';
 
 /** A router's port with what the L3 code needs of it: its network and addresses. */
@@ -40,27 +41,25 @@ export async function loadGateways(ctx: RequestContext, ipam: Ipam, rows: Router
 export async function loadRoutes(em: EntityManager, routerIds: string[]): Promise<Map<string, Route[]>> {
   const out = new Map<string, Route[]>();
   if (!routerIds.length) return out;
-  const rows = await em.getRepository(RouterRouteEntity).find({
-    where: { router_id: anyOf(em, routerIds) },
-    order: { destination: 'ASC', nexthop: 'ASC' },
-  });
+  const [inRouters, param] = sqlAnyOf(em, 'router_id', routerIds);
+  const rows = await sqlRows<RouterRouteRow>(em, `SELECT router_id, destination, nexthop FROM ${ROUTER_ROUTES_TABLE} WHERE ${inRouters} ORDER BY destination, nexthop`, [param]);
   for (const r of rows) out.set(r.router_id, [...(out.get(r.router_id) ?? []), { destination: r.destination, nexthop: r.nexthop }]);
   return out;
 }
 
 /** The router's ports (interfaces and gateway), each with its network and addresses. */
 export async function routerPorts(ctx: RequestContext, ipam: Ipam, routerId: string, type?: string): Promise<RouterPortView[]> {
-  const links: RouterPortRow[] = await ctx.em.getRepository(RouterPortEntity).findBy(type ? { router_id: routerId, port_type: type } : { router_id: routerId });
-  if (!links.length) return [];
-  const ids = links.map((l) => l.port_id);
-  const ports = await ctx.em.getRepository(PortEntity).find({
-    select: { id: true, network_id: true, project_id: true, created_at: true },
-    where: { id: anyOf(ctx.em, ids) },
-    order: { created_at: 'ASC', id: 'ASC' },
-  });
-  const ips = await ipam.loadForPorts(ctx, ids);
-  const typeOf = new Map(links.map((l) => [l.port_id, l.port_type]));
-  return ports.map((p) => ({ id: p.id, network_id: p.network_id, project_id: p.project_id, port_type: typeOf.get(p.id)!, fixed_ips: ips.get(p.id) ?? [] }));
+  // The links with their ports in one statement, then the addresses.
+  const ports = await sqlRows<Omit<RouterPortView, 'fixed_ips'>>(
+    ctx.em,
+    `SELECT p.id AS id, p.network_id AS network_id, p.project_id AS project_id, rp.port_type AS port_type
+     FROM ${ROUTER_PORTS_TABLE} rp JOIN ${PORTS_TABLE} p ON p.id = rp.port_id
+     WHERE rp.router_id = ?${type ? ' AND rp.port_type = ?' : ''} ORDER BY p.created_at, p.id`,
+    type ? [routerId, type] : [routerId],
+  );
+  if (!ports.length) return [];
+  const ips = await ipam.loadForPorts(ctx, ports.map((p) => p.id));
+  return ports.map((p) => ({ ...p, fixed_ips: ips.get(p.id) ?? [] }));
 }
 
 export const interfacePorts = (ctx: RequestContext, ipam: Ipam, routerId: string) => routerPorts(ctx, ipam, routerId, ROUTER_INTERFACE_OWNER);
@@ -89,9 +88,7 @@ export async function addRouterPort(em: EntityManager, routerId: string, portId:
 
 /** A router's ports are part of it: gaining or losing one is a new revision (Neutron's RouterPort revises_on_change). */
 export async function bumpRouterRevision(em: EntityManager, routerId: string): Promise<void> {
-  const repo = em.getRepository(RouterEntity);
-  const row = await repo.findOneBy({ id: routerId });
-  if (row) await repo.update({ id: routerId }, { revision_number: row.revision_number + 1, updated_at: neutronTimestamp() });
+  await sqlRun(em, `UPDATE ${ROUTERS_TABLE} SET revision_number = revision_number + 1, updated_at = ? WHERE id = ?`, [neutronTimestamp(), routerId]);
 }
 
 export function floatingIpsOfRouter(em: EntityManager, routerId: string) {

@@ -69,7 +69,8 @@ export class RoutersService implements ResourceService {
     };
     await ctx.em.getRepository(RouterEntity).insert(row);
     if (info) await this.setGateway(ctx, row, info, []);
-    return (await this.present(ctx, [row]))[0];
+    // A new router has no routes yet (routes are not allowed on POST): nothing to read back.
+    return (await this.present(ctx, [row], new Map()))[0];
   }
 
   async update(ctx: RequestContext, current: ApiObject, changes: ApiObject): Promise<ApiObject> {
@@ -176,9 +177,9 @@ export class RoutersService implements ResourceService {
     row.gw_port_id = null;
   }
 
-  private async present(ctx: RequestContext, rows: RouterRow[]): Promise<ApiObject[]> {
+  private async present(ctx: RequestContext, rows: RouterRow[], knownRoutes?: Map<string, Route[]>): Promise<ApiObject[]> {
     const gateways = await loadGateways(ctx, this.ipam, rows);
-    const routes = await loadRoutes(ctx.em, rows.map((r) => r.id));
+    const routes = knownRoutes ?? (await loadRoutes(ctx.em, rows.map((r) => r.id)));
     return rows.map((row) => ({
       ...presentStandard(row, undefined),
       name: row.name,

@@ -25,6 +25,8 @@ export class L3AgentNotifier {
   private readonly logger = new Logger('L3AgentNotifier');
   private readonly changed = new Set<string>();
   private flushing?: Promise<void>;
+  /** Notices cast without the caller waiting (routerPlaced), until the bus took them. */
+  private readonly inFlight = new Set<Promise<void>>();
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
@@ -52,13 +54,26 @@ export class L3AgentNotifier {
     return this.cast(host, 'router_added_to_agent', { routers: routerIds } satisfies L3RouterAddedNotice);
   }
 
+  /**
+   * A new router bound to `host` in a unit of work that committed: its agent hears router_added_to_agent, and the
+   * caller (an API request, after commit) does not wait for the bus.
+   */
+  routerPlaced(routerId: string, host: string): void {
+    this.changed.delete(routerId);
+    const sent = this.routersAddedToAgent([routerId], host).finally(() => this.inFlight.delete(sent));
+    this.inFlight.add(sent);
+  }
+
   routerRemovedFromAgent(routerId: string, host: string): Promise<void> {
     return this.cast(host, 'router_removed_from_agent', { router_id: routerId } satisfies L3RouterRemovedNotice);
   }
 
   /** Resolves once every notice queued so far has been handed to the bus (tests, shutdown). */
   async idle(): Promise<void> {
-    while (this.flushing) await this.flushing;
+    while (this.flushing || this.inFlight.size) {
+      if (this.flushing) await this.flushing;
+      await Promise.all(this.inFlight);
+    }
   }
 
   private async flush(): Promise<void> {

@@ -18,7 +18,7 @@ const bookkeeping = (p: ResourcePayload) =>
   p.metadata?.statusOnly === true || (p.request !== undefined && Object.keys(p.request).every((k) => k === 'binding:host_id'));
 
 /**
- * Which router changes reach the L3 agents, after commit (l3_db's notify calls): a router's own writes; its
+ * Which router changes reach the L3 agents, after commit (l3_db's notify calls): a router's own updates; its
  * interface and gateway ports created, changed or deleted (interfaces by subnet or by port, the gateway); its
  * floating IPs (both routers when one moves) and their port forwardings. A deleted router is unscheduled in its
  * unit of work and its agents hear `router_deleted` once it committed.
@@ -33,7 +33,7 @@ export class L3NotifySubscribers {
 
   subscribe(): void {
     const changed = (...ids: (string | null | undefined)[]) => this.notifier.routersChanged(ids);
-    this.events.subscribe('router', 'after_create', ({ latest }) => changed(latest?.id as string), NAME);
+    // A new router's agent hears router_added_to_agent from its scheduling (router-placement.fragment.ts).
     this.events.subscribe('router', 'after_update', ({ latest }) => changed(latest?.id as string), NAME);
     // Before the service deletes the row (a cascading foreign key would take the bindings with it first).
     this.events.subscribe('router', 'before_delete', async ({ ctx, resourceId }) => {

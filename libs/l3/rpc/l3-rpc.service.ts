@@ -16,7 +16,7 @@ import type { FloatingIpStatus, L3FloatingIpStatusesRequest, L3RouterInfo, L3Syn
 import { FloatingIpEntity, type FloatingIpRow, RouterEntity, RouterPortEntity } from '../l3.entities.js';
 import { routersOfAgent, unscheduledRouters } from '../scheduler/l3-bindings.store.js';
 import { L3Scheduler } from '../scheduler/l3-scheduler.service.js';
-import { routerSyncData } from './l3-sync-data.js';
+import { describeRouters, routerSyncData, upRoutersOfAgent } from './l3-sync-data.js';
 
 const FIP_STATUSES: readonly FloatingIpStatus[] = ['ACTIVE', 'DOWN', 'ERROR'];
 
@@ -60,17 +60,35 @@ export class L3RpcService implements OnModuleInit {
     const host = requireString(req, 'host');
     const wanted = (req as Partial<L3SyncRoutersRequest>).router_ids;
     if (wanted !== undefined && (!Array.isArray(wanted) || wanted.some((id) => typeof id !== 'string'))) throw new TypeError('router_ids must be a list of strings');
+    if (wanted !== undefined) return this.syncSome(host, wanted);
     const routerIds = await this.db.unitOfWork(async (em, afterCommit) => {
       const agent = await this.enabledAgent(em, host);
       if (!agent) return [];
-      if (wanted === undefined && agent.alive) await this.scheduler.schedule(em, await unscheduledRouters(em), agent.id);
-      const hosted = await routersOfAgent(em, agent.id);
-      const ids = wanted === undefined ? hosted : hosted.filter((id) => wanted.includes(id));
+      if (agent.alive) await this.scheduler.schedule(em, await unscheduledRouters(em), agent.id);
+      const ids = await routersOfAgent(em, agent.id);
       await this.ensureHostSetOnPorts(internalContext(em, afterCommit), ids, host);
       return ids;
     });
     if (!routerIds.length) return [];
     return this.db.read((em) => routerSyncData(em, this.ipam, routerIds));
+  }
+
+  /**
+   * The refetch after a notice (router_ids given): one read finds the agent's routers among them with their ports and
+   * describes them (a port's binding is not part of the description); a unit of work then binds to the host the
+   * ports not bound to it yet (a new interface), when there are any.
+   */
+  private async syncSome(host: string, wanted: string[]): Promise<L3RouterInfo[]> {
+    if (!wanted.length) return [];
+    const { answer, unbound } = await this.db.read(async (em) => {
+      const agent = await this.enabledAgent(em, host);
+      const { routers, links } = agent ? await upRoutersOfAgent(em, agent.id, wanted) : { routers: [], links: [] };
+      if (!routers.length) return { answer: [], unbound: [] };
+      const unbound = (await boundPortsById(em, links.map((l) => l.port_id))).filter((p) => p.binding_host_id !== host).map((p) => p.id);
+      return { answer: await describeRouters(em, this.ipam, routers, links), unbound };
+    });
+    if (unbound.length) await this.db.unitOfWork((em, afterCommit) => this.bindPorts(internalContext(em, afterCommit), unbound, host));
+    return answer;
   }
 
   /** The agent's view of a router's floating IPs becomes their status (update_floatingip_statuses). */
@@ -103,11 +121,15 @@ export class L3RpcService implements OnModuleInit {
     if (!existing.length) return;
     const links = await em.getRepository(RouterPortEntity).find({ where: { router_id: anyOf(em, existing.map((r) => r.id)) } });
     const unbound = (await boundPortsById(em, links.map((l) => l.port_id))).filter((p) => p.binding_host_id !== host);
-    if (!unbound.length) return;
+    await this.bindPorts(ctx, unbound.map((p) => p.id), host);
+  }
+
+  /** binding:host_id = host on each port still there and not bound to it, through the ResourceWriter (ML2 binds it). */
+  private async bindPorts(ctx: RequestContext, portIds: string[], host: string): Promise<void> {
     const ports = this.registry.definition('ports');
-    for (const port of unbound) {
-      const current = await ports.service.get(ctx, port.id);
-      if (!current) continue;
+    for (const id of portIds) {
+      const current = await ports.service.get(ctx, id);
+      if (!current || current['binding:host_id'] === host) continue;
       const [loaded] = await this.writer.load(ports, ctx, [current]);
       await this.writer.update(ports, ctx, loaded, { 'binding:host_id': host });
     }

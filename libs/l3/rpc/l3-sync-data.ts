@@ -1,13 +1,28 @@
 import type { EntityManager } from 'typeorm';
 import { internalContext } from '../../api/resource/internal-context.js';
-import { anyOf } from '../../db/index.js';
+import { anyOf, sqlAnyOf, sqlFlag, sqlRows } from '../../db/index.js';
 import type { FixedIp, Ipam } from '../../plugin/ipam/ipam.contract.js';
 import { NetworkEntity } from '../../plugin/networks/network.entity.js';
 import { PortEntity } from '../../plugin/ports/port.entity.js';
 import { SubnetEntity, type SubnetRow } from '../../plugin/subnets/subnet.entity.js';
 import type { L3FloatingIpInfo, L3PortForwardingInfo, L3PortInfo, L3RouterInfo, L3SubnetInfo } from '../../rpc/l3-agent.contract.js';
-import { FloatingIpEntity, PortForwardingEntity, ROUTER_GATEWAY_OWNER, ROUTER_INTERFACE_OWNER, RouterEntity, RouterPortEntity, type RouterRow } from '../l3.entities.js';
+import {
+  FLOATING_IPS_TABLE,
+  type FloatingIpRow,
+  PortForwardingEntity,
+  ROUTER_GATEWAY_OWNER,
+  ROUTER_INTERFACE_OWNER,
+  ROUTER_PORTS_TABLE,
+  RouterEntity,
+  RouterPortEntity,
+  type RouterPortRow,
+  type RouterRow,
+  ROUTERS_TABLE,
+} from '../l3.entities.js';
+import { L3_BINDINGS_TABLE } from '../scheduler/router-l3-agent-binding.entity.js';
 import { loadRoutes } from '../routers/router.store.js';
+
+type SyncFloatingIp = Pick<FloatingIpRow, 'id' | 'floating_ip_address' | 'floating_network_id' | 'fixed_port_id' | 'fixed_ip_address' | 'router_id' | 'status'>;
 
 const group = <T, K>(items: T[], key: (t: T) => K): Map<K, T[]> => {
   const out = new Map<K, T[]>();
@@ -30,8 +45,37 @@ export async function routerSyncData(em: EntityManager, ipam: Ipam, routerIds: r
   if (!routerIds.length) return [];
   const routers: RouterRow[] = await em.getRepository(RouterEntity).find({ where: { id: anyOf(em, [...routerIds]), admin_state_up: true }, order: { id: 'ASC' } });
   if (!routers.length) return [];
+  const links = await em.getRepository(RouterPortEntity).find({ where: { router_id: anyOf(em, routers.map((r) => r.id)) } });
+  return describeRouters(em, ipam, routers, links);
+}
+
+/** What describeRouters needs of a router's row. */
+export type SyncRouterRow = Pick<RouterRow, 'id' | 'name' | 'admin_state_up' | 'status' | 'project_id' | 'gw_port_id' | 'enable_snat'>;
+
+/**
+ * The routers of `ids` that `agentId` hosts and that are administratively up, in id order, and their router ports:
+ * two hand-written statements (the refetch after every notice runs them).
+ */
+export async function upRoutersOfAgent(em: EntityManager, agentId: string, ids: readonly string[]): Promise<{ routers: SyncRouterRow[]; links: RouterPortRow[] }> {
+  const [inIds, param] = sqlAnyOf(em, 'r.id', ids);
+  const rows = await sqlRows<Record<string, unknown>>(
+    em,
+    `SELECT r.id, r.name, r.admin_state_up, r.status, r.project_id, r.gw_port_id, r.enable_snat
+     FROM ${ROUTERS_TABLE} r JOIN ${L3_BINDINGS_TABLE} b ON b.router_id = r.id AND b.l3_agent_id = ?
+     WHERE ${inIds} AND r.admin_state_up ORDER BY r.id`,
+    [agentId, param],
+  );
+  if (!rows.length) return { routers: [], links: [] };
+  const routers = rows.map((r) => ({ ...(r as unknown as SyncRouterRow), admin_state_up: sqlFlag(r.admin_state_up), enable_snat: sqlFlag(r.enable_snat) }));
+  const [inRouters, routerParam] = sqlAnyOf(em, 'router_id', routers.map((r) => r.id));
+  const links = await sqlRows<RouterPortRow>(em, `SELECT router_id, port_id, port_type FROM ${ROUTER_PORTS_TABLE} WHERE ${inRouters}`, [routerParam]);
+  return { routers, links };
+}
+
+/** routerSyncData for routers (administratively up) and their router ports read already. */
+export async function describeRouters(em: EntityManager, ipam: Ipam, routers: SyncRouterRow[], links: RouterPortRow[]): Promise<L3RouterInfo[]> {
+  if (!routers.length) return [];
   const ids = routers.map((r) => r.id);
-  const links = await em.getRepository(RouterPortEntity).find({ where: { router_id: anyOf(em, ids) } });
   const portIds = links.map((l) => l.port_id);
   const ports = portIds.length
     ? await em.getRepository(PortEntity).find({ where: { id: anyOf(em, portIds) }, order: { created_at: 'ASC', id: 'ASC' } })
@@ -44,7 +88,12 @@ export async function routerSyncData(em: EntityManager, ipam: Ipam, routerIds: r
     (networkIds.length ? await em.getRepository(NetworkEntity).find({ select: { id: true, mtu: true }, where: { id: anyOf(em, networkIds) } }) : []).map((n) => [n.id, n.mtu]),
   );
   const routes = await loadRoutes(em, ids);
-  const fips = await em.getRepository(FloatingIpEntity).find({ where: { router_id: anyOf(em, ids) }, order: { id: 'ASC' } });
+  const [fipsOf, fipParam] = sqlAnyOf(em, 'router_id', ids);
+  const fips = await sqlRows<SyncFloatingIp>(
+    em,
+    `SELECT id, floating_ip_address, floating_network_id, fixed_port_id, fixed_ip_address, router_id, status FROM ${FLOATING_IPS_TABLE} WHERE ${fipsOf} ORDER BY id`,
+    [fipParam],
+  );
   const fipIds = fips.map((f) => f.id);
   const pfs = fipIds.length ? await em.getRepository(PortForwardingEntity).find({ where: { floatingip_id: anyOf(em, fipIds) }, order: { id: 'ASC' } }) : [];
 

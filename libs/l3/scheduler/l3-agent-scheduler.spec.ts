@@ -42,6 +42,22 @@ describe('l3_agent_scheduler and the L3 agent RPC', () => {
     return { id: listed[0].id as string, host, notices, sync };
   };
 
+  /** The SQL run while `work` runs (SQLite: one shared query runner). */
+  const withStatements = async <T>(work: () => Promise<T>): Promise<{ value: T; statements: string[] }> => {
+    const runner = h().app.get(Database).ds.createQueryRunner();
+    const query = runner.query.bind(runner);
+    const statements: string[] = [];
+    runner.query = ((sql: string, ...rest: unknown[]) => {
+      statements.push(sql.trim());
+      return (query as (...args: unknown[]) => Promise<unknown>)(sql, ...rest);
+    }) as typeof runner.query;
+    try {
+      return { value: await work(), statements };
+    } finally {
+      runner.query = query;
+    }
+  };
+
   const hostingHosts = async (routerId: string) => ((await h().call('GET', `routers/${routerId}/l3-agents`)).body.agents as Json[]).map((a) => a.host);
 
   it('schedules a new router to the alive, enabled L3 agent hosting the fewest routers', async () => {
@@ -68,6 +84,24 @@ describe('l3_agent_scheduler and the L3 agent RPC', () => {
     expect(listed.status).toBe(200);
     expect((listed.body.routers as Json[]).map((r) => r.id)).toContain(r3.id);
     expect((listed.body.routers as Json[]).find((r) => r.id === r3.id)).toMatchObject({ name: 'r3', status: 'ACTIVE', external_gateway_info: null });
+  });
+
+  it('places a new router within its create: one statement, its agent zone in the answer, one notice after commit', async () => {
+    const a = await agent('l3-at-create');
+    await settled();
+    const router = await withStatements(() => h().create('routers', { name: 'placed' }));
+    const written = router.statements.findIndex((sql) => sql.startsWith('INSERT INTO "routers"'));
+    // After the router's row, its binding and the commit: nothing read back (routes, zones), no scheduling of its own.
+    expect(router.statements.slice(written + 1, router.statements.indexOf('COMMIT') + 1)).toEqual([
+      expect.stringMatching(/^INSERT INTO routerl3agentbindings .* SELECT .* FROM agents .* RETURNING/s),
+      'COMMIT',
+    ]);
+    expect(router.value.availability_zones).toEqual(['nova']);
+    expect(await hostingHosts(router.value.id)).toEqual([a.host]);
+    await settled();
+    await vi.waitFor(() => expect(a.notices).toContainEqual({ method: 'router_added_to_agent', payload: { routers: [router.value.id] } }));
+    expect(a.notices.filter((n) => JSON.stringify(n.payload).includes(router.value.id))).toHaveLength(1);
+    expect((await h().call('GET', `routers/${router.value.id}`)).body.router.availability_zones).toEqual(['nova']);
   });
 
   it('gives a waiting router to the first L3 agent that syncs', async () => {

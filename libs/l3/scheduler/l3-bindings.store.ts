@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { AGENTS_TABLE } from '../../agents-api/agent.entity.js';
-import { anyOfSql } from '../../db/index.js';
+import { anyOfSql, sqlRows } from '../../db/index.js';
 import { ROUTERS_TABLE } from '../l3.entities.js';
 import { L3_BINDINGS_TABLE, RouterL3AgentBindingEntity } from './router-l3-agent-binding.entity.js';
 
@@ -57,6 +57,36 @@ export async function unscheduledRouters(em: EntityManager): Promise<string[]> {
     .orderBy('r.id')
     .getRawMany<{ id: string }>();
   return rows.map((r) => r.id);
+}
+
+/** Where one router went: the agent now hosting it. */
+export interface L3Binding {
+  agent_id: string;
+  host: string;
+  zone: string | null;
+}
+
+/**
+ * LeastRoutersScheduler in one statement: binds the router in slot 1 to the alive (heartbeat at or after
+ * `aliveSince`), enabled L3 agent hosting the fewest routers (ties: by host), `only` that agent if given. Undefined when
+ * no agent may take it or the router is hosted already (the unique (router_id, binding_index) makes a concurrent
+ * scheduler's binding win).
+ */
+export async function bindLeastLoaded(em: EntityManager, routerId: string, agentType: string, aliveSince: string, only?: string): Promise<L3Binding | undefined> {
+  const [row] = await sqlRows<L3Binding>(
+    em,
+    `INSERT INTO ${L3_BINDINGS_TABLE} (router_id, l3_agent_id, binding_index)
+     SELECT ?, a.id, 1 FROM ${AGENTS_TABLE} a
+     WHERE a.agent_type = ? AND a.admin_state_up AND a.heartbeat_timestamp >= ?${only ? ' AND a.id = ?' : ''}
+     ORDER BY (SELECT COUNT(*) FROM ${L3_BINDINGS_TABLE} c WHERE c.l3_agent_id = a.id), a.host
+     LIMIT 1
+     ON CONFLICT DO NOTHING
+     RETURNING l3_agent_id AS agent_id,
+       (SELECT h.host FROM ${AGENTS_TABLE} h WHERE h.id = l3_agent_id) AS host,
+       (SELECT h.availability_zone FROM ${AGENTS_TABLE} h WHERE h.id = l3_agent_id) AS zone`,
+    only ? [routerId, agentType, aliveSince, only] : [routerId, agentType, aliveSince],
+  );
+  return row;
 }
 
 /** Binds the router in slot 1; false when another server bound it first (ON CONFLICT DO NOTHING keeps PostgreSQL's transaction usable). */

@@ -8,7 +8,7 @@ import { RouterL3AgentBindingEntity } from './router-l3-agent-binding.entity.js'
 import { L3AgentMetrics } from './l3-agent-metrics.js';
 import { L3SchedulerHandler } from './l3-scheduler.handler.js';
 import { L3Scheduler } from './l3-scheduler.service.js';
-import { routerAvailabilityZones } from './router-availability-zones.js';
+import { routerSchedulingFragment } from './router-placement.fragment.js';
 
 /**
  * Routers on L3 agents (l3_agentschedulers_db, the L3 RPC and L3AgentNotifyAPI): the bindings, the least-routers
@@ -25,13 +25,15 @@ export class L3SchedulerModule implements OnModuleInit {
     @Inject(ResourceRegistry) private readonly registry: ResourceRegistry,
     @Inject(L3SchedulerHandler) private readonly handler: L3SchedulerHandler,
     @Inject(L3NotifySubscribers) private readonly subscribers: L3NotifySubscribers,
+    @Inject(L3Scheduler) private readonly scheduler: L3Scheduler,
+    @Inject(L3AgentNotifier) private readonly notifier: L3AgentNotifier,
   ) {}
 
   onModuleInit(): void {
     this.registry.addSubResource('agents', 'l3-routers', (req, id, rest) => this.handler.agentResources(req, id, rest));
     this.registry.addSubResource('routers', 'l3-agents', (req, id, rest) => this.handler.resourceAgents(req, id, rest));
     this.registry.addExtensions('l3_agent_scheduler');
-    this.registry.extendItems('routers', routerAvailabilityZones);
+    this.registry.extend('routers', routerSchedulingFragment(this.scheduler, this.notifier));
     this.subscribers.subscribe();
   }
 }

@@ -2,9 +2,10 @@
  * The `linux` L3 driver (root): per router a namespace `qrouter-<router_id>` holding `qr-<port[:11]>` (interfaces)
  * and `qg-<port[:11]>` (gateway), each one end of a veth pair whose other end `tap<port[:11]>` sits in the host
  * namespace (dataplane.host_namespace), so the L2 agent plugs it into the network's bridge like any other port.
- * It runs the core's operations one by one: `ip` for links, addresses and routes, sysctl for forwarding,
+ * It runs the core's operations in their order: `ip` for links, addresses and routes, sysctl for forwarding,
  * `iptables-restore --noflush` for the ruleset changes (atomic per table), `arping -U` for the gratuitous ARPs (in the
- * background: arping takes a second).
+ * background: arping takes a second). New addresses and the ruleset change that follows them run side by side (see
+ * concurrentRun): a floating IP goes live after one process's time, not two.
  *
  * A router namespace found from an earlier run is rebuilt when the agent first builds that router (its state is
  * unknown), and the agent's resync removes the router namespaces it owns that no router needs (`cleanup`).
@@ -67,7 +68,12 @@ export class LinuxL3Driver implements L3Driver {
 
   apply(routerId: string, ops: readonly RouterOp[]): Promise<void> {
     return this.lane.run(async () => {
-      for (const op of ops) await this.run(op);
+      for (let i = 0; i < ops.length; ) {
+        const together = concurrentRun(ops, i);
+        if (together > 1) await settleAll(ops.slice(i, i + together).map((op) => this.run(op)));
+        else await this.run(ops[i]);
+        i += together;
+      }
     });
   }
 
@@ -174,7 +180,9 @@ export class LinuxL3Driver implements L3Driver {
    * a failure of the router: logged, the next one catches up.
    */
   private announce(ns: string, device: string, address: string): void {
-    const done = execInNamespace(ns, ARPING, ['-U', '-c', '1', '-w', '1', '-I', device, address]).then(
+    // Spawned on the next turn: starting a process takes a while on a busy host, and the apply is done without it.
+    const started = new Promise<void>((resolve) => setImmediate(resolve));
+    const done = started.then(() => execInNamespace(ns, ARPING, ['-U', '-c', '1', '-w', '1', '-I', device, address])).then(
       () => undefined,
       (err: unknown) => this.log.warn({ err, namespace: ns, address }, 'gratuitous ARP failed'),
     );
@@ -210,4 +218,22 @@ export class LinuxL3Driver implements L3Driver {
     }
     return false;
   }
+}
+
+/**
+ * How many ops from `start` may run side by side: a run of new addresses and the ruleset change right after them (a
+ * rule naming an address does not need it on its device yet, and the addresses do not depend on each other). Routes
+ * between them (a route needs its connected subnet) end the run. 1 = this op alone.
+ */
+export function concurrentRun(ops: readonly RouterOp[], start: number): number {
+  let end = start;
+  while (end < ops.length && ops[end].op === 'add-address') end++;
+  if (end < ops.length && ops[end].op === 'load-ruleset') end++;
+  return Math.max(1, end - start);
+}
+
+/** Waits for every one (no process outlives the apply), then fails with the first failure. */
+async function settleAll(work: Promise<void>[]): Promise<void> {
+  const failed = (await Promise.allSettled(work)).find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }

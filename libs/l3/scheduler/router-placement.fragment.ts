@@ -1,7 +1,9 @@
 import type { EntityManager } from 'typeorm';
 import { AGENTS_TABLE } from '../../agents-api/agent.entity.js';
-import type { ApiObject, RequestContext } from '../../api/resource/resource-definition.js';
+import type { ApiObject, RequestContext, ResourceFragment } from '../../api/resource/resource-definition.js';
 import { anyOfSql } from '../../db/index.js';
+import type { L3AgentNotifier } from '../rpc/l3-agent-notifier.js';
+import type { L3Scheduler } from './l3-scheduler.service.js';
 import { L3_BINDINGS_TABLE } from './router-l3-agent-binding.entity.js';
 
 /** The zones of the L3 agents hosting each router, one query for all of them. */
@@ -26,4 +28,24 @@ export async function routerAvailabilityZones(ctx: RequestContext, routers: ApiO
   if (!ids.length) return;
   const zones = await hostingZones(ctx.em, ids);
   for (const router of routers) router.availability_zones = zones.get(router.id as string) ?? [];
+}
+
+/**
+ * A router's place on the L3 agents: its `availability_zones` when read, and on create the scheduling itself, in the
+ * request's unit of work (one statement, see L3Scheduler.scheduleOne), so the new router answers with its agent's
+ * zone without reading it back. Its agent hears router_added_to_agent once the router committed, without the
+ * response waiting for it.
+ */
+export function routerSchedulingFragment(scheduler: L3Scheduler, notifier: L3AgentNotifier): ResourceFragment {
+  return {
+    name: 'router-l3-scheduling',
+    attributes: {},
+    load: (ctx, items) => routerAvailabilityZones(ctx, items),
+    create: async (ctx, created) => {
+      const id = created.id as string;
+      const bound = await scheduler.scheduleOne(ctx.em, id);
+      created.availability_zones = bound?.zone ? [bound.zone] : [];
+      if (bound) ctx.afterCommit(() => notifier.routerPlaced(id, bound.host));
+    },
+  };
 }
