@@ -24,7 +24,9 @@ export class MeteringSubscribers {
     this.events.subscribe('metering_label_rule', 'before_delete', ({ ctx, original }) => {
       ctx.afterCommit(() => this.notifier.labelsChanged('remove_metering_label_rule', [original!.metering_label_id as string]));
     }, NAME);
-    this.events.subscribe('router', ['after_create', 'after_update'], ({ latest }) => this.notifier.routersUpdated([latest!.id as string]), NAME);
+    this.events.subscribe('router', ['after_create', 'after_update'], ({ latest }) => {
+      this.notifier.routersUpdated([latest!.id as string]);
+    }, NAME);
     this.events.subscribe('router', 'after_delete', ({ resourceId }) => this.notifier.routerDeleted(resourceId!), NAME);
   }
 }

@@ -17,11 +17,15 @@ export type MeteringLabelNoticeMethod = (typeof METERING_LABEL_METHODS)[number];
 /**
  * Server → metering agents (MeteringAgentNotifyAPI), after commit. Notices only name what changed (RPC 2.0): a label
  * change goes to every agent (each holds every label), a router change to the hosts whose L3 agent hosts it; the
- * agents refetch. A lost notice is repaired by the agent's periodic full sync, so failures only log.
+ * agents refetch. Router changes are queued and sent a turn of the event loop later, those of one turn together with
+ * one query for their hosts, so a router create does not wait for them. A lost notice is repaired by the agent's
+ * periodic full sync, so failures only log.
  */
 @Injectable()
 export class MeteringAgentNotifier {
   private readonly logger = new Logger('MeteringAgentNotifier');
+  private readonly changedRouters = new Set<string>();
+  private flushing?: Promise<void>;
 
   constructor(
     @Inject(BUS) private readonly bus: Bus,
@@ -35,13 +39,29 @@ export class MeteringAgentNotifier {
       .catch((err: Error) => this.logger.warn(`${method} not sent: ${err.message}`));
   }
 
-  async routersUpdated(routerIds: readonly string[]): Promise<void> {
-    if (!routerIds.length) return;
+  /** Queues routers created or changed; their hosts' agents hear of them shortly, without the caller waiting. */
+  routersUpdated(routerIds: readonly string[]): void {
+    for (const id of routerIds) this.changedRouters.add(id);
+    if (!this.changedRouters.size) return;
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flushRouters());
+  }
+
+  /** Resolves once every router notice queued so far has been handed to the bus (tests, shutdown). */
+  async idle(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  private async flushRouters(): Promise<void> {
+    const routerIds = [...this.changedRouters];
+    this.changedRouters.clear();
     try {
       const perHost = await this.db.read((em) => routerHosts(em, routerIds));
       for (const [host, ids] of perHost) await this.bus.cast(meteringAgentTopic(host), ROUTERS_UPDATED, { router_ids: ids } satisfies MeteringRoutersNotice);
     } catch (err) {
       this.logger.warn(`${ROUTERS_UPDATED} not sent: ${(err as Error).message}`);
+    } finally {
+      this.flushing = undefined;
+      if (this.changedRouters.size) this.routersUpdated([]);
     }
   }
 
