@@ -26,7 +26,7 @@ export class L3Ports {
 
   async create(
     ctx: RequestContext,
-    port: { networkId: string; projectId: string; deviceId: string; deviceOwner: string; fixedIps?: FixedIpRequest[] },
+    port: { networkId: string; projectId: string; deviceId: string; deviceOwner: string; fixedIps?: FixedIpRequest[]; host?: string },
   ): Promise<ApiObject> {
     return this.writer.create(this.ports, this.asServer(ctx), {
       network_id: port.networkId,
@@ -39,6 +39,7 @@ export class L3Ports {
       device_owner: port.deviceOwner,
       ...(port.fixedIps ? { fixed_ips: port.fixedIps } : {}),
       'binding:vnic_type': 'normal',
+      ...(port.host ? { 'binding:host_id': port.host } : {}),
       extra_dhcp_opts: null,
       tags: [],
     });

@@ -25,6 +25,7 @@ import {
 import { addressInCidr, addRoutes, removeRoutes, type Route } from './extra-routes.js';
 import type { RouterActions } from './router-actions.js';
 import { addRouterPort, findNetwork, findSubnet, findSubnets, loadRoutes, networkSubnets, routerPorts, type RouterPortView } from './router.store.js';
+import { L3Scheduler } from '../scheduler/l3-scheduler.service.js';
 
 interface InterfaceInfo {
   port_id?: string;
@@ -42,6 +43,7 @@ export class RouterInterfaces implements RouterActions {
     @Inject(L3Ports) private readonly ports: L3Ports,
     @Inject(ResourceRegistry) private readonly registry: ResourceRegistry,
     @Inject(ResourceWriter) private readonly writer: ResourceWriter,
+    @Inject(L3Scheduler) private readonly scheduler: L3Scheduler,
   ) {}
 
   async addInterface(ctx: RequestContext, router: ApiObject, body: ApiObject | undefined): Promise<ApiObject> {
@@ -68,12 +70,15 @@ export class RouterInterfaces implements RouterActions {
         return interfaceBody(routerId, port, [subnet]);
       }
     }
+    // Bound at once to the host whose live L3 agent hosts the router: what that agent's sync_routers would do a
+    // moment later (_ensure_host_set_on_port), without a second write of the port.
     const port = await this.ports.create(ctx, {
       networkId: subnet.network_id,
       projectId: router.project_id as string,
       deviceId: routerId,
       deviceOwner: ROUTER_INTERFACE_OWNER,
       fixedIps: [fixedIp],
+      host: await this.scheduler.liveHost(ctx.em, routerId),
     });
     await addRouterPort(ctx.em, routerId, port.id as string, ROUTER_INTERFACE_OWNER);
     return interfaceBody(routerId, port, [subnet]);

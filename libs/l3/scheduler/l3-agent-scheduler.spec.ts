@@ -104,6 +104,28 @@ describe('l3_agent_scheduler and the L3 agent RPC', () => {
     expect((await h().call('GET', `routers/${router.value.id}`)).body.router.availability_zones).toEqual(['nova']);
   });
 
+  it('creates an interface port bound to the host of the live agent hosting its router; unbound when none hosts it', async () => {
+    const a = await agent('l3-bind-at-create');
+    const net = await h().create('networks', {});
+    const subnet = await h().create('subnets', { network_id: net.id, ip_version: 4, cidr: '10.31.0.0/24' });
+    const hosted = await h().create('routers', { name: 'hosted' });
+    await settled();
+    expect(await hostingHosts(hosted.id)).toEqual([a.host]);
+    const added = await h().call('PUT', `routers/${hosted.id}/add_router_interface`, { body: { subnet_id: subnet.id } });
+    expect(added.status).toBe(200);
+    const port = (await h().call('GET', `ports/${added.body.port_id}`)).body.port;
+    expect(port['binding:host_id']).toBe(a.host);
+    expect(port.revision_number).toBe(1); // bound by its create, not by a later update
+
+    // An agent disabled by the admin takes no ports: the interface waits, unbound, for an agent's sync.
+    await h().call('PUT', `agents/${a.id}`, { body: { agent: { admin_state_up: false } } });
+    const net2 = await h().create('networks', {});
+    const subnet2 = await h().create('subnets', { network_id: net2.id, ip_version: 4, cidr: '10.32.0.0/24' });
+    const again = await h().call('PUT', `routers/${hosted.id}/add_router_interface`, { body: { subnet_id: subnet2.id } });
+    expect((await h().call('GET', `ports/${again.body.port_id}`)).body.port['binding:host_id']).toBe('');
+    await h().call('PUT', `agents/${a.id}`, { body: { agent: { admin_state_up: true } } });
+  });
+
   it('gives a waiting router to the first L3 agent that syncs', async () => {
     const router = await h().create('routers', { name: 'waiting' });
     await settled();

@@ -89,6 +89,17 @@ export async function bindLeastLoaded(em: EntityManager, routerId: string, agent
   return row;
 }
 
+/** The host of the one alive (heartbeat at or after `aliveSince`), enabled L3 agent hosting the router, if there is one. */
+export async function liveHostOfRouter(em: EntityManager, routerId: string, aliveSince: string): Promise<string | undefined> {
+  const rows = await sqlRows<{ host: string }>(
+    em,
+    `SELECT a.host AS host FROM ${L3_BINDINGS_TABLE} b JOIN ${AGENTS_TABLE} a ON a.id = b.l3_agent_id
+     WHERE b.router_id = ? AND a.admin_state_up AND a.heartbeat_timestamp >= ?`,
+    [routerId, aliveSince],
+  );
+  return rows.length === 1 ? rows[0].host : undefined;
+}
+
 /** Binds the router in slot 1; false when another server bound it first (ON CONFLICT DO NOTHING keeps PostgreSQL's transaction usable). */
 export async function bindRouter(em: EntityManager, routerId: string, agentId: string): Promise<boolean> {
   const repo = em.getRepository(RouterL3AgentBindingEntity);

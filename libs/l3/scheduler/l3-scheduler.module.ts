@@ -18,7 +18,7 @@ import { routerSchedulingFragment } from './router-placement.fragment.js';
  */
 @Module({
   providers: [L3Scheduler, L3AgentNotifier, L3NotifySubscribers, L3RpcService, L3SchedulerHandler, L3AgentMetrics],
-  exports: [L3AgentNotifier],
+  exports: [L3AgentNotifier, L3Scheduler],
 })
 export class L3SchedulerModule implements OnModuleInit {
   constructor(

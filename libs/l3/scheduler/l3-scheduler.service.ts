@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { aliveSince } from '../../agents-api/agent-time.js';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
 import { AGENT_TYPES } from '../../rpc/agent-state.contract.js';
-import { bindLeastLoaded, hostingL3Agents, type L3Binding } from './l3-bindings.store.js';
+import { bindLeastLoaded, hostingL3Agents, type L3Binding, liveHostOfRouter } from './l3-bindings.store.js';
 
 /** Routers newly bound to an agent: what the notifier tells that agent (router_added_to_agent). */
 export interface L3Placement {
@@ -24,6 +24,11 @@ export class L3Scheduler {
   /** A router no agent hosts yet (a new one): bound to the least loaded candidate, if any. */
   scheduleOne(em: EntityManager, routerId: string, only?: string): Promise<L3Binding | undefined> {
     return bindLeastLoaded(em, routerId, AGENT_TYPES.l3.agent_type, aliveSince(new Date(), this.config.agents.agent_down_time), only);
+  }
+
+  /** The host whose alive, enabled L3 agent hosts the router (the host its ports get bound to), if any. */
+  liveHost(em: EntityManager, routerId: string): Promise<string | undefined> {
+    return liveHostOfRouter(em, routerId, aliveSince(new Date(), this.config.agents.agent_down_time));
   }
 
   /** Binds each unhosted router of `routerIds` to the least loaded candidate; returns the bindings made, per agent. */
