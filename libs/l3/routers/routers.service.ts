@@ -18,6 +18,7 @@ import {
   routerNotFound,
 } from '../l3.errors.js';
 import { assertValidRoutes, diffRoutes, type Route } from './extra-routes.js';
+import { L3Scheduler } from '../scheduler/l3-scheduler.service.js';
 import { GATEWAY_KEYS, routerAttributes } from './router.definition.js';
 import { findNetwork, findSubnets, floatingIpsOfRouter, type GatewayView, interfacePorts, loadGateways, loadRoutes, networkSubnets, routerPorts } from './router.store.js';
 
@@ -37,6 +38,7 @@ export class RoutersService implements ResourceService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(IPAM) private readonly ipam: Ipam,
     @Inject(L3Ports) private readonly ports: L3Ports,
+    @Inject(L3Scheduler) private readonly scheduler: L3Scheduler,
   ) {}
 
   async list(ctx: RequestContext, query: ListQuery): Promise<ApiObject[]> {
@@ -160,6 +162,8 @@ export class RoutersService implements ResourceService {
       deviceId: row.id,
       deviceOwner: ROUTER_GATEWAY_OWNER,
       fixedIps: info.external_fixed_ips,
+      // bound at once when a live agent hosts the router already (see RouterInterfaces.addInterface)
+      host: await this.scheduler.liveHost(ctx.em, row.id),
     });
     await ctx.em.getRepository(RouterPortEntity).insert({ router_id: row.id, port_id: port.id as string, port_type: ROUTER_GATEWAY_OWNER });
     await repo.update({ id: row.id }, { gw_port_id: port.id as string, enable_snat: enableSnat });

@@ -116,6 +116,12 @@ describe('l3_agent_scheduler and the L3 agent RPC', () => {
     const port = (await h().call('GET', `ports/${added.body.port_id}`)).body.port;
     expect(port['binding:host_id']).toBe(a.host);
     expect(port.revision_number).toBe(1); // bound by its create, not by a later update
+    const ext = await h().create('networks', { 'router:external': true });
+    await h().create('subnets', { network_id: ext.id, ip_version: 4, cidr: '172.31.0.0/24' });
+    const gw = await h().call('PUT', `routers/${hosted.id}`, { body: { router: { external_gateway_info: { network_id: ext.id } } } });
+    expect(gw.status).toBe(200);
+    const gwPorts = (await h().call('GET', 'ports', { query: { device_id: hosted.id, device_owner: 'network:router_gateway' } })).body.ports as Json[];
+    expect(gwPorts.map((p) => p['binding:host_id'])).toEqual([a.host]);
 
     // An agent disabled by the admin takes no ports: the interface waits, unbound, for an agent's sync.
     await h().call('PUT', `agents/${a.id}`, { body: { agent: { admin_state_up: false } } });
