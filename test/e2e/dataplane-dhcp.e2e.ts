@@ -9,21 +9,12 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tapDevice } from '../../libs/rpc/l2-agent.contract.js';
-import {
-  addVethPair,
-  deleteNamespace,
-  ensureNamespace,
-  execInNamespace,
-  getLink,
-  listNamespaces,
-  runCommand,
-  setLink,
-} from '../../libs/dataplane/index.js';
+import { deleteNamespace, execInNamespace, listNamespaces, runCommand } from '../../libs/dataplane/index.js';
 import { skipUnlessDataplane, testNamespaceName } from '../../libs/dataplane/testing/dataplane-availability.js';
 import { type Appliance, startAppliance } from './support/appliance.js';
 import { cliFor } from './support/cli.js';
 import { adminCredentials, apiClient, type ApiClient, issueToken, type Json } from './support/http.js';
+import { expectGuestLinkUp, plugGuest as plugGuestInto } from './support/guests.js';
 import { once } from './support/suite.js';
 import { eventually } from './support/wait.js';
 
@@ -91,20 +82,12 @@ describe.skipIf(unavailable)('DHCP agent, linux dataplane (root)', () => {
 
   /** Plugs a guest as Nova would; `mac` is the guest NIC's address (normally the port's). */
   async function plugGuest(portId: string, mac: string): Promise<string> {
-    const guest = testNamespaceName('dg');
+    const guest = await plugGuestInto(hostNs, portId, mac, 'dg');
     guests.push(guest);
-    await ensureNamespace(guest);
-    await addVethPair(hostNs, tapDevice(portId), 'eth0', { peerNamespace: guest, peerAddress: mac });
-    await setLink(hostNs, tapDevice(portId), { up: true });
-    await setLink(guest, 'eth0', { up: true });
     return guest;
   }
 
-  /** Both ends of a guest's veth report operstate UP (the kernel has activated their queues). */
-  async function linkSettled(guest: string, portId: string): Promise<void> {
-    const up = async () => (await getLink(guest, 'eth0'))?.operstate === 'UP' && (await getLink(hostNs, tapDevice(portId)))?.operstate === 'UP';
-    expect(await eventually(up, (ok) => ok, 5_000), 'guest link operationally up').toBe(true);
-  }
+  const linkSettled = (guest: string, portId: string) => expectGuestLinkUp(hostNs, guest, portId);
 
   /** One-shot udhcpc: resolves with the recorded events and how long it took. */
   async function udhcpcOnce(guest: string, tries = 3): Promise<{ ok: boolean; ms: number; events: string[]; log: string }> {

@@ -34,6 +34,7 @@ import { skipUnlessDataplane, testNamespaceName } from '../../libs/dataplane/tes
 import { type Appliance, startAppliance } from './support/appliance.js';
 import { cliFor } from './support/cli.js';
 import { adminCredentials, apiClient, type ApiClient, issueToken, type Json } from './support/http.js';
+import { expectGuestLinkUp, plugGuest } from './support/guests.js';
 import { once } from './support/suite.js';
 import { eventually } from './support/wait.js';
 
@@ -136,17 +137,11 @@ describe.skipIf(unavailable)('L3 agent, linux dataplane, through the appliance (
     const res = await api.post('/v2.0/ports', { port: body });
     expect(res.status, res.text).toBe(201);
     const port = res.body.port;
-    const ns = testNamespaceName('l3g');
+    const ns = await plugGuest(hostNs, port.id, vm.mac, 'l3g');
     guests.push(ns);
-    await ensureNamespace(ns);
-    await addVethPair(hostNs, tapDevice(port.id), 'eth0', { peerNamespace: ns, peerAddress: vm.mac });
-    await setLink(hostNs, tapDevice(port.id), { up: true });
-    await setLink(ns, 'eth0', { up: true });
     await execInNamespace(ns, 'ip', ['link', 'set', 'lo', 'up']);
     expect(await eventually(portStatus(port.id), (s) => s === 'ACTIVE', 10_000)).toBe('ACTIVE');
-    // a new veth passes frames only once both ends are operationally up (see dataplane-dhcp.e2e.ts)
-    const up = async () => (await getLink(ns, 'eth0'))?.operstate === 'UP' && (await getLink(hostNs, tapDevice(port.id)))?.operstate === 'UP';
-    expect(await eventually(up, (ok) => ok, 5_000), 'guest link operationally up').toBe(true);
+    await expectGuestLinkUp(hostNs, ns, port.id);
     const out = join(dir, `${ns}.udhcpc`);
     const script = join(dir, `${ns}.sh`);
     await writeFile(script, UDHCPC_SCRIPT(out), { mode: 0o755 });
