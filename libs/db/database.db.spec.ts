@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../config/index.js';
+import { Socket } from 'node:net';
 import { Database } from './database.js';
+import { writeBehind } from './pg-pipeline.js';
 import { createScratchPostgres, SPEC_DIALECTS } from './testing/scratch-database.js';
 
 /** A migration that fails when two processes run it at once (no IF NOT EXISTS), slow enough for them to overlap. */
@@ -103,6 +105,57 @@ describe.runIf(SPEC_DIALECTS.includes('postgres'))('Database on PostgreSQL: repl
     });
     expect(answers).toEqual([0, 2, 4, 6, 8].map((n) => ({ n })));
     expect(prepared).toEqual([{ n: 1 }]);
+  });
+  it('a write-behind lands with the commit; one that fails undoes the whole transaction and raises its own error', async () => {
+    const db = opened[0];
+    await db.transaction(async (em) => {
+      await writeBehind(em, 'INSERT INTO widgets (id) VALUES ($1)', [60]);
+      await writeBehind(em, 'INSERT INTO widgets (id) VALUES ($1)', [61]);
+    });
+    const failing = db.transaction(async (em) => {
+      await em.query('INSERT INTO widgets (id) VALUES ($1)', [62]);
+      await writeBehind(em, 'INSERT INTO widgets (id) VALUES ($1)', [60]);
+      // a statement after the failed write: PostgreSQL refuses it as "transaction aborted"; the cause is what is raised
+      await em.query('SELECT 1');
+    });
+    await expect(failing).rejects.toThrow(/duplicate key/);
+    const atCommit = db.transaction((em) => writeBehind(em, 'INSERT INTO widgets (id) VALUES ($1)', [61]));
+    await expect(atCommit).rejects.toThrow(/duplicate key/);
+    expect(await db.read((em) => em.query('SELECT id FROM widgets WHERE id >= 60 ORDER BY id'))).toEqual([{ id: 60 }, { id: 61 }]);
+  });
+
+  it('statements issued together leave in one write: four reads and two writes-behind in one round trip', async () => {
+    const db = opened[0];
+    const proto = Socket.prototype as unknown as Record<'_write' | '_writev', (...a: unknown[]) => unknown>;
+    const write = proto._write;
+    const writev = proto._writev;
+    let writes = 0;
+    proto._write = function (this: unknown, ...a: unknown[]) {
+      writes++;
+      return write.apply(this, a);
+    };
+    proto._writev = function (this: unknown, ...a: unknown[]) {
+      writes++;
+      return writev.apply(this, a);
+    };
+    try {
+      let before = 0;
+      let together = 0;
+      await db.transaction(async (em) => {
+        await em.query('SELECT 1'); // the connection is taken and the transaction started
+        before = writes;
+        void writeBehind(em, 'INSERT INTO widgets (id) VALUES ($1)', [70]);
+        void writeBehind(em, 'INSERT INTO widgets (id) VALUES ($1)', [71]);
+        const rows = await Promise.all([1, 2, 3, 4].map((i) => em.query('SELECT $1::int AS n', [i])));
+        together = writes - before;
+        expect(rows.map((r) => r[0].n)).toEqual([1, 2, 3, 4]);
+      });
+      expect(together).toBe(1);
+    } finally {
+      proto._write = write;
+      proto._writev = writev;
+    }
+    expect(await db.read((em) => em.query('SELECT count(*)::int AS n FROM widgets WHERE id IN (70, 71)'))).toEqual([{ n: 2 }]);
   });
 });
 

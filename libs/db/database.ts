@@ -4,25 +4,15 @@ import { resolve } from 'node:path';
 import { DataSource, type EntityManager, type EntitySchema, type MixedList } from 'typeorm';
 
 import type { Dialect } from './dialect.js';
+import { corkPerTurn, pipelineRunner } from './pg-pipeline.js';
 import { PreparedStatements } from './prepared-statements.js';
 import { explainSqliteOpenError } from './sqlite-open-error.js';
 
-interface PipelinedRunner {
-  connect(): Promise<{ query(sql: string): Promise<unknown> }>;
-}
-
-/** Sends START TRANSACTION and, without waiting for its answer, the statement: both share one round trip. */
-async function withBegin<T>(runner: PipelinedRunner, statement: () => Promise<T>): Promise<T> {
-  const client = await runner.connect();
-  const begin = client.query('START TRANSACTION');
-  const result = statement();
-  try {
-    await begin;
-  } catch (error) {
-    result.catch(() => undefined);
-    throw error;
-  }
-  return result;
+const corked = new WeakSet<object>();
+function corkOnce(client: Parameters<typeof corkPerTurn>[0]): void {
+  if (corked.has(client)) return;
+  corked.add(client);
+  corkPerTurn(client);
 }
 
 /** The advisory lock key replicas take around migrations (any constant; this one spells "neutron-migrations"). */
@@ -188,44 +178,26 @@ export class Database {
     return run;
   }
 
-  /**
-   * Counts statements, and on PostgreSQL runs one runner's statements one after another: a transaction's runner holds
-   * one pg client, and code that fans out reads with Promise.all inside a unit of work would otherwise hand that
-   * client a query while it still runs one (pg queues it, deprecated and gone in pg 9).
-   */
+  /** Counts statements; on PostgreSQL each runner's statements go through its pipeline (pg-pipeline.ts). */
   private instrument(): void {
-    const driver = this.ds.driver as unknown as { createQueryRunner: (m: string) => { query: (...a: unknown[]) => Promise<unknown> } };
+    const driver = this.ds.driver as unknown as { createQueryRunner: (m: string) => Parameters<typeof pipelineRunner>[0] };
     const create = driver.createQueryRunner.bind(driver);
     const counted = new WeakSet<object>();
-    const oneAtATime = this.dialect === 'postgres';
+    const count = () => void this.queryCount++;
     if (this.dialect === 'postgres') this.nameRecurringStatements();
     driver.createQueryRunner = (mode: string) => {
       const runner = create(mode);
       // better-sqlite3 hands out one shared runner: wrap it once.
       if (counted.has(runner)) return runner;
       counted.add(runner);
+      if (this.dialect === 'postgres') {
+        pipelineRunner(runner, count);
+        return runner;
+      }
       const query = runner.query.bind(runner);
-      let last: Promise<unknown> = Promise.resolve();
-      let beginDeferred = false;
       runner.query = (...args: unknown[]) => {
-        this.queryCount++;
-        if (!oneAtATime) return query(...args);
-        // START TRANSACTION waits for the transaction's first statement and goes out with it in one round trip
-        // (pg's pipeline mode); a transaction that ran nothing sends neither its start nor its end.
-        const sql = args[0];
-        if (sql === 'START TRANSACTION') {
-          beginDeferred = true;
-          return Promise.resolve([]);
-        }
-        let send = () => query(...args);
-        if (beginDeferred) {
-          beginDeferred = false;
-          if (sql === 'COMMIT' || sql === 'ROLLBACK') return Promise.resolve([]);
-          send = () => withBegin(runner as unknown as PipelinedRunner, () => query(...args));
-        }
-        const run = last.then(send, send);
-        last = run.catch(() => undefined);
-        return run;
+        count();
+        return query(...args);
       };
       return runner;
     };
@@ -240,6 +212,7 @@ export class Database {
     driver.obtainMasterConnection = async () => {
       const [client, release] = await obtain();
       statements.adopt(client);
+      corkOnce(client);
       return [client, release];
     };
   }

@@ -8,3 +8,4 @@ export * from './raw-sql.js';
 export * from './unique-violation.js';
 export * from './load-in-chunks.js';
 export * from './domain.js';
+export * from './pg-pipeline.js';

@@ -9,6 +9,7 @@ const pgText = new Map<string, string>();
 const PG_TEXT_CACHE = 500;
 
 import { isPostgres } from './dialect.js';
+import { writeBehind } from './pg-pipeline.js';
 
 function dialectSql(em: EntityManager, sql: string): string {
   if (!isPostgres(em)) return sql;
@@ -36,6 +37,14 @@ export async function sqlRun(em: EntityManager, sql: string, params: unknown[] =
   } finally {
     if (!em.queryRunner) await runner.release();
   }
+}
+
+/**
+ * An INSERT, UPDATE or DELETE whose count nobody reads and that cannot fail but by a bug (rows this transaction
+ * locked or created): on PostgreSQL it goes out without waiting and is checked with the COMMIT (pg-pipeline.ts).
+ */
+export function sqlWriteBehind(em: EntityManager, sql: string, params: unknown[] = []): Promise<void> {
+  return writeBehind(em, dialectSql(em, sql), params);
 }
 
 /** A boolean column as either driver returns it (SQLite: 0/1). */

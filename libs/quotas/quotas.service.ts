@@ -69,10 +69,27 @@ export class QuotasService {
   }
 
   async reserve(ctx: RequestContext, projectId: string, resource: string, count: number): Promise<void> {
-    const limit = isPostgres(ctx.em) ? await this.limitLocked(ctx.em, projectId, resource) : await this.limit(ctx.em, projectId, resource);
+    if (isPostgres(ctx.em)) return this.reserveLocked(ctx.em, projectId, resource, count);
+    const limit = await this.limit(ctx.em, projectId, resource);
     // Unlimited: nothing to count, and no lock that would serialize the project's creates until commit.
     if (limit === undefined || limit < 0) return;
     const used = await this.usage(ctx.em, projectId, resource);
+    if (used + count > limit) {
+      throw overQuota(resource);
+    }
+  }
+
+  /**
+   * PostgreSQL: where the default is a limit, the count is sent right behind the locking statement, in the same round
+   * trip; PostgreSQL runs it once the lock is held, so it still sees what the lock's previous holder committed.
+   */
+  private async reserveLocked(em: EntityManager, projectId: string, resource: string, count: number): Promise<void> {
+    const likelyLimited = (this.config.quotas[resource] ?? -1) >= 0;
+    const locked = this.limitLocked(em, projectId, resource);
+    const counted = likelyLimited ? this.usage(em, projectId, resource) : undefined;
+    const [limit, early] = await Promise.all([locked, counted]);
+    if (limit === undefined || limit < 0) return;
+    const used = early ?? (await this.usage(em, projectId, resource));
     if (used + count > limit) {
       throw overQuota(resource);
     }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ListQuery, RequestContext } from '../api/resource/resource-definition.js';
 import { newStandardColumns } from '../api/resource/standard-row.js';
-import { isPostgres, sqlAnyOf, sqlFlag, sqlLock, sqlRows, sqlRun } from '../db/index.js';
+import { isPostgres, sqlAnyOf, sqlFlag, sqlLock, sqlRows, sqlRun, sqlWriteBehind } from '../db/index.js';
 import { QuotasService } from '../quotas/quotas.service.js';
 import { initialRules, newRuleRow } from './rule.store.js';
 import { securityGroupConflict, securityGroupNotFound } from './security-group.errors.js';
@@ -86,7 +86,8 @@ export class PortSecurityGroupsService implements PortSecurityGroups {
     if (!opts.newPort) await this.unbindPort(ctx, portId);
     if (ids.length) {
       const values = ids.map(() => '(?, ?)').join(', ');
-      await sqlRun(ctx.em, `INSERT INTO ${BINDINGS} (port_id, security_group_id) VALUES ${values}`, ids.flatMap((id) => [portId, id]));
+      // The groups are share-locked (or known) and the port is this transaction's: nothing waits for this answer.
+      await sqlWriteBehind(ctx.em, `INSERT INTO ${BINDINGS} (port_id, security_group_id) VALUES ${values}`, ids.flatMap((id) => [portId, id]));
     }
   }
 

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { isPostgres, sqlRows, sqlRun } from '../../db/index.js';
+import { isPostgres, sqlRows, sqlRun, sqlWriteBehind } from '../../db/index.js';
 import type { IpVersion } from '../../api/validators/ip.js';
 import { FREE_RANGES_TABLE, type FreeRangeRow } from './ipam.entities.js';
 import { fromHex, type IpRange, toHex } from './ip-math.js';
@@ -118,23 +118,24 @@ export class FreeRanges {
     return row ?? null;
   }
 
+  // The writes below change rows this transaction holds locked (or creates): nothing waits for their answers.
   private setFirst(row: FreeRange, firstHex: string): Promise<unknown> {
-    return sqlRun(this.em, `UPDATE ${FREE_RANGES_TABLE} SET first_ip = ? WHERE subnet_id = ? AND first_ip = ?`, [firstHex, this.subnetId, row.first_ip]);
+    return sqlWriteBehind(this.em, `UPDATE ${FREE_RANGES_TABLE} SET first_ip = ? WHERE subnet_id = ? AND first_ip = ?`, [firstHex, this.subnetId, row.first_ip]);
   }
 
   private setLast(row: FreeRange, lastHex: string): Promise<unknown> {
-    return sqlRun(this.em, `UPDATE ${FREE_RANGES_TABLE} SET last_ip = ? WHERE subnet_id = ? AND first_ip = ?`, [lastHex, this.subnetId, row.first_ip]);
+    return sqlWriteBehind(this.em, `UPDATE ${FREE_RANGES_TABLE} SET last_ip = ? WHERE subnet_id = ? AND first_ip = ?`, [lastHex, this.subnetId, row.first_ip]);
   }
 
   private remove(row: FreeRange): Promise<unknown> {
-    return sqlRun(this.em, `DELETE FROM ${FREE_RANGES_TABLE} WHERE subnet_id = ? AND first_ip = ?`, [this.subnetId, row.first_ip]);
+    return sqlWriteBehind(this.em, `DELETE FROM ${FREE_RANGES_TABLE} WHERE subnet_id = ? AND first_ip = ?`, [this.subnetId, row.first_ip]);
   }
 
   private async insert(ranges: FreeRange[]): Promise<void> {
     if (!ranges.length) return;
     const values = ranges.map(() => '(?, ?, ?)').join(', ');
     const params = ranges.flatMap((r) => [this.subnetId, r.first_ip, r.last_ip]);
-    await sqlRun(this.em, `INSERT INTO ${FREE_RANGES_TABLE} (subnet_id, first_ip, last_ip) VALUES ${values}`, params);
+    await sqlWriteBehind(this.em, `INSERT INTO ${FREE_RANGES_TABLE} (subnet_id, first_ip, last_ip) VALUES ${values}`, params);
   }
 
   private hex(value: bigint): string {

@@ -2,7 +2,7 @@ import { sqlBool } from '../../db/index.js';
 import { Injectable } from '@nestjs/common';
 import { In } from 'typeorm';
 import type { RequestContext } from '../../api/resource/resource-definition.js';
-import { sqlAnyOf, sqlJson, sqlRows, sqlRun } from '../../db/index.js';
+import { sqlAnyOf, sqlJson, sqlRows, sqlRun, sqlWriteBehind } from '../../db/index.js';
 import { isUniqueViolation } from '../../db/index.js';
 import { PORTS_TABLE } from '../ports/ports.contract.js';
 import { NetworkEntity } from '../networks/network.entity.js';
@@ -138,7 +138,7 @@ export class IpamService implements Ipam {
       for (const subnet of wish.candidates) {
         const ip = await new FreeRanges(ctx.em, subnet.id, subnet.version).takeLowest();
         if (ip === undefined) continue;
-        got = await this.insert(ctx, subnet, ip, portId);
+        got = await this.insertTaken(ctx, subnet, ip, portId);
         break;
       }
       if (!got) throw ipAddressGenerationFailure(networkId);
@@ -170,6 +170,18 @@ export class IpamService implements Ipam {
       if (isUniqueViolation(e)) throw ipAddressAlreadyAllocated(ipAddress, subnet.id);
       throw e;
     }
+    return { subnet_id: subnet.id, ip_address: ipAddress };
+  }
+
+  /** An address just taken out of a free range this transaction holds: no other port can have it. */
+  private async insertTaken(ctx: RequestContext, subnet: SubnetInfo, ip: bigint, portId: string): Promise<FixedIp> {
+    const ipAddress = formatAddress(ip, subnet.version);
+    await sqlWriteBehind(ctx.em, `INSERT INTO ${IP_ALLOCATIONS_TABLE} (subnet_id, ip_address, port_id, network_id) VALUES (?, ?, ?, ?)`, [
+      subnet.id,
+      ipAddress,
+      portId,
+      subnet.networkId,
+    ]);
     return { subnet_id: subnet.id, ip_address: ipAddress };
   }
 
