@@ -137,6 +137,7 @@ export class ResourceEngine {
     const { created, ctx } = await this.inTransaction(req.auth, parent, async (ctx) => {
       // Neutron's order: the parent network's ownership (policyTarget: 404/403) → quota (409, a before_create
       // subscriber) → policy (403).
+      if (items.length === 1 && def.policyTarget) return { created: [await this.createOne(def, ctx, items[0])], ctx };
       const targets: ApiObject[] = [];
       for (const item of items) targets.push({ ...item, ...(def.policyTarget ? await def.policyTarget(ctx, item) : {}) });
       const results: ApiObject[] = [];
@@ -148,6 +149,22 @@ export class ResourceEngine {
     });
     const rendered = created.map((item) => this.render(def, ctx, item, []));
     return { status: 201, body: bulk ? { [def.collection]: rendered } : { [def.name]: rendered[0] } };
+  }
+
+  /**
+   * One item: the parent's read (policyTarget) and before_create's (the quota lock) go out together, one round trip on
+   * PostgreSQL; nothing is written before the parent was checked, and its 404/403 still wins over a quota 409.
+   */
+  private async createOne(def: ResourceDefinition, ctx: RequestContext, item: ApiObject): Promise<ApiObject> {
+    const target = def.policyTarget!(ctx, item);
+    target.catch(() => undefined); // awaited below, whichever settles first
+    const authorize = async () => this.enforce(def, ctx, 'create', { ...item, ...(await target) }, this.explicitlySet(def, item));
+    try {
+      return await this.writer.create(def, ctx, item, authorize);
+    } catch (error) {
+      await target;
+      throw error;
+    }
   }
 
   private async update(def: ResourceDefinition, req: ApiRequest, id: string, parent?: ParentRef): Promise<ApiResponse> {

@@ -12,9 +12,9 @@ export class ResourceWriter {
   constructor(@Inject(ResourceEvents) private readonly events: ResourceEvents) {}
 
   /** `authorize` runs between before_create (Neutron's quota check) and the write (policy). */
-  async create(def: ResourceDefinition, ctx: RequestContext, item: ApiObject, authorize?: () => void): Promise<ApiObject> {
+  async create(def: ResourceDefinition, ctx: RequestContext, item: ApiObject, authorize?: () => void | Promise<void>): Promise<ApiObject> {
     await this.events.publish(def.name, 'before_create', { ctx, request: item });
-    authorize?.();
+    await authorize?.();
     const created = await def.service.create(ctx, item);
     const fragments = def.fragments ?? [];
     for (const fragment of fragments) if (fragment.create) await fragment.create(ctx, created, item);
