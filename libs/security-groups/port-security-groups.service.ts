@@ -56,8 +56,23 @@ export async function createGroup(
 export class PortSecurityGroupsService implements PortSecurityGroups {
   /** Per request (its SQLite transaction): groups known to exist until it ends. */
   private readonly verified = new WeakMap<RequestContext, Map<string, GroupFacts>>();
+  /** Per request: default-group reads sent ahead (readDefaultEarly), taken once. */
+  private readonly earlyDefaultReads = new WeakMap<RequestContext, Map<string, Promise<string | undefined>>>();
 
   constructor(@Inject(QuotasService) private readonly quotas: QuotasService) {}
+
+  /**
+   * Sends the read of the project's default group now, without waiting (a port's before_create, where Neutron ensures
+   * the group): the port's fragment takes the answer later, and on PostgreSQL the read rides with the port's insert.
+   */
+  readDefaultEarly(ctx: RequestContext, projectId: string): void {
+    if (!projectId || (projectId !== ctx.projectId && !ctx.isAdmin)) return;
+    const read = this.readDefaultGroupId(ctx, projectId);
+    read.catch(() => undefined); // the fragment awaits it; a request failing before then drops it
+    let reads = this.earlyDefaultReads.get(ctx);
+    if (!reads) this.earlyDefaultReads.set(ctx, (reads = new Map()));
+    reads.set(projectId, read);
+  }
 
   async ensureDefault(ctx: RequestContext, projectId: string): Promise<string> {
     return (await this.defaultGroupId(ctx, projectId)) ?? inTransaction(ctx, (tx) => this.createDefault(tx, projectId));
@@ -119,7 +134,14 @@ export class PortSecurityGroupsService implements PortSecurityGroups {
    * again: on SQLite (one writer at a time, foreign keys on) the group cannot vanish before this transaction ends, and
    * PostgreSQL share-locks the group row here as bindPort's own read would.
    */
-  private async defaultGroupId(ctx: RequestContext, projectId: string): Promise<string | undefined> {
+  private defaultGroupId(ctx: RequestContext, projectId: string): Promise<string | undefined> {
+    const early = this.earlyDefaultReads.get(ctx)?.get(projectId);
+    if (!early) return this.readDefaultGroupId(ctx, projectId);
+    this.earlyDefaultReads.get(ctx)!.delete(projectId);
+    return early;
+  }
+
+  private async readDefaultGroupId(ctx: RequestContext, projectId: string): Promise<string | undefined> {
     const inTransaction = ctx.em.queryRunner?.isTransactionActive === true;
     const lock = inTransaction && isPostgres(ctx.em) ? ' FOR SHARE OF g' : '';
     const [row] = await sqlRows<{ id: string; stateful: unknown }>(

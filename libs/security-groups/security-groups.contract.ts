@@ -4,6 +4,8 @@ import type { RequestContext } from '../api/resource/resource-definition.js';
 export interface PortSecurityGroups {
   /** Creates the project's `default` group (with its 4 rules) if it does not exist yet; returns its id. Idempotent and concurrency-safe. */
   ensureDefault(ctx: RequestContext, projectId: string): Promise<string>;
+  /** Sends the default group's read ahead of ensureDefault in the same request, without waiting for it. */
+  readDefaultEarly(ctx: RequestContext, projectId: string): void;
   /**
    * Checks that every id exists and is usable by the port's project (else 404 SecurityGroupNotFound), and replaces
    * the port's bindings with them (`newPort`: the port was inserted in this transaction and has none yet).

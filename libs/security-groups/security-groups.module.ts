@@ -48,6 +48,16 @@ export class SecurityGroupsModule implements OnModuleInit {
     });
     this.registry.register({ definition: securityGroupRuleDefinition(this.rules), quota: countByProject(SECURITY_GROUP_RULES_TABLE) });
     this.registry.extend('ports', portSecurityGroupsFragment(this.portGroups), 'port-security-groups-filtering');
+    // Neutron ensures the default group before a port's create too: its read goes out now, the fragment waits for it.
+    this.events.subscribe(
+      'port',
+      'before_create',
+      ({ ctx, request }) => {
+        this.portGroups.readDefaultEarly(ctx, request?.project_id as string);
+        return Promise.resolve();
+      },
+      { name: 'security-groups' },
+    );
     // Neutron's _ensure_default_security_group_handler: a project's first network brings its default group.
     this.events.subscribe(
       'network',

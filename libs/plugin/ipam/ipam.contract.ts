@@ -29,6 +29,8 @@ export interface Ipam {
     ctx: RequestContext,
     args: { networkId: string; portId: string; deviceOwner: string; requests?: FixedIpRequest[]; macAddress?: string },
   ): Promise<FixedIp[]>;
+  /** Sends the read allocate needs first (the network's subnets) without waiting, so it can ride with other statements. */
+  readSubnetsEarly(ctx: RequestContext, networkId: string): void;
   /** Replaces the port's addresses with `requests` (kept ones stay, removed ones are released, new ones allocated). */
   reallocate(
     ctx: RequestContext,

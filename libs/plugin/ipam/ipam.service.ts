@@ -23,6 +23,9 @@ import { inPools, isAutoAddress, type SubnetAddressing, type SubnetInfo, subnetI
  */
 @Injectable()
 export class IpamService implements Ipam {
+  /** Per request: a subnets read sent ahead of the allocation (readSubnetsEarly), taken once. */
+  private readonly earlySubnetReads = new WeakMap<RequestContext, { networkId: string; read: Promise<SubnetAddressing[]> }>();
+
   async allocate(
     ctx: RequestContext,
     args: { networkId: string; portId: string; deviceOwner: string; requests?: FixedIpRequest[]; macAddress?: string },
@@ -91,20 +94,36 @@ export class IpamService implements Ipam {
     return ports.map((p) => p.id);
   }
 
+  /** Sends the read of the network's subnets now, without waiting: the next allocate on that network takes it. */
+  readSubnetsEarly(ctx: RequestContext, networkId: string): void {
+    const read = this.readSubnets(ctx, networkId);
+    read.catch(() => undefined); // allocate awaits it; a request failing before then drops it
+    this.earlySubnetReads.set(ctx, { networkId, read });
+  }
+
+  private takeSubnetsRead(ctx: RequestContext, networkId: string): Promise<SubnetAddressing[]> {
+    const early = this.earlySubnetReads.get(ctx);
+    if (early?.networkId !== networkId) return this.readSubnets(ctx, networkId);
+    this.earlySubnetReads.delete(ctx);
+    return early.read;
+  }
+
+  private async readSubnets(ctx: RequestContext, networkId: string): Promise<SubnetAddressing[]> {
+    const rows = await sqlRows<Record<string, unknown>>(
+      ctx.em,
+      `SELECT id, network_id, project_id, cidr, ipv6_ra_mode, ipv6_address_mode, allocation_pools FROM ${SUBNETS_TABLE} ` +
+        'WHERE network_id = ? ORDER BY created_at, id',
+      [networkId],
+    );
+    return rows.map((r): SubnetAddressing => ({ ...(r as unknown as SubnetAddressing), allocation_pools: sqlJson(r.allocation_pools, []) }));
+  }
+
   private async addressing(
     ctx: RequestContext,
     args: { networkId: string; deviceOwner: string; macAddress?: string },
     requests: FixedIpRequest[],
   ): Promise<PortAddressing> {
-    const rows = (
-      await sqlRows<Record<string, unknown>>(
-        ctx.em,
-        `SELECT id, network_id, project_id, cidr, ipv6_ra_mode, ipv6_address_mode, allocation_pools FROM ${SUBNETS_TABLE} ` +
-          'WHERE network_id = ? ORDER BY created_at, id',
-        [args.networkId],
-      )
-    ).map((r): SubnetAddressing => ({ ...(r as unknown as SubnetAddressing), allocation_pools: sqlJson(r.allocation_pools, []) }));
-    const subnets = rows.map(subnetInfo);
+    const subnets = (await this.takeSubnetsRead(ctx, args.networkId)).map(subnetInfo);
     const named = [...new Set(requests.flatMap((r) => (r.subnet_id ? [r.subnet_id] : [])))].filter((id) => !subnets.some((s) => s.id === id));
     return {
       networkId: args.networkId,

@@ -93,6 +93,8 @@ export class PortsService implements ResourceService, NetworkPorts {
       device_id: item.device_id as string,
       device_owner: item.device_owner as string,
     };
+    // The subnets' read goes out with the port's insert (one round trip on PostgreSQL); allocate takes its answer.
+    this.ipam.readSubnetsEarly(ctx, networkId);
     await this.insertPort(ctx, row, explicitMac);
     const requests = item.fixed_ips as FixedIpRequest[] | undefined;
     // macAddress is beyond the contract's type: the IPAM service reads it for EUI-64 (SLAAC) addresses.
