@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { errorOf, type Json, member, newProject, useCoreHarness } from '../../../test/support/core-harness.js';
 import { AgentHeartbeatsService } from '../../agents-api/agent-heartbeats.service.js';
 import { BUS, type Bus, type Subscription } from '../../bus/bus.contract.js';
+import { SPEC_DIALECTS } from '../../db/testing/scratch-database.js';
 import { AGENT_TYPES, PLUGIN_TOPIC } from '../../rpc/agent-state.contract.js';
 import { l3AgentTopic, type L3RouterInfo } from '../../rpc/l3-agent.contract.js';
 import { L3AgentNotifier } from '../rpc/l3-agent-notifier.js';
@@ -16,8 +17,8 @@ const ADMIN_STATE_UP_ERROR = [
   "Bad router request: Cannot change the 'distributed' attribute of active routers. Please set router admin_state_up to False prior to upgrade.",
 ];
 
-describe('dvr: distributed routers with legacy L3 agents only', () => {
-  const h = useCoreHarness('dvr_spec');
+describe.each(SPEC_DIALECTS)('dvr: distributed routers with legacy L3 agents only (%s)', (dialect) => {
+  const h = useCoreHarness('dvr_spec', [], dialect);
   const subscriptions: Subscription[] = [];
   const bus = () => h().app.get<Bus>(BUS);
   const settled = () => h().app.get(L3AgentNotifier).idle();
