@@ -6,6 +6,7 @@ import { defineDomain } from '../db/index.js';
 import { floatingIpDefinition, floatingIpPoolAttributes } from './floatingips/floatingip.definition.js';
 import { FloatingIpPoolsService, FloatingIpsService } from './floatingips/floatingips.service.js';
 import { dvrFragment } from './dvr/dvr.fragment.js';
+import { DvrSnatPorts } from './dvr/dvr-snat-ports.js';
 import { RouterExtraAttributesEntity } from './dvr/router-extra-attributes.entity.js';
 import type { RouterMigration } from './dvr/router-migration.js';
 import { L3Ports } from './l3-ports.js';
@@ -26,7 +27,7 @@ import { L3_SCHEDULER_ENTITIES, L3_SCHEDULER_MIGRATIONS, L3SchedulerModule } fro
 
 /** The L3 service plug-in (Neutron's L3RouterPlugin, server side): routers, their interfaces and routes, floating IPs
  * and their port forwardings. */
-@Module({ imports: [L3SchedulerModule], providers: [L3Ports, RoutersService, RouterInterfaces, FloatingIpsService, FloatingIpPoolsService, PortForwardingsService, L3Subscribers] })
+@Module({ imports: [L3SchedulerModule], providers: [L3Ports, RoutersService, RouterInterfaces, FloatingIpsService, FloatingIpPoolsService, PortForwardingsService, L3Subscribers, DvrSnatPorts] })
 export class L3Module implements OnModuleInit {
   constructor(
     @Inject(ResourceRegistry) private readonly registry: ResourceRegistry,
@@ -38,6 +39,7 @@ export class L3Module implements OnModuleInit {
     @Inject(L3Subscribers) private readonly subscribers: L3Subscribers,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(L3AgentNotifier) private readonly notifier: L3AgentNotifier,
+    @Inject(DvrSnatPorts) private readonly snatPorts: DvrSnatPorts,
   ) {}
 
   onModuleInit(): void {
@@ -80,6 +82,7 @@ export class L3Module implements OnModuleInit {
       'floating-ip-port-forwarding-detail',
     );
     this.subscribers.subscribe();
+    this.snatPorts.subscribe();
   }
 
   /** The agents a migrated router left drop it (router_removed_from_agent, this router only); its new kind's agent, if any, is the scheduler's. */

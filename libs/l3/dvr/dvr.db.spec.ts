@@ -11,6 +11,7 @@ import { l3AgentTopic, type L3RouterInfo } from '../../rpc/l3-agent.contract.js'
 import { L3AgentNotifier } from '../rpc/l3-agent-notifier.js';
 
 const DVR_OWNER = 'network:router_interface_distributed';
+const SNAT_OWNER = 'network:router_centralized_snat';
 const ADMIN_STATE_UP_ERROR = [
   400,
   'BadRequest',
@@ -146,6 +147,66 @@ describe.each(SPEC_DIALECTS)('dvr: distributed routers with legacy L3 agents onl
       'DeviceIDNotOwnedByTenant',
       `The following device_id ${router.id} is not owned by your tenant or matches another tenants router.`,
     ]);
+  });
+
+  it('keeps a centralized SNAT port per interface subnet while a distributed router has a gateway, as Neutron makes them', async () => {
+    const ext = await h().create('networks', { 'router:external': true });
+    await h().create('subnets', { network_id: ext.id, ip_version: 4, cidr: '172.24.61.0/24' });
+    const router = await h().create('routers', { name: 'dvr-snat', distributed: true });
+    const snatPorts = async () =>
+      ((await h().call('GET', 'ports', { query: { device_id: router.id, device_owner: SNAT_OWNER } })).body.ports as Json[]).map((p) => ({
+        project_id: p.project_id,
+        network_id: p.network_id,
+        subnets: (p.fixed_ips as Json[]).map((ip) => ip.subnet_id),
+        addresses: (p.fixed_ips as Json[]).map((ip) => ip.ip_address),
+        id: p.id,
+      })).sort((x, y) => x.subnets[0].localeCompare(y.subnets[0]));
+    const subnetsOf = async () => (await snatPorts()).map((p) => p.subnets);
+    const sorted = (...lists: string[][]) => lists.sort((x, y) => x[0].localeCompare(y[0]));
+    // No gateway: none.
+    const a = await addInterface(router.id, '10.65.0.0/24');
+    expect(await snatPorts()).toEqual([]);
+    // The gateway comes: one for the existing interface's subnet, of project '', not on the gateway address.
+    await update(router.id, { external_gateway_info: { network_id: ext.id } });
+    const [snatA] = await snatPorts();
+    expect(snatA).toMatchObject({ project_id: '', network_id: a.net.id, subnets: [a.subnet.id] });
+    expect(snatA.addresses[0]).not.toBe('10.65.0.1');
+    expect(errorOf(await h().call('DELETE', `ports/${snatA.id}`))).toEqual([
+      409,
+      'ServicePortInUse',
+      `Port ${snatA.id} cannot be deleted directly via the port API: has device owner ${SNAT_OWNER}.`,
+    ]);
+    // A new interface brings its own; removing an interface takes its subnet's.
+    const b = await addInterface(router.id, '10.66.0.0/24');
+    expect(await subnetsOf()).toEqual(sorted([a.subnet.id], [b.subnet.id]));
+    await h().call('PUT', `routers/${router.id}/remove_router_interface`, { body: { subnet_id: a.subnet.id } });
+    expect(await subnetsOf()).toEqual([[b.subnet.id]]);
+    expect((await h().call('DELETE', `subnets/${a.subnet.id}`)).status).toBe(204);
+
+    // IPv6 subnets of one network share one SNAT port, as they share the interface.
+    const v6net = await h().create('networks', {});
+    const v6a = await h().create('subnets', { network_id: v6net.id, ip_version: 6, cidr: '2001:db8:61::/64' });
+    const v6b = await h().create('subnets', { network_id: v6net.id, ip_version: 6, cidr: '2001:db8:62::/64' });
+    for (const s of [v6a, v6b]) expect((await h().call('PUT', `routers/${router.id}/add_router_interface`, { body: { subnet_id: s.id } })).status).toBe(200);
+    expect(await subnetsOf()).toEqual(sorted([b.subnet.id], [v6a.id, v6b.id]));
+    await h().call('PUT', `routers/${router.id}/remove_router_interface`, { body: { subnet_id: v6a.id } });
+    expect(await subnetsOf()).toEqual(sorted([b.subnet.id], [v6b.id]));
+
+    // They go with the gateway and come back with it; a legacy router has none.
+    await update(router.id, { external_gateway_info: {} });
+    expect(await snatPorts()).toEqual([]);
+    await update(router.id, { external_gateway_info: { network_id: ext.id } });
+    expect(await subnetsOf()).toEqual(sorted([b.subnet.id], [v6b.id]));
+    await update(router.id, { admin_state_up: false });
+    await update(router.id, { distributed: false });
+    expect(await snatPorts()).toEqual([]);
+    await update(router.id, { distributed: true });
+    expect(await subnetsOf()).toEqual(sorted([b.subnet.id], [v6b.id]));
+
+    for (const s of [b.subnet.id, v6b.id]) await h().call('PUT', `routers/${router.id}/remove_router_interface`, { body: { subnet_id: s } });
+    expect(await snatPorts()).toEqual([]);
+    await update(router.id, { external_gateway_info: {} });
+    expect((await h().call('DELETE', `routers/${router.id}`)).status).toBe(204);
   });
 
   it('a distributed router stays unscheduled with legacy agents only; a migration takes a router off its agent and back', async () => {
