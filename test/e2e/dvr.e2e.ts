@@ -81,6 +81,16 @@ describe.each(DIALECTS)('distributed routers with a legacy L3 agent (%s)', (dial
     const owners = ((await os('port', 'list', '--router', router.id, '--long')) as Json[]).map((p) => p['Device Owner']);
     expect(owners).toEqual(['network:router_interface_distributed', 'network:router_interface_distributed']);
 
+    // With a gateway, Neutron's API gives a distributed router one centralized SNAT port per interface subnet (no
+    // dvr_snat agent hosts them here); they go with the gateway.
+    await os('network', 'create', '--provider-network-type', 'flat', '--provider-physical-network', 'public', '--external', 'dvr-public');
+    await os('subnet', 'create', '--network', 'dvr-public', '--subnet-range', '172.24.71.0/24', '--no-dhcp', 'dvr-public-sub');
+    await run('router', 'set', '--external-gateway', 'dvr-public', 'dvr-migrate');
+    const snat = (await os('port', 'list', '--device-owner', 'network:router_centralized_snat', '--device-id', router.id, '--long')) as Json[];
+    expect(snat.map((p) => p['Fixed IP Addresses'][0].subnet_id).sort()).toEqual([subnet.id, (await os('subnet', 'show', 'dvr-sub2')).id].sort());
+    await run('router', 'unset', '--external-gateway', 'dvr-migrate');
+    expect(await os('port', 'list', '--device-owner', 'network:router_centralized_snat', '--device-id', router.id)).toEqual([]);
+
     // Back to centralized: the legacy agent hosts it again and plugs its interfaces.
     await run('router', 'set', '--disable', 'dvr-migrate');
     await run('router', 'set', '--centralized', 'dvr-migrate');
