@@ -73,10 +73,9 @@ export class DvrSnatPorts {
     const removed = [...before].filter((s) => !after.has(s));
     if (!added.length && !removed.length) return;
     const routerId = port.device_id as string;
-    const snat = await this.snatPorts(ctx, routerId);
-    const v6 = snat.find((p) => p.network_id === port.network_id && p.fixed_ips.some(isV6));
-    for (const subnetId of added) if (v6) await this.setSubnets(ctx, v6, [...subnetsOf(v6), subnetId]);
-    if (removed.length) await this.dropSubnets(ctx, snat, removed);
+    const v6 = (await this.snatPorts(ctx, routerId)).find((p) => p.network_id === port.network_id && p.fixed_ips.some(isV6));
+    if (added.length && v6) await this.setSubnets(ctx, v6, [...subnetsOf(v6), ...added]);
+    if (removed.length) await this.dropSubnets(ctx, await this.snatPorts(ctx, routerId), removed);
   }
 
   private async interfaceDeleted({ ctx, original }: ResourcePayload): Promise<void> {
