@@ -46,6 +46,8 @@ export const configSchema = z
         availability_zones: z.array(z.string().min(1)).min(1),
         // Neutron's base_mac: generated port MACs keep its first 3 octets (and the 4th when it is not 00).
         base_mac: z.string().regex(/^([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}$/, 'must be a MAC like fa:16:3e:00:00:00'),
+        // Neutron's router_distributed: the `distributed` of a router created without one (dvr extension)
+        router_distributed: z.boolean(),
       })
       .strict(),
     quotas: z.record(z.string(), quota),

@@ -6,7 +6,8 @@ import type { FixedIp, FixedIpRequest } from '../plugin/ipam/ipam.contract.js';
 import { FloatingIpsService } from './floatingips/floatingips.service.js';
 import { L3Ports } from './l3-ports.js';
 import { PortForwardingsService } from './port-forwardings/port-forwardings.service.js';
-import { FLOATING_IP_OWNER, FloatingIpEntity, L3_PORT_OWNERS, PortForwardingEntity, ROUTER_INTERFACE_OWNER, RouterEntity, RouterPortEntity } from './l3.entities.js';
+import { ROUTER_INTERFACE_OWNERS as ANY_ROUTER_INTERFACE_OWNERS } from '../plugin/ipam/ipam.errors.js';
+import { FLOATING_IP_OWNER, FloatingIpEntity, L3_PORT_OWNERS, PortForwardingEntity, ROUTER_INTERFACE_OWNER, ROUTER_INTERFACE_OWNERS, RouterEntity, RouterPortEntity } from './l3.entities.js';
 import { servicePortInUse } from './l3.errors.js';
 import { bumpRouterRevision, findSubnets } from './routers/router.store.js';
 
@@ -75,8 +76,8 @@ export class L3Subscribers {
     const owner = (changes.device_owner as string | undefined) ?? (port.device_owner as string);
     const deviceId = (changes.device_id as string | undefined) ?? (port.device_id as string);
     if ('device_owner' in changes || 'device_id' in changes) await this.checkRouterOwner(ctx, { ...changes, device_owner: owner, device_id: deviceId, project_id: port.project_id });
-    // l3-port-ip-change-not-allowed: a router interface's IPv4 addresses are the router's to change.
-    if ('fixed_ips' in changes && port.device_owner === ROUTER_INTERFACE_OWNER && !this.ports.isOwnWrite(port.id as string)) {
+    // l3-port-ip-change-not-allowed: a router interface's IPv4 addresses (legacy or distributed) are the router's to change.
+    if ('fixed_ips' in changes && ROUTER_INTERFACE_OWNERS.includes(port.device_owner as string) && !this.ports.isOwnWrite(port.id as string)) {
       if (!(await ctx.em.getRepository(RouterEntity).existsBy({ id: port.device_id as string }))) return;
       const requested = (changes.fixed_ips as FixedIpRequest[] | null) ?? [];
       const { added, removed } = changedAddresses(port.fixed_ips as FixedIp[], requested);
@@ -89,7 +90,7 @@ export class L3Subscribers {
 
   /** _enforce_device_owner_not_router_intf_or_device_id: a project's port may only name its own router. */
   private async checkRouterOwner(ctx: RequestContext, port: ApiObject): Promise<void> {
-    if (ctx.isAdmin || port.device_owner !== ROUTER_INTERFACE_OWNER || !port.device_id) return;
+    if (ctx.isAdmin || !ANY_ROUTER_INTERFACE_OWNERS.includes(port.device_owner as string) || !port.device_id) return;
     const router = await ctx.em.getRepository(RouterEntity).findOneBy({ id: port.device_id as string });
     if (router && router.project_id !== port.project_id) throw deviceIdNotOwnedByTenant(port.device_id as string);
   }

@@ -7,10 +7,16 @@ export const ROUTER_ROUTES_TABLE = 'routerroutes';
 export const FLOATING_IPS_TABLE = 'floatingips';
 
 export const ROUTER_INTERFACE_OWNER = 'network:router_interface';
+/** A distributed router's interfaces (dvr); their routerports row keeps port_type ROUTER_INTERFACE_OWNER, see RouterPortRow. */
+export const DVR_INTERFACE_OWNER = 'network:router_interface_distributed';
+/** A distributed router's centralized SNAT port (one per interface subnet while it has a gateway; routerports port_type too). */
+export const ROUTER_SNAT_OWNER = 'network:router_centralized_snat';
 export const ROUTER_GATEWAY_OWNER = 'network:router_gateway';
 export const FLOATING_IP_OWNER = 'network:floatingip';
-/** Device owners whose ports belong to the L3 plug-in (Neutron's router_device_owners plus the floating IP's). */
-export const L3_PORT_OWNERS = [ROUTER_INTERFACE_OWNER, ROUTER_GATEWAY_OWNER, FLOATING_IP_OWNER];
+/** The device owners of router interface ports this plug-in makes (legacy and distributed routers). */
+export const ROUTER_INTERFACE_OWNERS = [ROUTER_INTERFACE_OWNER, DVR_INTERFACE_OWNER];
+/** Device owners whose ports belong to the L3 plug-in (Neutron's router_device_owners, DVR's included, plus the floating IP's). */
+export const L3_PORT_OWNERS = [...ROUTER_INTERFACE_OWNERS, ROUTER_SNAT_OWNER, ROUTER_GATEWAY_OWNER, FLOATING_IP_OWNER];
 
 export interface RouterRow extends StandardColumns {
   name: string;
@@ -21,7 +27,11 @@ export interface RouterRow extends StandardColumns {
   availability_zone_hints: string[];
 }
 
-/** One port of a router (interface or gateway), as Neutron's routerports. */
+/**
+ * One port of a router (interface or gateway), as Neutron's routerports. `port_type` is the port's role: every
+ * interface has ROUTER_INTERFACE_OWNER, a distributed router's too (Neutron writes its device owner there), so the
+ * code that finds a router's interfaces does not depend on the router's kind; the port's device_owner tells it.
+ */
 export interface RouterPortRow {
   router_id: string;
   port_id: string;

@@ -26,6 +26,7 @@ import { addressInCidr, addRoutes, removeRoutes, type Route } from './extra-rout
 import type { RouterActions } from './router-actions.js';
 import { addRouterPort, findNetwork, findSubnet, findSubnets, loadRoutes, networkSubnets, routerPorts, type RouterPortView } from './router.store.js';
 import { L3Scheduler } from '../scheduler/l3-scheduler.service.js';
+import { interfaceOwnerOf } from '../dvr/router-migration.js';
 
 interface InterfaceInfo {
   port_id?: string;
@@ -76,7 +77,7 @@ export class RouterInterfaces implements RouterActions {
       networkId: subnet.network_id,
       projectId: router.project_id as string,
       deviceId: routerId,
-      deviceOwner: ROUTER_INTERFACE_OWNER,
+      deviceOwner: interfaceOwnerOf(router),
       fixedIps: [fixedIp],
       host: await this.scheduler.liveHost(ctx.em, routerId),
     });
@@ -156,7 +157,7 @@ export class RouterInterfaces implements RouterActions {
     await this.assertNoDuplicateSubnets(ctx, attached, subnets);
     if (subnets.filter((s) => s.ip_version === 4).length > 1) throw l3BadRequest('router', 'Cannot have multiple IPv4 subnets on router port');
     if (!ctx.isAdmin) assertInPoolOrOwned(ctx, subnets, visible);
-    const port = await this.ports.update(ctx, portId, { device_id: routerId, device_owner: ROUTER_INTERFACE_OWNER });
+    const port = await this.ports.update(ctx, portId, { device_id: routerId, device_owner: interfaceOwnerOf(router) });
     await addRouterPort(ctx.em, routerId, portId, ROUTER_INTERFACE_OWNER);
     return interfaceBody(routerId, port, subnets);
   }

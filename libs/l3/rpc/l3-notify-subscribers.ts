@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ResourceEvents, type ResourcePayload } from '../../api/events/resource-events.js';
 import { Database } from '../../db/index.js';
 import type { ApiObject } from '../../api/resource/resource-definition.js';
-import { FloatingIpEntity, ROUTER_GATEWAY_OWNER, ROUTER_INTERFACE_OWNER } from '../l3.entities.js';
+import { FloatingIpEntity, ROUTER_GATEWAY_OWNER, ROUTER_INTERFACE_OWNERS } from '../l3.entities.js';
 import { hostingL3Agents, unbindRouter } from '../scheduler/l3-bindings.store.js';
 import { L3AgentNotifier } from './l3-agent-notifier.js';
 
 const NAME = { name: 'l3-agent-notifier' };
-const ROUTER_PORT_OWNERS = [ROUTER_INTERFACE_OWNER, ROUTER_GATEWAY_OWNER];
+const ROUTER_PORT_OWNERS = [...ROUTER_INTERFACE_OWNERS, ROUTER_GATEWAY_OWNER];
 
 /** The router a port belongs to, when it is a router interface or gateway. */
 const routerOfPort = (port: ApiObject | undefined) =>

@@ -91,8 +91,10 @@ describe('l3_agent_scheduler and the L3 agent RPC', () => {
     await settled();
     const router = await withStatements(() => h().create('routers', { name: 'placed' }));
     const written = router.statements.findIndex((sql) => sql.startsWith('INSERT INTO "routers"'));
-    // After the router's row, its binding and the commit: nothing read back (routes, zones), no scheduling of its own.
+    // After the router's row, its extra attributes (dvr), its binding and the commit: nothing read back (routes,
+    // zones), no scheduling of its own.
     expect(router.statements.slice(written + 1, router.statements.indexOf('COMMIT') + 1)).toEqual([
+      expect.stringMatching(/^INSERT INTO router_extra_attributes /),
       expect.stringMatching(/^INSERT INTO routerl3agentbindings .* SELECT .* FROM agents .* RETURNING/s),
       'COMMIT',
     ]);

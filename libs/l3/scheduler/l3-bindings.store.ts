@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { AGENTS_TABLE } from '../../agents-api/agent.entity.js';
 import { anyOfSql, sqlRows } from '../../db/index.js';
+import { ROUTER_EXTRA_ATTRIBUTES_TABLE } from '../dvr/router-extra-attributes.entity.js';
 import { ROUTERS_TABLE } from '../l3.entities.js';
 import { L3_BINDINGS_TABLE, RouterL3AgentBindingEntity } from './router-l3-agent-binding.entity.js';
 
@@ -47,13 +48,14 @@ export async function routersOfAgent(em: EntityManager, agentId: string): Promis
   return rows.map((r) => r.router_id);
 }
 
-/** Routers bound to no agent (the auto-scheduling candidates), in one query. */
+/** Routers bound to no agent that a legacy L3 agent may host (the auto-scheduling candidates), in one query. */
 export async function unscheduledRouters(em: EntityManager): Promise<string[]> {
   const rows = await em
     .createQueryBuilder()
     .select('r.id', 'id')
     .from(ROUTERS_TABLE, 'r')
     .where(`NOT EXISTS (SELECT 1 FROM ${L3_BINDINGS_TABLE} b WHERE b.router_id = r.id)`)
+    .andWhere(`NOT EXISTS (SELECT 1 FROM ${ROUTER_EXTRA_ATTRIBUTES_TABLE} x WHERE x.router_id = r.id AND x.distributed)`)
     .orderBy('r.id')
     .getRawMany<{ id: string }>();
   return rows.map((r) => r.id);
@@ -70,7 +72,8 @@ export interface L3Binding {
  * LeastRoutersScheduler in one statement: binds the router in slot 1 to the alive (heartbeat at or after
  * `aliveSince`), enabled L3 agent hosting the fewest routers (ties: by host), `only` that agent if given. Undefined when
  * no agent may take it or the router is hosted already (the unique (router_id, binding_index) makes a concurrent
- * scheduler's binding win).
+ * scheduler's binding win). The appliance's L3 agents are all legacy ones (L3AgentConfigurations.agent_mode), and a
+ * legacy agent is no candidate for a distributed router (get_l3_agent_candidates): such a router stays unscheduled.
  */
 export async function bindLeastLoaded(em: EntityManager, routerId: string, agentType: string, aliveSince: string, only?: string): Promise<L3Binding | undefined> {
   const [row] = await sqlRows<L3Binding>(
@@ -78,13 +81,14 @@ export async function bindLeastLoaded(em: EntityManager, routerId: string, agent
     `INSERT INTO ${L3_BINDINGS_TABLE} (router_id, l3_agent_id, binding_index)
      SELECT ?, a.id, 1 FROM ${AGENTS_TABLE} a
      WHERE a.agent_type = ? AND a.admin_state_up AND a.heartbeat_timestamp >= ?${only ? ' AND a.id = ?' : ''}
+       AND NOT EXISTS (SELECT 1 FROM ${ROUTER_EXTRA_ATTRIBUTES_TABLE} x WHERE x.router_id = ? AND x.distributed)
      ORDER BY (SELECT COUNT(*) FROM ${L3_BINDINGS_TABLE} c WHERE c.l3_agent_id = a.id), a.host
      LIMIT 1
      ON CONFLICT DO NOTHING
      RETURNING l3_agent_id AS agent_id,
        (SELECT h.host FROM ${AGENTS_TABLE} h WHERE h.id = l3_agent_id) AS host,
        (SELECT h.availability_zone FROM ${AGENTS_TABLE} h WHERE h.id = l3_agent_id) AS zone`,
-    only ? [routerId, agentType, aliveSince, only] : [routerId, agentType, aliveSince],
+    only ? [routerId, agentType, aliveSince, only, routerId] : [routerId, agentType, aliveSince, routerId],
   );
   return row;
 }
