@@ -41,7 +41,15 @@ export class DhcpSchedulerModule implements OnModuleInit {
     this.registry.addSubResource('agents', 'dhcp-networks', (req, id, rest) => this.handler.agentResources(req, id, rest));
     this.registry.addSubResource('networks', 'dhcp-agents', (req, id, rest) => this.handler.resourceAgents(req, id, rest));
     this.registry.addExtensions('dhcp_agent_scheduler');
-    this.registry.extendItems('networks', networkAvailabilityZones);
+    this.registry.extend('networks', {
+      name: 'availability-zones',
+      attributes: {},
+      load: networkAvailabilityZones,
+      // A network created in this very transaction has no DHCP agent yet: nothing to read.
+      create: async (_ctx, network) => {
+        network.availability_zones = [];
+      },
+    });
     this.subscribers.subscribe();
   }
 }

@@ -1,5 +1,5 @@
 import { isPostgres } from '../../db/index.js';
-import { sqlBool } from '../../db/index.js';
+import { insertBehind, sqlBool } from '../../db/index.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../../api/resource/resource-definition.js';
@@ -68,7 +68,8 @@ export class NetworksService implements ResourceService {
       port_security_enabled: item.port_security_enabled as boolean,
       availability_zone_hints: hints,
     };
-    await ctx.em.getRepository(NetworkEntity).insert(row);
+    // A new id, no unique column: nothing waits for the insert's answer (checked at COMMIT).
+    await insertBehind(ctx.em, NetworkEntity, row);
     const segments = await this.segments.insertForNetwork(ctx.em, row.id, specs);
     return this.present(row, [], segments);
   }

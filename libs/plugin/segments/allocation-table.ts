@@ -38,6 +38,8 @@ export class AllocationTable {
    */
   async takeFree(em: EntityManager, physnet: string | null, ranges: readonly IdRange[]): Promise<number | undefined> {
     for (const range of ranges) {
+      const next = await this.takeAfterHighest(em, physnet, range);
+      if (next !== undefined) return next;
       for (;;) {
         const candidate = await this.nextFree(em, physnet, range);
         if (candidate === undefined) break;
@@ -45,6 +47,24 @@ export class AllocationTable {
       }
     }
     return undefined;
+  }
+
+  /**
+   * The common case in one statement: takes the id after the highest one in use (the range's start when none is);
+   * undefined when the range's top is taken or a concurrent transaction took that id, and nextFree's search decides.
+   */
+  private async takeAfterHighest(em: EntityManager, physnet: string | null, [min, max]: IdRange): Promise<number | undefined> {
+    const id = this.idColumn;
+    if (!id) return undefined;
+    const scoped = this.physnetColumn ? ` AND a.${this.physnetColumn} = ?` : '';
+    const scopeArgs = this.physnetColumn ? [physnet] : [];
+    const cols = this.keyColumns();
+    const highest = `SELECT a.${id} FROM ${this.table} a WHERE a.${id} >= ? AND a.${id} <= ?${scoped} ORDER BY a.${id} DESC LIMIT 1`;
+    const sql =
+      `INSERT INTO ${this.table} (${cols.join(', ')}) SELECT ${this.physnetColumn ? '?, ' : ''}c FROM ` +
+      `(SELECT COALESCE((${highest}) + 1, CAST(? AS INTEGER)) AS c) n WHERE c <= ? ON CONFLICT DO NOTHING RETURNING ${id} AS c`;
+    const rows = (await em.query(placeholders(em, sql), [...scopeArgs, min, max, ...scopeArgs, min, max])) as { c: number | string }[];
+    return rows.length ? Number(rows[0].c) : undefined;
   }
 
   /**

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { NOT_SPECIFIED } from '../../api/resource/attribute.js';
 import type { ApiObject } from '../../api/resource/resource-definition.js';
-import { anyOfSql, neutronTimestamp } from '../../db/index.js';
+import { anyOfSql, insertBehind, neutronTimestamp } from '../../db/index.js';
 import { networkTypeRequired, physicalNetworkNotAString, segmentsSetInConjunctionWithProviders } from './segment.errors.js';
 import { SegmentEntity, type SegmentRow } from './segment.entity.js';
 import type { NetworkSegments, Segment } from './segments.contract.js';
@@ -71,7 +71,8 @@ export class NetworkSegmentsStore implements NetworkSegments {
       updated_at: now,
       revision_number: 1,
     }));
-    if (rows.length) await em.getRepository(SegmentEntity).insert(rows);
+    // New ids, no unique column: nothing waits for the insert's answer (checked at COMMIT).
+    if (rows.length) await insertBehind(em, SegmentEntity, rows);
     return rows;
   }
 
