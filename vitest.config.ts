@@ -9,7 +9,8 @@ import { defineConfig } from 'vitest/config';
  *   (`*.integration.spec.ts`), and every `*.db.spec.ts` again on PostgreSQL (`npm run test:integration`).
  * - e2e: the built appliance over HTTP (`test/e2e/`, after `npm run build`).
  */
-// test/lint holds the import-boundary rule's spec (unit: it lints in memory).
+// test/lint holds the import-boundary rule's spec (unit: it lints in memory) and the check of compose.yaml and the
+// Dockerfile against the apps (unit: it reads the files, no Docker).
 const besideTheCode = (suffix: string) => [`libs/**/*${suffix}`, `apps/**/*${suffix}`, `test/lint/**/*${suffix}`];
 
 export default defineConfig({

@@ -37,6 +37,11 @@ describe('logs', () => {
     );
     expect(failure).toContain(`Cannot open the SQLite database ${join(notADir, 'data', 'neutron.sqlite')}: ${notADir} is not a directory`);
     expect(failure).not.toMatch(/\u001b\[/);
+    // The JSON line says it too, without a stack trace through Nest's injector burying it.
+    const logged = failure.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+    const configError = expect.objectContaining({ type: 'ConfigError', message: expect.stringContaining('Cannot open the SQLite database') });
+    expect(logged).toContainEqual(expect.objectContaining({ level: 50, err: configError }));
+    expect(failure).not.toMatch(/(\\n|\n)\s+at /); // no stack frame, in a JSON string or in plain text
   });
 
   it('are JSON lines without ANSI colour codes, a domain logger\'s error included', async () => {
