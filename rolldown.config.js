@@ -52,5 +52,16 @@ export default defineConfig({
   },
   platform: 'node',
   external,
-  output: { dir: 'dist/bundle', cleanDir: true, format: 'esm', sourcemap: true, entryFileNames: '[name].js' },
+  output: {
+    dir: 'dist/bundle',
+    cleanDir: true,
+    // V8 keeps every module's source for lazy compiling: one em dash in a comment makes a whole chunk a two-byte
+    // string (7.5 MB instead of 3.7 MB for the server chunk); escaped, they stay one byte per character. JSDoc
+    // comments are most of the rest of what it would keep and parse for nothing.
+    charset: 'ascii',
+    comments: { legal: true, annotation: true, jsdoc: false },
+    format: 'esm',
+    sourcemap: true,
+    entryFileNames: '[name].js',
+  },
 });

@@ -174,6 +174,13 @@ describe('the appliance bundle', () => {
       expect(text).not.toContain(`node_modules/typeorm/driver/${unused}.js`);
     }
   });
+
+  it('is Latin-1 text, so that V8 keeps its source (held for lazy compiling) in one byte per character, not two', async () => {
+    for (const [name, text] of await startChunks()) {
+      const wide = /[^\u0000-\u00ff]/.exec(text);
+      expect(wide ? `${name}: ${JSON.stringify(text.slice(wide.index - 30, wide.index + 10))}` : name).toBe(name);
+    }
+  });
 });
 
 describe('stdout closed by its reader (`appliance | head`, a log shipper that died)', () => {
