@@ -42,12 +42,15 @@ RUN npm run build \
 FROM ${NODE_IMAGE}
 # APPLIANCE_AGENT_HOST: a container's hostname is new with every container, and agents registered under it would
 # pile up dead on a kept volume; this name stays. Give each appliance sharing one database its own.
+# MALLOC_ARENA_MAX=2: glibc gives each thread that allocates (libuv's pool, V8's GC helpers) an arena of its own, up
+# to 8 per core; two arenas keep the appliance's RSS about 8 MB lower after the bench, with no slower request measured.
 ENV NODE_ENV=production \
     APPLIANCE_HOST=0.0.0.0 \
     APPLIANCE_API_PORT=9696 \
     APPLIANCE_IDENTITY_PORT=5000 \
     APPLIANCE_DATA_DIR=/var/lib/neutron-appliance \
-    APPLIANCE_AGENT_HOST=neutron-appliance
+    APPLIANCE_AGENT_HOST=neutron-appliance \
+    MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules

@@ -48,29 +48,42 @@ export const DEFAULT_FIELD_CONVERTERS: Readonly<Record<string, FieldConverter>> 
 
 /** oslo.policy's Enforcer plus the resource-level logic of neutron/policy.py. */
 export class PolicyEngine {
-  private readonly rules = new Map<string, CheckNode>();
+  private readonly texts: ReadonlyMap<string, string>;
+  /** Rules parse on first use: a request meets a handful of the ~400 defaults, and parsing them all cost the start. */
+  private readonly parsed = new Map<string, CheckNode>();
   private readonly ctx: EvaluationContext;
 
   constructor(rules: Readonly<Record<string, string>>, opts: PolicyEngineOptions = {}) {
-    for (const [name, text] of Object.entries(rules)) this.rules.set(name, parseRule(text));
+    this.texts = new Map(Object.entries(rules));
     this.ctx = {
-      lookupRule: (name) => this.rules.get(name) ?? this.rules.get(DEFAULT_RULE),
+      lookupRule: (name) => this.rule(name) ?? this.rule(DEFAULT_RULE),
       fieldConverters: { ...DEFAULT_FIELD_CONVERTERS, ...opts.fieldConverters },
     };
   }
 
   hasRule(name: string): boolean {
-    return this.rules.has(name);
+    return this.texts.has(name);
   }
 
   ruleNames(): string[] {
-    return [...this.rules.keys()];
+    return [...this.texts.keys()];
+  }
+
+  private rule(name: string): CheckNode | undefined {
+    let node = this.parsed.get(name);
+    if (node === undefined) {
+      const text = this.texts.get(name);
+      if (text === undefined) return undefined;
+      node = parseRule(text);
+      this.parsed.set(name, node);
+    }
+    return node;
   }
 
   /** Whether Neutron treats the caller as admin: the token says so or `context_is_admin` passes. */
   isAdmin(creds: PolicyCredentials): boolean {
     if (creds.is_admin) return true;
-    const rule = this.rules.get(ADMIN_RULE);
+    const rule = this.rule(ADMIN_RULE);
     const values = credentialValues(creds);
     return rule !== undefined && evaluateCheck(rule, values, values, this.ctx);
   }
@@ -113,7 +126,7 @@ export class PolicyEngine {
     const hidden: string[] = [];
     for (const attr of attributes) {
       const name = `${action}:${attr}`;
-      if (!this.rules.has(name) || this.evaluate({ type: 'rule', name }, target, creds)) continue;
+      if (!this.texts.has(name) || this.evaluate({ type: 'rule', name }, target, creds)) continue;
       hidden.push(attr);
       // Neutron hides project_id together with tenant_id.
       if (attr === 'tenant_id') hidden.push('project_id');

@@ -194,6 +194,20 @@ describe.each(DIALECTS)('API engine (%s)', (dialect) => {
       expectNeutronError(await admin.get('/v2.0'), 404, 'HTTPNotFound', 'The resource could not be found.');
     });
 
+    it('answers JSON as application/json; charset=utf-8 with the length of its UTF-8 bytes', async () => {
+      const admin = ctx().admin;
+      const name = uniqueName('r\u00e9seau-\u2014-\u{1F310}');
+      const net = await createNetwork(admin, { name });
+      const shown = await admin.get(`/v2.0/networks/${net.id}`);
+      expectStatus(shown, 200);
+      expect(shown.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(Number(shown.headers.get('content-length'))).toBe(Buffer.byteLength(shown.text, 'utf8'));
+      expect(shown.body.network.name).toBe(name);
+      const listed = await admin.get(`/v2.0/networks?name=${encodeURIComponent(name)}`);
+      expect(listed.headers.get('content-type')).toBe('application/json; charset=utf-8');
+      expect(Number(listed.headers.get('content-length'))).toBe(Buffer.byteLength(listed.text, 'utf8'));
+    });
+
     it('answers unsupported methods with 405', async () => {
       const admin = ctx().admin;
       const net = await createNetwork(admin, { name: uniqueName('405') });

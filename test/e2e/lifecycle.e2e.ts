@@ -2,7 +2,7 @@
 // database, SIGTERM with a keep-alive client connected, a second appliance on a busy port, `--help`.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'node:http';
@@ -149,6 +149,37 @@ describe('--help', () => {
     expect(out).toContain("Unknown option '--port'");
     expect(out).toContain('usage: neutron-appliance');
     expect(code).toBe(1);
+  });
+});
+
+describe('the appliance bundle', () => {
+  /** The chunks `node dist/bundle/appliance.js` loads at start: its static imports, followed. */
+  async function startChunks(): Promise<Map<string, string>> {
+    const chunks = new Map<string, string>();
+    const visit = async (name: string) => {
+      if (chunks.has(name)) return;
+      const text = await readFile(join(REPO_ROOT, 'dist/bundle', name), 'utf8');
+      chunks.set(name, text);
+      for (const [, next] of text.matchAll(/^import\s[^;]*?from\s*"\.\/([^"]+)"/gm)) await visit(next);
+    };
+    await visit('appliance.js');
+    return chunks;
+  }
+
+  it('carries the two TypeORM drivers it can use, not the other fifteen it would parse at every start', async () => {
+    const text = [...(await startChunks()).values()].join('\n');
+    expect(text).toContain('node_modules/typeorm/driver/better-sqlite3/BetterSqlite3Driver.js');
+    expect(text).toContain('node_modules/typeorm/driver/postgres/PostgresQueryRunner.js');
+    for (const unused of ['mysql/MysqlQueryRunner', 'sqlserver/SqlServerQueryRunner', 'oracle/OracleDriver', 'mongodb/MongoDriver', 'cockroachdb/CockroachDriver', 'sap/SapDriver', 'spanner/SpannerDriver']) {
+      expect(text).not.toContain(`node_modules/typeorm/driver/${unused}.js`);
+    }
+  });
+
+  it('is Latin-1 text, so that V8 keeps its source (held for lazy compiling) in one byte per character, not two', async () => {
+    for (const [name, text] of await startChunks()) {
+      const wide = /[^\u0000-\u00ff]/.exec(text);
+      expect(wide ? `${name}: ${JSON.stringify(text.slice(wide.index - 30, wide.index + 10))}` : name).toBe(name);
+    }
   });
 });
 
