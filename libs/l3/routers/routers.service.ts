@@ -48,10 +48,10 @@ export class RoutersService implements ResourceService {
     return this.present(ctx, rows);
   }
 
-  async get(ctx: RequestContext, id: string): Promise<ApiObject | undefined> {
+  async get(ctx: RequestContext, id: string, fields: string[] = []): Promise<ApiObject | undefined> {
     const row = await this.findRow(ctx, id);
     if (!row || (!ctx.isAdmin && row.project_id !== ctx.projectId)) return undefined;
-    return (await this.present(ctx, [row]))[0];
+    return (await this.present(ctx, [row], undefined, fields))[0];
   }
 
   async create(ctx: RequestContext, item: ApiObject): Promise<ApiObject> {
@@ -181,9 +181,11 @@ export class RoutersService implements ResourceService {
     row.gw_port_id = null;
   }
 
-  private async present(ctx: RequestContext, rows: RouterRow[], knownRoutes?: Map<string, Route[]>): Promise<ApiObject[]> {
-    const gateways = await loadGateways(ctx, this.ipam, rows);
-    const routes = knownRoutes ?? (await loadRoutes(ctx.em, rows.map((r) => r.id)));
+  /** The routers as the API shows them; with `fields`, the gateway and routes only when asked for. */
+  private async present(ctx: RequestContext, rows: RouterRow[], knownRoutes?: Map<string, Route[]>, fields: string[] = []): Promise<ApiObject[]> {
+    const wants = (attr: string) => !fields.length || fields.includes(attr);
+    const gateways = wants('external_gateway_info') ? await loadGateways(ctx, this.ipam, rows) : new Map<string, GatewayView>();
+    const routes = knownRoutes ?? (wants('routes') ? await loadRoutes(ctx.em, rows.map((r) => r.id)) : new Map<string, Route[]>());
     return rows.map((row) => ({
       ...presentStandard(row, undefined),
       name: row.name,
