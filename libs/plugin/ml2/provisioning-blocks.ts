@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { sqlAnyOf, sqlFlag, sqlRows } from '../../db/index.js';
+import { sqlAnyOf, sqlFlag, sqlRows, sqlRun } from '../../db/index.js';
 import { PORTS_TABLE } from '../ports/ports.contract.js';
 import { PORT_BINDINGS_TABLE, UNPLUGGED_VIF_TYPES } from './binding/port-binding.entity.js';
 import { ProvisioningBlockEntity } from './ml2.entities.js';
@@ -24,16 +24,18 @@ const NO_BLOCK_OWNERS = [
 
 export const takesProvisioningBlocks = (deviceOwner: string) => !NO_BLOCK_OWNERS.includes(deviceOwner);
 
+const BLOCKS_TABLE = ProvisioningBlockEntity.options.tableName!;
+
 export async function addBlock(em: EntityManager, portId: string, entity: string): Promise<void> {
   await em.createQueryBuilder().insert().into(ProvisioningBlockEntity).values({ port_id: portId, entity }).orIgnore().execute();
 }
 
 export async function removeBlock(em: EntityManager, portId: string, entity: string): Promise<void> {
-  await em.getRepository(ProvisioningBlockEntity).delete({ port_id: portId, entity });
+  await sqlRun(em, `DELETE FROM ${BLOCKS_TABLE} WHERE port_id = ? AND entity = ?`, [portId, entity]);
 }
 
-export function isBlocked(em: EntityManager, portId: string): Promise<boolean> {
-  return em.getRepository(ProvisioningBlockEntity).existsBy({ port_id: portId });
+export async function isBlocked(em: EntityManager, portId: string): Promise<boolean> {
+  return (await sqlRows(em, `SELECT 1 AS blocked FROM ${BLOCKS_TABLE} WHERE port_id = ? LIMIT 1`, [portId])).length > 0;
 }
 
 /**
@@ -46,7 +48,7 @@ export async function completionChangesNothing(em: EntityManager, portIds: reado
   const rows = await sqlRows<{ status: string; admin_state_up: unknown; vif_type: string | null; blocked: unknown }>(
     em,
     `SELECT p.status AS status, p.admin_state_up AS admin_state_up, b.vif_type AS vif_type,
-       EXISTS (SELECT 1 FROM ${ProvisioningBlockEntity.options.tableName} k WHERE k.port_id = p.id AND k.entity = ?) AS blocked
+       EXISTS (SELECT 1 FROM ${BLOCKS_TABLE} k WHERE k.port_id = p.id AND k.entity = ?) AS blocked
      FROM ${PORTS_TABLE} p LEFT JOIN ${PORT_BINDINGS_TABLE} b ON b.port_id = p.id WHERE ${inPorts}`,
     [entity, param],
   );
