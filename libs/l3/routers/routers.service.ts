@@ -4,7 +4,7 @@ import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../.
 import { newStandardColumns, presentStandard, revised } from '../../api/resource/standard-row.js';
 import { runListQuery } from '../../api/sql/list-query.js';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
-import { isPostgres } from '../../db/index.js';
+import { sqlLock } from '../../db/index.js';
 import { type FixedIp, type FixedIpRequest, IPAM, type Ipam } from '../../plugin/ipam/ipam.contract.js';
 import { L3Ports } from '../l3-ports.js';
 import { ROUTER_GATEWAY_OWNER, RouterEntity, RouterPortEntity, RouterRouteEntity, type RouterRow } from '../l3.entities.js';
@@ -20,7 +20,7 @@ import {
 import { assertValidRoutes, diffRoutes, type Route } from './extra-routes.js';
 import { L3Scheduler } from '../scheduler/l3-scheduler.service.js';
 import { GATEWAY_KEYS, routerAttributes } from './router.definition.js';
-import { findNetwork, findSubnets, floatingIpsOfRouter, type GatewayView, interfacePorts, loadGateways, loadRoutes, networkSubnets, routerPorts } from './router.store.js';
+import { findNetwork, findSubnets, floatingIpsOfRouter, type GatewayView, interfacePorts, loadGateways, loadRoutes, networkSubnets, routerPorts, selectRouterRow } from './router.store.js';
 
 interface GatewayInfo {
   network_id: string;
@@ -201,9 +201,7 @@ export class RoutersService implements ResourceService {
   }
 
   private findRow(ctx: RequestContext, id: string): Promise<RouterRow | null> {
-    const qb = ctx.em.getRepository(RouterEntity).createQueryBuilder('r').where('r.id = :id', { id });
-    if (ctx.forUpdate && isPostgres(ctx.em)) qb.setLock('pessimistic_write');
-    return qb.getOne();
+    return selectRouterRow(ctx.em, id, ctx.forUpdate ? sqlLock(ctx.em, 'UPDATE') : '');
   }
 }
 
