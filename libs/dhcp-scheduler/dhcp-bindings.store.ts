@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { AGENTS_TABLE } from '../agents-api/agent.entity.js';
-import { anyOfSql, sqlBool } from '../db/index.js';
+import { anyOfSql, sqlAnyOf, sqlBool, sqlRows } from '../db/index.js';
 import { SubnetEntity } from '../plugin/subnets/subnet.entity.js';
 import { DHCP_BINDINGS_TABLE, NetworkDhcpAgentBindingEntity } from './network-dhcp-agent-binding.entity.js';
 
@@ -17,16 +17,16 @@ export interface HostingAgent {
 /** The agents hosting each of the networks: one query for all of them. */
 export async function hostingAgents(em: EntityManager, networkIds: readonly string[]): Promise<HostingAgent[]> {
   if (!networkIds.length) return [];
-  const rows = await em
-    .createQueryBuilder()
-    .select(['b.network_id AS network_id', 'b.dhcp_agent_id AS agent_id', 'b.binding_index AS binding_index'])
-    .addSelect(['a.host AS host', 'a.admin_state_up AS admin_state_up', 'a.availability_zone AS availability_zone'])
-    .from(DHCP_BINDINGS_TABLE, 'b')
-    .innerJoin(AGENTS_TABLE, 'a', 'a.id = b.dhcp_agent_id')
-    .where(...anyOfSql(em, 'b.network_id', networkIds))
-    .orderBy('b.network_id')
-    .addOrderBy('b.binding_index')
-    .getRawMany<HostingAgent & { admin_state_up: boolean | number }>();
+  // Hand-written: every port write's notice to the DHCP agents asks it.
+  const [inNetworks, param] = sqlAnyOf(em, 'b.network_id', networkIds);
+  const rows = await sqlRows<HostingAgent & { admin_state_up: boolean | number }>(
+    em,
+    `SELECT b.network_id AS network_id, b.dhcp_agent_id AS agent_id, b.binding_index AS binding_index, a.host AS host,
+       a.admin_state_up AS admin_state_up, a.availability_zone AS availability_zone
+     FROM ${DHCP_BINDINGS_TABLE} b JOIN ${AGENTS_TABLE} a ON a.id = b.dhcp_agent_id
+     WHERE ${inNetworks} ORDER BY b.network_id, b.binding_index`,
+    [param],
+  );
   return rows.map((r) => ({ ...r, admin_state_up: Boolean(r.admin_state_up), binding_index: Number(r.binding_index) }));
 }
 

@@ -11,7 +11,7 @@ import type {
 import type { BusHandler } from '../bus/bus.contract.js';
 import { anyOf, Database, sqlAnyOf, sqlWriteBehind } from '../db/index.js';
 import { IPAM, type Ipam } from '../plugin/ipam/ipam.contract.js';
-import { DHCP_ENTITY } from '../plugin/ml2/provisioning-blocks.js';
+import { completionChangesNothing, DHCP_ENTITY } from '../plugin/ml2/provisioning-blocks.js';
 import { ProvisioningBlockEntity } from '../plugin/ml2/ml2.entities.js';
 import { PortStatusService, UNPLUGGED_VIF_TYPES } from '../plugin/ml2/port-status.service.js';
 import { PluginRpcEndpoints } from '../plugin/ml2/rpc/plugin-rpc-endpoints.js';
@@ -78,14 +78,16 @@ export class DhcpRpcService implements OnModuleInit {
   }
 
   /**
-   * The agent serves these ports: clear their DHCP block; a port with nothing else pending goes ACTIVE. One
-   * transaction; the blocks of the whole batch go in one statement, and only ports that can go ACTIVE (bound,
-   * enabled, not ACTIVE yet) take the per-port status step.
+   * The agent serves these ports: clear their DHCP block; a port with nothing else pending goes ACTIVE. One read
+   * first: a batch where that changes nothing (no DHCP block, no port that could go ACTIVE: router, DHCP and unbound
+   * ports) ends there. Else one transaction; the blocks of the whole batch go in one statement, and only ports that
+   * can go ACTIVE (bound, enabled, not ACTIVE yet) take the per-port status step.
    */
   async dhcpReadyOnPorts(req: DhcpReadyRequest): Promise<void> {
     const ids = (req as Partial<DhcpReadyRequest> | undefined)?.port_ids;
     if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string')) throw new TypeError('dhcp_ready_on_ports: port_ids must be a list of strings');
     if (!ids.length) return;
+    if (await this.db.read((em) => completionChangesNothing(em, ids, DHCP_ENTITY))) return;
     await this.db.unitOfWork(async (em, afterCommit) => {
       // The blocks go first, without waiting: the ports' read travels with them in one round trip.
       const [cond, param] = sqlAnyOf(em, 'port_id', ids);

@@ -190,6 +190,23 @@ describe.each(SPEC_DIALECTS)('DHCP scheduling and the DHCP port (%s)', (dialect)
     expect((await h.call('GET', `/ports/${other.id}`)).body.port.status).toBe('ACTIVE');
   });
 
+  it('takes a port without a DHCP block ACTIVE when bound (Neutron’s provisioning_complete), and leaves the others as they are', async () => {
+    const l2Host = `compute-noblock-${dialect}`;
+    await h.reportDhcpAgent(l2Host, { ...AGENT_TYPES.l2, configurations: { interface_mappings: {}, tunnel_types: ['vxlan', 'geneve'] } });
+    const net = await network();
+    await subnet(net, '10.8.0.0/24', { enable_dhcp: false });
+    const show = async (id: string) => (await h.call('GET', `/ports/${id}`)).body.port;
+    // A service port (no provisioning block of any kind) bound to a host, and a port bound nowhere.
+    const service = (await h.call('POST', '/ports', { port: { network_id: net, device_owner: 'network:dhcp', device_id: 'dhcp-x', 'binding:host_id': l2Host } })).body.port;
+    const unbound = (await h.call('POST', '/ports', { port: { network_id: net } })).body.port;
+    expect([service.status, unbound.status]).toEqual(['DOWN', 'DOWN']);
+    await rpc('dhcp_ready_on_ports', { port_ids: [service.id, unbound.id] });
+    expect(await show(service.id)).toMatchObject({ status: 'ACTIVE', revision_number: service.revision_number + 1 });
+    expect(await show(unbound.id)).toMatchObject({ status: 'DOWN', revision_number: unbound.revision_number });
+    await rpc('dhcp_ready_on_ports', { port_ids: [service.id, unbound.id] });
+    expect(await show(service.id)).toMatchObject({ status: 'ACTIVE', revision_number: service.revision_number + 1 });
+  });
+
   it('adds and removes networks by hand with Neutron’s errors, and tells the agents', async () => {
     const [a, b] = [await newHost(), await newHost()];
     const [idA, idB] = [await agentId(a), await agentId(b)];

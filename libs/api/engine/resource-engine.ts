@@ -84,7 +84,8 @@ export class ResourceEngine {
       // Neutron's pecan PolicyHook skips member actions: the plug-in scopes the item (invisible → NotFound).
       if (req.method !== 'PUT') throw methodNotAllowed(req.method);
       const body = parseJsonBody(req.rawBody);
-      const result = await this.inTransaction(req.auth, parent, async (ctx) => action(ctx, await this.visibleItem(def, ctx, id), body));
+      const { run, fields } = typeof action === 'function' ? { run: action, fields: [] } : action;
+      const result = await this.inTransaction(req.auth, parent, async (ctx) => run(ctx, await this.visibleItem(def, ctx, id, fields), body));
       return { status: 200, body: result };
     }
     throw httpNotFound();
@@ -221,11 +222,14 @@ export class ResourceEngine {
     return ctx;
   }
 
-  /** The item if the caller may see it (DB scoping, then the get policy), else the resource's NotFound. */
-  private async visibleItem(def: ResourceDefinition, ctx: RequestContext, id: string): Promise<ApiObject> {
-    const item = await def.service.get(ctx, id);
+  /**
+   * The item if the caller may see it (DB scoping, then the get policy), else the resource's NotFound; `fields`
+   * (empty = all) limit what the service and the fragments load.
+   */
+  private async visibleItem(def: ResourceDefinition, ctx: RequestContext, id: string, fields: string[] = []): Promise<ApiObject> {
+    const item = await def.service.get(ctx, id, fields);
     if (!item || !this.canRead(def, ctx, item)) throw def.notFound(id, ctx);
-    return (await this.writer.load(def, ctx, [item]))[0];
+    return (await this.writer.load(def, ctx, [item], fields))[0];
   }
 
   private rule(def: ResourceDefinition, verb: Verb): string {

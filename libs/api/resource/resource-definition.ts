@@ -57,8 +57,11 @@ export interface ListQuery {
 /** The plug-in side of a resource. Services never throw HTTP errors, only NeutronErrors. */
 export interface ResourceService {
   list(ctx: RequestContext, query: ListQuery): Promise<ApiObject[]>;
-  /** Visibility-scoped: undefined when the caller cannot see it. */
-  get(ctx: RequestContext, id: string): Promise<ApiObject | undefined>;
+  /**
+   * Visibility-scoped: undefined when the caller cannot see it. `fields` (empty = all) are the attributes the caller
+   * reads; a service may use it to skip loading related rows, as on lists.
+   */
+  get(ctx: RequestContext, id: string, fields?: string[]): Promise<ApiObject | undefined>;
   /** Called once per item of a (bulk) create, all inside one transaction. */
   create(ctx: RequestContext, item: ApiObject): Promise<ApiObject>;
   update(ctx: RequestContext, current: ApiObject, changes: ApiObject): Promise<ApiObject>;
@@ -121,6 +124,15 @@ export const joinedRowOf = (item: ApiObject): Record<string, unknown> | undefine
 /** An SQL condition on the list's main alias for the given filter values: [sql with :named params, params]. */
 export type FragmentFilter = (alias: string, values: unknown[], param: () => string) => [string, Record<string, unknown>] | undefined;
 
+export type MemberAction = (ctx: RequestContext, current: ApiObject, body: ApiObject | undefined) => Promise<unknown>;
+
+/** A member action that reads only some attributes of its item: the service and fragments may skip the others. */
+export interface MemberActionSpec {
+  run: MemberAction;
+  /** The attributes `run` reads of `current` (as `fields=`; the item is still found and checked as the caller sees it). */
+  fields: string[];
+}
+
 export interface ResourceDefinition {
   /** Singular JSON key and policy name: 'network'. */
   name: string;
@@ -151,7 +163,7 @@ export interface ResourceDefinition {
    * `PUT /<collection>/<id>/<action>` (Neutron's member actions): raw JSON body in, raw body out (no envelope), run
    * in one transaction on the item the caller can see. The policy hook is bypassed, as in Neutron: the action scopes.
    */
-  memberActions?: Record<string, (ctx: RequestContext, current: ApiObject, body: ApiObject | undefined) => Promise<unknown>>;
+  memberActions?: Record<string, MemberAction | MemberActionSpec>;
   /** List and show only (e.g. network-ip-availabilities): POST, PUT and DELETE answer 405. */
   readOnly?: boolean;
   /** Other domains' attributes on this resource (filled through ResourceRegistry.extend, in `order`). */

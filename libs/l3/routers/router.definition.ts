@@ -11,7 +11,7 @@ import {
 } from '../../api/validators/index.js';
 import { ROUTERS_TABLE } from '../l3.entities.js';
 import { routerNotFound } from '../l3.errors.js';
-import type { RouterActions } from './router-actions.js';
+import { INTERFACE_ACTION_FIELDS, type RouterActions } from './router-actions.js';
 
 /** external_gateway_info's keys (l3 + l3_ext_gw_mode), in declaration order: policy checks them in this order. */
 export const GATEWAY_KEYS = ['network_id', 'enable_snat', 'external_fixed_ips'] as const;
@@ -55,8 +55,8 @@ export function routerDefinition(service: ResourceService, actions: RouterAction
     table: ROUTERS_TABLE,
     notFound: routerNotFound,
     memberActions: {
-      add_router_interface: (ctx, current, body) => actions.addInterface(ctx, current, body),
-      remove_router_interface: (ctx, current, body) => actions.removeInterface(ctx, current, body),
+      add_router_interface: { run: (ctx, current, body) => actions.addInterface(ctx, current, body), fields: INTERFACE_ACTION_FIELDS },
+      remove_router_interface: { run: (ctx, current, body) => actions.removeInterface(ctx, current, body), fields: INTERFACE_ACTION_FIELDS },
       add_extraroutes: (ctx, current, body) => actions.addExtraRoutes(ctx, current, body),
       remove_extraroutes: (ctx, current, body) => actions.removeExtraRoutes(ctx, current, body),
     },

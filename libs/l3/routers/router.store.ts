@@ -1,13 +1,38 @@
 import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '../../api/resource/resource-definition.js';
-import { anyOf, neutronTimestamp, sqlAnyOf, sqlRows, sqlRun } from '../../db/index.js';
+import { anyOf, neutronTimestamp, sqlAnyOf, sqlFlag, sqlJson, sqlRows, sqlRun } from '../../db/index.js';
 import type { FixedIp, Ipam } from '../../plugin/ipam/ipam.contract.js';
 import { NetworkEntity, type NetworkRow } from '../../plugin/networks/network.entity.js';
 import { PortEntity } from '../../plugin/ports/port.entity.js';
 import { PORTS_TABLE } from '../../plugin/ports/ports.contract.js';
 import { SubnetEntity, type SubnetRow } from '../../plugin/subnets/subnet.entity.js';
-import { FloatingIpEntity, ROUTER_GATEWAY_OWNER, ROUTER_INTERFACE_OWNER, ROUTER_PORTS_TABLE, ROUTER_ROUTES_TABLE, ROUTERS_TABLE, RouterPortEntity, type RouterRouteRow, type RouterRow } from '../l3.entities.js';
+import { selectSubnets } from '../../plugin/subnets/subnet-sql.js';
+import { FloatingIpEntity, ROUTER_GATEWAY_OWNER, ROUTER_INTERFACE_OWNER, ROUTER_PORTS_TABLE, ROUTER_ROUTES_TABLE, ROUTERS_TABLE, type RouterRouteRow, type RouterRow } from '../l3.entities.js';
 import type { Route } from './extra-routes.js';
+
+const SELECT_ROUTER =
+  'SELECT id, project_id, description, created_at, updated_at, revision_number, name, status, admin_state_up, gw_port_id, enable_snat, ' +
+  `availability_zone_hints FROM ${ROUTERS_TABLE} WHERE id = ?`;
+
+/** The router's row; `lock` appends the row lock the caller needs ('' for none). */
+export async function selectRouterRow(em: EntityManager, id: string, lock = ''): Promise<RouterRow | null> {
+  const [raw] = await sqlRows<Record<string, unknown>>(em, SELECT_ROUTER + lock, [id]);
+  if (!raw) return null;
+  return {
+    id: raw.id as string,
+    project_id: raw.project_id as string,
+    description: raw.description as string,
+    created_at: raw.created_at as string,
+    updated_at: raw.updated_at as string,
+    revision_number: Number(raw.revision_number),
+    name: raw.name as string,
+    status: raw.status as string,
+    admin_state_up: sqlFlag(raw.admin_state_up),
+    gw_port_id: raw.gw_port_id as string | null,
+    enable_snat: sqlFlag(raw.enable_snat),
+    availability_zone_hints: sqlJson<string[]>(raw.availability_zone_hints, []),
+  };
+}
 
 /** A router's port with what the L3 code needs of it: its network and addresses. */
 export interface RouterPortView {
@@ -66,11 +91,12 @@ export const interfacePorts = (ctx: RequestContext, ipam: Ipam, routerId: string
 
 export async function findSubnets(em: EntityManager, ids: string[]): Promise<SubnetRow[]> {
   if (!ids.length) return [];
-  return em.getRepository(SubnetEntity).findBy({ id: anyOf(em, [...new Set(ids)]) });
+  const [inIds, param] = sqlAnyOf(em, 'id', [...new Set(ids)]);
+  return selectSubnets(em, inIds, [param]);
 }
 
-export function findSubnet(em: EntityManager, id: string): Promise<SubnetRow | null> {
-  return em.getRepository(SubnetEntity).findOneBy({ id });
+export async function findSubnet(em: EntityManager, id: string): Promise<SubnetRow | null> {
+  return (await selectSubnets(em, 'id = ?', [id]))[0] ?? null;
 }
 
 export function findNetwork(em: EntityManager, id: string): Promise<NetworkRow | null> {
@@ -82,7 +108,7 @@ export function networkSubnets(em: EntityManager, networkId: string): Promise<Su
 }
 
 export async function addRouterPort(em: EntityManager, routerId: string, portId: string, type: string): Promise<void> {
-  await em.getRepository(RouterPortEntity).insert({ router_id: routerId, port_id: portId, port_type: type });
+  await sqlRun(em, `INSERT INTO ${ROUTER_PORTS_TABLE} (router_id, port_id, port_type) VALUES (?, ?, ?)`, [routerId, portId, type]);
   await bumpRouterRevision(em, routerId);
 }
 

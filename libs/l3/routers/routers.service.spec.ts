@@ -140,6 +140,25 @@ describe('routers', () => {
     expect((await h().call('DELETE', `routers/${router.id}`, { auth })).status).toBe(204);
   });
 
+  it('lets only who sees the router add or remove its interfaces; the admin’s interface is the owner’s port', async () => {
+    const { net, subnet, router, action, auth } = await setup();
+    // The action reads only the router's id and owner; a show afterwards still has everything.
+    await h().call('PUT', `routers/${router.id}/tags/blue`, { auth });
+    const other = member(newProject());
+    const notFound = [404, 'RouterNotFound', `Router ${router.id} could not be found`];
+    expect(errorOf(await action('add_router_interface', { subnet_id: subnet.id }, other))).toEqual(notFound);
+    expect(errorOf(await action('remove_router_interface', { subnet_id: subnet.id }, other))).toEqual(notFound);
+    expect((await h().call('GET', 'ports', { query: { device_id: router.id } })).body.ports).toEqual([]);
+
+    const added = await h().call('PUT', `routers/${router.id}/add_router_interface`, { body: { subnet_id: subnet.id } });
+    expect(added.status).toBe(200);
+    expect(added.body).toMatchObject({ id: router.id, tenant_id: auth.project_id, network_id: net.id, subnet_ids: [subnet.id] });
+    const shown = (await h().call('GET', `routers/${router.id}`, { auth })).body.router;
+    expect(shown).toMatchObject({ tags: ['blue'], routes: [], revision_number: 3 });
+    const removed = await action('remove_router_interface', { port_id: added.body.port_id });
+    expect(removed.body).toMatchObject({ id: router.id, tenant_id: auth.project_id, port_id: added.body.port_id, subnet_id: subnet.id });
+  });
+
   it('adds an interface by port, and refuses a port in use or an overlapping subnet', async () => {
     const { net, subnet, router, action, auth } = await setup();
     const port = await h().create('ports', { network_id: net.id }, auth);

@@ -4,7 +4,7 @@ import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../.
 import { newStandardColumns, presentStandard, revised } from '../../api/resource/standard-row.js';
 import { runListQuery } from '../../api/sql/list-query.js';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
-import { isPostgres } from '../../db/index.js';
+import { sqlLock } from '../../db/index.js';
 import { type FixedIp, type FixedIpRequest, IPAM, type Ipam } from '../../plugin/ipam/ipam.contract.js';
 import { L3Ports } from '../l3-ports.js';
 import { ROUTER_GATEWAY_OWNER, RouterEntity, RouterPortEntity, RouterRouteEntity, type RouterRow } from '../l3.entities.js';
@@ -20,7 +20,7 @@ import {
 import { assertValidRoutes, diffRoutes, type Route } from './extra-routes.js';
 import { L3Scheduler } from '../scheduler/l3-scheduler.service.js';
 import { GATEWAY_KEYS, routerAttributes } from './router.definition.js';
-import { findNetwork, findSubnets, floatingIpsOfRouter, type GatewayView, interfacePorts, loadGateways, loadRoutes, networkSubnets, routerPorts } from './router.store.js';
+import { findNetwork, findSubnets, floatingIpsOfRouter, type GatewayView, interfacePorts, loadGateways, loadRoutes, networkSubnets, routerPorts, selectRouterRow } from './router.store.js';
 
 interface GatewayInfo {
   network_id: string;
@@ -48,10 +48,10 @@ export class RoutersService implements ResourceService {
     return this.present(ctx, rows);
   }
 
-  async get(ctx: RequestContext, id: string): Promise<ApiObject | undefined> {
+  async get(ctx: RequestContext, id: string, fields: string[] = []): Promise<ApiObject | undefined> {
     const row = await this.findRow(ctx, id);
     if (!row || (!ctx.isAdmin && row.project_id !== ctx.projectId)) return undefined;
-    return (await this.present(ctx, [row]))[0];
+    return (await this.present(ctx, [row], undefined, fields))[0];
   }
 
   async create(ctx: RequestContext, item: ApiObject): Promise<ApiObject> {
@@ -181,9 +181,11 @@ export class RoutersService implements ResourceService {
     row.gw_port_id = null;
   }
 
-  private async present(ctx: RequestContext, rows: RouterRow[], knownRoutes?: Map<string, Route[]>): Promise<ApiObject[]> {
-    const gateways = await loadGateways(ctx, this.ipam, rows);
-    const routes = knownRoutes ?? (await loadRoutes(ctx.em, rows.map((r) => r.id)));
+  /** The routers as the API shows them; with `fields`, the gateway and routes only when asked for. */
+  private async present(ctx: RequestContext, rows: RouterRow[], knownRoutes?: Map<string, Route[]>, fields: string[] = []): Promise<ApiObject[]> {
+    const wants = (attr: string) => !fields.length || fields.includes(attr);
+    const gateways = wants('external_gateway_info') ? await loadGateways(ctx, this.ipam, rows) : new Map<string, GatewayView>();
+    const routes = knownRoutes ?? (wants('routes') ? await loadRoutes(ctx.em, rows.map((r) => r.id)) : new Map<string, Route[]>());
     return rows.map((row) => ({
       ...presentStandard(row, undefined),
       name: row.name,
@@ -199,9 +201,7 @@ export class RoutersService implements ResourceService {
   }
 
   private findRow(ctx: RequestContext, id: string): Promise<RouterRow | null> {
-    const qb = ctx.em.getRepository(RouterEntity).createQueryBuilder('r').where('r.id = :id', { id });
-    if (ctx.forUpdate && isPostgres(ctx.em)) qb.setLock('pessimistic_write');
-    return qb.getOne();
+    return selectRouterRow(ctx.em, id, ctx.forUpdate ? sqlLock(ctx.em, 'UPDATE') : '');
   }
 }
 

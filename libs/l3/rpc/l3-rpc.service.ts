@@ -84,8 +84,9 @@ export class L3RpcService implements OnModuleInit {
       const agent = await this.enabledAgent(em, host);
       const { routers, links } = agent ? await upRoutersOfAgent(em, agent.id, wanted) : { routers: [], links: [] };
       if (!routers.length) return { answer: [], unbound: [] };
-      const unbound = (await boundPortsById(em, links.map((l) => l.port_id))).filter((p) => p.binding_host_id !== host).map((p) => p.id);
-      return { answer: await describeRouters(em, this.ipam, routers, links), unbound };
+      const ports = await boundPortsById(em, links.map((l) => l.port_id));
+      const unbound = ports.filter((p) => p.binding_host_id !== host).map((p) => p.id);
+      return { answer: await describeRouters(em, this.ipam, routers, links, ports), unbound };
     });
     if (unbound.length) await this.db.unitOfWork((em, afterCommit) => this.bindPorts(internalContext(em, afterCommit), unbound, host));
     return answer;

@@ -1,10 +1,11 @@
 import type { EntityManager } from 'typeorm';
 import { internalContext } from '../../api/resource/internal-context.js';
-import { anyOf, sqlAnyOf, sqlFlag, sqlRows } from '../../db/index.js';
+import { anyOf, sqlAnyOf, sqlFlag, sqlJson, sqlRows } from '../../db/index.js';
 import type { FixedIp, Ipam } from '../../plugin/ipam/ipam.contract.js';
 import { NetworkEntity } from '../../plugin/networks/network.entity.js';
-import { PortEntity } from '../../plugin/ports/port.entity.js';
-import { SubnetEntity, type SubnetRow } from '../../plugin/subnets/subnet.entity.js';
+import { PortEntity, type PortRow } from '../../plugin/ports/port.entity.js';
+import { SUBNETS_TABLE } from '../../plugin/subnetpools/subnetpools.contract.js';
+import type { HostRoute, SubnetRow } from '../../plugin/subnets/subnet.entity.js';
 import type { L3FloatingIpInfo, L3PortForwardingInfo, L3PortInfo, L3RouterInfo, L3SubnetInfo } from '../../rpc/l3-agent.contract.js';
 import {
   FLOATING_IPS_TABLE,
@@ -72,21 +73,18 @@ export async function upRoutersOfAgent(em: EntityManager, agentId: string, ids: 
   return { routers, links };
 }
 
-/** routerSyncData for routers (administratively up) and their router ports read already. */
-export async function describeRouters(em: EntityManager, ipam: Ipam, routers: SyncRouterRow[], links: RouterPortRow[]): Promise<L3RouterInfo[]> {
+/**
+ * routerSyncData for routers (administratively up) and their router ports read already; `known` are the rows of
+ * those ports when the caller read them too (each of them, in any order).
+ */
+export async function describeRouters(em: EntityManager, ipam: Ipam, routers: SyncRouterRow[], links: RouterPortRow[], known?: PortRow[]): Promise<L3RouterInfo[]> {
   if (!routers.length) return [];
   const ids = routers.map((r) => r.id);
   const portIds = links.map((l) => l.port_id);
-  const ports = portIds.length
-    ? await em.getRepository(PortEntity).find({ where: { id: anyOf(em, portIds) }, order: { created_at: 'ASC', id: 'ASC' } })
-    : [];
+  const ports = known ? [...known].sort(byCreation) : portIds.length ? await em.getRepository(PortEntity).find({ where: { id: anyOf(em, portIds) }, order: { created_at: 'ASC', id: 'ASC' } }) : [];
   const ips = portIds.length ? await ipam.loadForPorts(internalContext(em, () => undefined), portIds) : new Map<string, FixedIp[]>();
-  const subnetIds = [...new Set([...ips.values()].flat().map((ip) => ip.subnet_id))];
-  const subnets = new Map((subnetIds.length ? await em.getRepository(SubnetEntity).findBy({ id: anyOf(em, subnetIds) }) : []).map((s) => [s.id, s]));
-  const networkIds = [...new Set(ports.map((p) => p.network_id))];
-  const mtus = new Map(
-    (networkIds.length ? await em.getRepository(NetworkEntity).find({ select: { id: true, mtu: true }, where: { id: anyOf(em, networkIds) } }) : []).map((n) => [n.id, n.mtu]),
-  );
+  const subnets = await syncSubnets(em, [...new Set([...ips.values()].flat().map((ip) => ip.subnet_id))]);
+  const mtus = await networkMtus(em, [...new Set(ports.map((p) => p.network_id))]);
   const routes = await loadRoutes(em, ids);
   const [fipsOf, fipParam] = sqlAnyOf(em, 'router_id', ids);
   const fips = await sqlRows<SyncFloatingIp>(
@@ -101,7 +99,7 @@ export async function describeRouters(em: EntityManager, ipam: Ipam, routers: Sy
   const routerOf = new Map(links.map((l) => [l.port_id, l.router_id]));
   const portInfo = (p: (typeof ports)[number]): L3PortInfo => {
     const fixed = ips.get(p.id) ?? [];
-    const own = fixed.map((ip) => subnets.get(ip.subnet_id)).filter((s): s is SubnetRow => s !== undefined);
+    const own = fixed.map((ip) => subnets.get(ip.subnet_id)).filter((s): s is SyncSubnet => s !== undefined);
     return {
       id: p.id,
       network_id: p.network_id,
@@ -171,7 +169,40 @@ export async function describeRouters(em: EntityManager, ipam: Ipam, routers: Sy
   });
 }
 
-function subnetInfo(s: SubnetRow): L3SubnetInfo {
+const NETWORKS_TABLE = NetworkEntity.options.tableName!;
+
+const byCreation = (a: PortRow, b: PortRow) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+type SyncSubnet = Pick<SubnetRow, 'id' | 'cidr' | 'gateway_ip' | 'ip_version' | 'dns_nameservers' | 'host_routes'>;
+
+/** What subnetInfo reads of the subnets: one hand-written statement. */
+async function syncSubnets(em: EntityManager, ids: string[]): Promise<Map<string, SyncSubnet>> {
+  if (!ids.length) return new Map();
+  const [inIds, param] = sqlAnyOf(em, 'id', ids);
+  const rows = await sqlRows<Record<string, unknown>>(em, `SELECT id, cidr, gateway_ip, ip_version, dns_nameservers, host_routes FROM ${SUBNETS_TABLE} WHERE ${inIds}`, [param]);
+  return new Map(
+    rows.map((r) => [
+      r.id as string,
+      {
+        id: r.id as string,
+        cidr: r.cidr as string,
+        gateway_ip: r.gateway_ip as string | null,
+        ip_version: Number(r.ip_version),
+        dns_nameservers: sqlJson<string[]>(r.dns_nameservers, []),
+        host_routes: sqlJson<HostRoute[]>(r.host_routes, []),
+      },
+    ]),
+  );
+}
+
+async function networkMtus(em: EntityManager, ids: string[]): Promise<Map<string, number>> {
+  if (!ids.length) return new Map();
+  const [inIds, param] = sqlAnyOf(em, 'id', ids);
+  const rows = await sqlRows<{ id: string; mtu: unknown }>(em, `SELECT id, mtu FROM ${NETWORKS_TABLE} WHERE ${inIds}`, [param]);
+  return new Map(rows.map((r) => [r.id, Number(r.mtu)]));
+}
+
+function subnetInfo(s: SyncSubnet): L3SubnetInfo {
   return {
     id: s.id,
     cidr: s.cidr,

@@ -40,7 +40,10 @@ export function routerSchedulingFragment(scheduler: L3Scheduler, notifier: L3Age
   return {
     name: 'router-l3-scheduling',
     attributes: {},
-    load: (ctx, items) => routerAvailabilityZones(ctx, items),
+    load: async (ctx, items, fields) => {
+      if (fields.length && !fields.includes('availability_zones')) return;
+      await routerAvailabilityZones(ctx, items);
+    },
     create: async (ctx, created) => {
       const id = created.id as string;
       const bound = await scheduler.scheduleOne(ctx.em, id);

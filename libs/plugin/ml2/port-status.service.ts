@@ -2,8 +2,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ResourceEvents } from '../../api/events/resource-events.js';
 import { internalContext } from '../../api/resource/internal-context.js';
-import { type AfterCommit, neutronTimestamp } from '../../db/index.js';
-import { PortEntity, type PortRow } from '../ports/port.entity.js';
+import { type AfterCommit, neutronTimestamp, sqlRun } from '../../db/index.js';
+import type { PortRow } from '../ports/port.entity.js';
+import { PORTS_TABLE } from '../ports/ports.contract.js';
 import { UNPLUGGED_VIF_TYPES } from './binding/port-binding.fragment.js';
 import type { BoundPort } from './binding/port-binding.store.js';
 import { isBlocked, removeBlock } from './provisioning-blocks.js';
@@ -23,13 +24,12 @@ export class PortStatusService {
   /** Sets the status if it differs; false when the port is gone or already had it. */
   async setStatus(em: EntityManager, port: PortRow, status: string, afterCommit: AfterCommit): Promise<boolean> {
     if (port.status === status) return false;
-    const result = await em
-      .createQueryBuilder()
-      .update(PortEntity)
-      .set({ status, revision_number: () => 'revision_number + 1', updated_at: neutronTimestamp() })
-      .where('id = :id', { id: port.id })
-      .execute();
-    if (!result.affected) return false;
+    const changed = await sqlRun(em, `UPDATE ${PORTS_TABLE} SET status = ?, revision_number = revision_number + 1, updated_at = ? WHERE id = ?`, [
+      status,
+      neutronTimestamp(),
+      port.id,
+    ]);
+    if (!changed) return false;
     const original = { id: port.id, device_id: port.device_id, device_owner: port.device_owner, status: port.status };
     port.status = status;
     await this.events.publish('port', 'after_update', {

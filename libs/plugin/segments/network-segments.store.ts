@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { NOT_SPECIFIED } from '../../api/resource/attribute.js';
 import type { ApiObject } from '../../api/resource/resource-definition.js';
-import { anyOfSql, insertBehind, neutronTimestamp } from '../../db/index.js';
+import { insertBehind, neutronTimestamp, sqlAnyOf, sqlRows } from '../../db/index.js';
 import { networkTypeRequired, physicalNetworkNotAString, segmentsSetInConjunctionWithProviders } from './segment.errors.js';
 import { SegmentEntity, type SegmentRow } from './segment.entity.js';
 import type { NetworkSegments, Segment } from './segments.contract.js';
@@ -11,6 +11,24 @@ import type { SegmentSpec } from './type-driver.js';
 import { TYPE_MANAGER, type TypeManager } from './type-manager.js';
 
 export const PROVIDER_ATTRIBUTES = ['provider:network_type', 'provider:physical_network', 'provider:segmentation_id'] as const;
+
+const SELECT_SEGMENTS =
+  'SELECT id, network_id, network_type, physical_network, segmentation_id, segment_index, name, description, created_at, updated_at, ' +
+  `revision_number FROM ${SegmentEntity.options.tableName}`;
+
+const segmentFromSql = (raw: Record<string, unknown>): SegmentRow => ({
+  id: raw.id as string,
+  network_id: raw.network_id as string,
+  network_type: raw.network_type as string,
+  physical_network: raw.physical_network as string | null,
+  segmentation_id: raw.segmentation_id === null ? null : Number(raw.segmentation_id),
+  segment_index: Number(raw.segment_index),
+  name: raw.name as string | null,
+  description: raw.description as string,
+  created_at: raw.created_at as string,
+  updated_at: raw.updated_at as string,
+  revision_number: Number(raw.revision_number),
+});
 
 /** Neutron's is_attr_set: given, and neither None nor ATTR_NOT_SPECIFIED. */
 const isSet = (v: unknown) => v !== undefined && v !== null && v !== NOT_SPECIFIED;
@@ -23,13 +41,10 @@ export class NetworkSegmentsStore implements NetworkSegments {
   async forNetworks(em: EntityManager, networkIds: string[]): Promise<Map<string, Segment[]>> {
     const result = new Map<string, Segment[]>();
     if (!networkIds.length) return result;
-    const rows = await em
-      .getRepository(SegmentEntity)
-      .createQueryBuilder('s')
-      .where(...anyOfSql(em, 's.network_id', networkIds))
-      .orderBy('s.segment_index', 'ASC')
-      .getMany();
-    for (const row of rows) {
+    // Hand-written: port binding and the L2 agent's device details read it for every port.
+    const [inNetworks, param] = sqlAnyOf(em, 'network_id', networkIds);
+    const raw = await sqlRows<Record<string, unknown>>(em, `${SELECT_SEGMENTS} WHERE ${inNetworks} ORDER BY segment_index`, [param]);
+    for (const row of raw.map(segmentFromSql)) {
       const list = result.get(row.network_id) ?? [];
       list.push(toSegment(row));
       result.set(row.network_id, list);

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { anyOf, Database } from '../../../db/index.js';
+import type { EntityManager } from 'typeorm';
+import { Database, sqlAnyOf, sqlRows } from '../../../db/index.js';
 import {
   type BoundDevicesRequest,
   type DeviceDetails,
@@ -13,7 +14,7 @@ import { bindingsOnHost } from '../binding/port-binding.store.js';
 import { NETWORK_SEGMENTS, type NetworkSegments } from '../../segments/segments.contract.js';
 import { internalContext } from '../../../api/resource/internal-context.js';
 import { IPAM, type Ipam } from '../../ipam/ipam.contract.js';
-import { BindingLevelEntity } from '../ml2.entities.js';
+import { BindingLevelEntity, type BindingLevelRow } from '../ml2.entities.js';
 import { PortStatusService, UNPLUGGED_VIF_TYPES } from '../port-status.service.js';
 import { L2_AGENT_ENTITY } from '../provisioning-blocks.js';
 import { portsForDevices } from './device-ports.js';
@@ -50,13 +51,12 @@ export class L2AgentRpcService implements OnModuleInit {
       const ports = await portsForDevices(em, req.devices, req.host);
       const bound = [...ports.values()].filter((p) => !UNPLUGGED_VIF_TYPES.includes(p.binding_vif_type));
       const networkIds = [...new Set(bound.map((p) => p.network_id))];
-      const [segments, networks, levels, fixedIps] = await Promise.all([
+      const [segments, mtu, levels, fixedIps] = await Promise.all([
         this.segments.forNetworks(em, networkIds),
-        networkIds.length ? em.getRepository(NetworkEntity).findBy({ id: anyOf(em, networkIds) }) : [],
-        bound.length ? em.getRepository(BindingLevelEntity).findBy({ port_id: anyOf(em, bound.map((p) => p.id)) }) : [],
+        networkMtus(em, networkIds),
+        bindingSegments(em, bound.map((p) => p.id)),
         this.ipam.loadForPorts(internalContext(em, afterCommit), bound.map((p) => p.id)),
       ]);
-      const mtu = new Map(networks.map((n) => [n.id, n.mtu]));
       const hostOf = new Map(bound.map((p) => [p.id, p.binding_host_id]));
       const segmentOf = new Map(levels.filter((l) => hostOf.get(l.port_id) === l.host).map((l) => [l.port_id, l.segment_id]));
       const out: DeviceDetails[] = [];
@@ -121,4 +121,21 @@ export class L2AgentRpcService implements OnModuleInit {
     });
   }
 
+}
+
+const NETWORKS_TABLE = NetworkEntity.options.tableName!;
+
+/** The MTU of each network: one hand-written statement (every device's details carry it). */
+async function networkMtus(em: EntityManager, ids: string[]): Promise<Map<string, number>> {
+  if (!ids.length) return new Map();
+  const [inIds, param] = sqlAnyOf(em, 'id', ids);
+  const rows = await sqlRows<{ id: string; mtu: unknown }>(em, `SELECT id, mtu FROM ${NETWORKS_TABLE} WHERE ${inIds}`, [param]);
+  return new Map(rows.map((r) => [r.id, Number(r.mtu)]));
+}
+
+/** The binding levels of the ports (which segment each bound to, on which host). */
+function bindingSegments(em: EntityManager, portIds: string[]): Promise<Pick<BindingLevelRow, 'port_id' | 'host' | 'segment_id'>[]> {
+  if (!portIds.length) return Promise.resolve([]);
+  const [inIds, param] = sqlAnyOf(em, 'port_id', portIds);
+  return sqlRows(em, `SELECT port_id, host, segment_id FROM ${BindingLevelEntity.options.tableName} WHERE ${inIds}`, [param]);
 }
