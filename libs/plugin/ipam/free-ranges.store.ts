@@ -4,10 +4,14 @@ import type { IpVersion } from '../../api/validators/ip.js';
 import { FREE_RANGES_TABLE, type FreeRangeRow } from './ipam.entities.js';
 import { fromHex, type IpRange, toHex } from './ip-math.js';
 
-/** A free range as read: its bounds. */
-type FreeRange = Pick<FreeRangeRow, 'first_ip' | 'last_ip'>;
+/**
+ * A range row as read. Its free addresses are next_ip..last_ip; first_ip..next_ip-1 were handed out from it since it
+ * was made (first_ip is the row's key and never moves on allocation). The spans first_ip..last_ip of a subnet's rows
+ * never overlap, so ordering by first_ip orders the free addresses too.
+ */
+type FreeRange = Pick<FreeRangeRow, 'first_ip' | 'next_ip' | 'last_ip'>;
 
-const SELECT = `SELECT first_ip, last_ip FROM ${FREE_RANGES_TABLE}`;
+const SELECT = `SELECT first_ip, next_ip, last_ip FROM ${FREE_RANGES_TABLE}`;
 
 /** A new free range is stored as up to STRIPES rows of at least STRIPE_MIN addresses: see takeLowest. */
 const STRIPES = 16n;
@@ -46,9 +50,9 @@ export class FreeRanges {
     if (isPostgres(this.em)) {
       const [row] = await sqlRows<FreeRange>(this.em, `${SELECT} WHERE subnet_id = ? ORDER BY first_ip ASC LIMIT 1 FOR UPDATE SKIP LOCKED`, [this.subnetId]);
       if (row) {
-        const first = fromHex(row.first_ip);
-        await this.shrink(row, first);
-        return first;
+        const next = fromHex(row.next_ip);
+        await this.shrink(row, next);
+        return next;
       }
     }
     // Every stripe held (or SQLite): wait for the lowest. A range deleted under our lock is skipped by PostgreSQL; an
@@ -57,9 +61,9 @@ export class FreeRanges {
     for (let attempt = 0; attempt < 2; attempt++) {
       const row = await this.one(`${SELECT} WHERE subnet_id = ? ORDER BY first_ip ASC LIMIT 1`, []);
       if (row) {
-        const first = fromHex(row.first_ip);
-        await this.shrink(row, first);
-        return first;
+        const next = fromHex(row.next_ip);
+        await this.shrink(row, next);
+        return next;
       }
     }
     return undefined;
@@ -68,41 +72,56 @@ export class FreeRanges {
   /** Takes one given address out of its free range; false when no free range holds it (allocated or outside the pools). */
   async take(ip: bigint): Promise<boolean> {
     const row = await this.rangeAtOrBelow(ip);
-    if (!row || fromHex(row.last_ip) < ip) return false;
+    if (!row || fromHex(row.last_ip) < ip || ip < fromHex(row.next_ip)) return false;
     await this.shrink(row, ip);
     return true;
   }
 
   /** Puts an address back, joined to an adjacent range (two stripes are never merged). Only for addresses inside the pools. */
   async give(ip: bigint): Promise<void> {
+    const covering = await this.rangeAtOrBelow(ip);
+    if (covering && ip < fromHex(covering.next_ip)) return this.giveInsideHandedOut(covering, ip);
     const left = await this.rangeAtOrBelow(ip - 1n);
     const leftAdjacent = left && fromHex(left.last_ip) === ip - 1n ? left : undefined;
     const right = leftAdjacent ? null : await this.one(`${SELECT} WHERE subnet_id = ? AND first_ip = ?`, [this.hex(ip + 1n)]);
     if (leftAdjacent) {
       await this.setLast(leftAdjacent, this.hex(ip));
-    } else if (right) {
-      await this.setFirst(right, this.hex(ip));
+    } else if (right && right.next_ip === right.first_ip) {
+      await this.setStart(right, this.hex(ip));
     } else {
-      await this.insert([{ first_ip: this.hex(ip), last_ip: this.hex(ip) }]);
+      await this.insert([{ first_ip: this.hex(ip), next_ip: this.hex(ip), last_ip: this.hex(ip) }]);
     }
+  }
+
+  /** An address from the handed-out part of a row (first_ip..next_ip-1) comes back. */
+  private async giveInsideHandedOut(row: FreeRange, ip: bigint): Promise<void> {
+    if (ip === fromHex(row.next_ip) - 1n) {
+      await this.setNext(row, this.hex(ip));
+      return;
+    }
+    // The row's span starts at its first free address again, and the address becomes a range of its own (neither
+    // neighbour is free: both are in the handed-out part).
+    await this.setStart(row, row.next_ip);
+    await this.insert([{ first_ip: this.hex(ip), next_ip: this.hex(ip), last_ip: this.hex(ip) }]);
   }
 
   /** Replaces all ranges (new subnet, changed pools). The old rows are deleted first so concurrent takers wait. */
   async reset(ranges: IpRange[]): Promise<void> {
     await sqlRun(this.em, `DELETE FROM ${FREE_RANGES_TABLE} WHERE subnet_id = ?`, [this.subnetId]);
-    const rows = ranges.flatMap(stripes).map((r) => ({ first_ip: this.hex(r.first), last_ip: this.hex(r.last) }));
+    const rows = ranges.flatMap(stripes).map((r) => ({ first_ip: this.hex(r.first), next_ip: this.hex(r.first), last_ip: this.hex(r.last) }));
     for (let i = 0; i < rows.length; i += 500) await this.insert(rows.slice(i, i + 500));
   }
 
+  /** Takes a free address (next_ip..last_ip) out of its row. */
   private async shrink(row: FreeRange, ip: bigint): Promise<void> {
-    const first = fromHex(row.first_ip);
+    const next = fromHex(row.next_ip);
     const last = fromHex(row.last_ip);
-    if (first === last) await this.remove(row);
-    else if (ip === first) await this.setFirst(row, this.hex(ip + 1n));
+    if (next === last) await this.remove(row);
+    else if (ip === next) await this.setNext(row, this.hex(ip + 1n));
     else if (ip === last) await this.setLast(row, this.hex(ip - 1n));
     else {
       await this.setLast(row, this.hex(ip - 1n));
-      await this.insert([{ first_ip: this.hex(ip + 1n), last_ip: row.last_ip }]);
+      await this.insert([{ first_ip: this.hex(ip + 1n), next_ip: this.hex(ip + 1n), last_ip: row.last_ip }]);
     }
   }
 
@@ -119,8 +138,19 @@ export class FreeRanges {
   }
 
   // The writes below change rows this transaction holds locked (or creates): nothing waits for their answers.
-  private setFirst(row: FreeRange, firstHex: string): Promise<unknown> {
-    return sqlWriteBehind(this.em, `UPDATE ${FREE_RANGES_TABLE} SET first_ip = ? WHERE subnet_id = ? AND first_ip = ?`, [firstHex, this.subnetId, row.first_ip]);
+  /** The allocation's update: no indexed column changes (a HOT update on PostgreSQL). */
+  private setNext(row: FreeRange, nextHex: string): Promise<unknown> {
+    return sqlWriteBehind(this.em, `UPDATE ${FREE_RANGES_TABLE} SET next_ip = ? WHERE subnet_id = ? AND first_ip = ?`, [nextHex, this.subnetId, row.first_ip]);
+  }
+
+  /** Moves the row's key: only when an address is given back (rare), never on allocation. */
+  private setStart(row: FreeRange, startHex: string): Promise<unknown> {
+    return sqlWriteBehind(this.em, `UPDATE ${FREE_RANGES_TABLE} SET first_ip = ?, next_ip = ? WHERE subnet_id = ? AND first_ip = ?`, [
+      startHex,
+      startHex,
+      this.subnetId,
+      row.first_ip,
+    ]);
   }
 
   private setLast(row: FreeRange, lastHex: string): Promise<unknown> {
@@ -133,9 +163,9 @@ export class FreeRanges {
 
   private async insert(ranges: FreeRange[]): Promise<void> {
     if (!ranges.length) return;
-    const values = ranges.map(() => '(?, ?, ?)').join(', ');
-    const params = ranges.flatMap((r) => [this.subnetId, r.first_ip, r.last_ip]);
-    await sqlWriteBehind(this.em, `INSERT INTO ${FREE_RANGES_TABLE} (subnet_id, first_ip, last_ip) VALUES ${values}`, params);
+    const values = ranges.map(() => '(?, ?, ?, ?)').join(', ');
+    const params = ranges.flatMap((r) => [this.subnetId, r.first_ip, r.next_ip, r.last_ip]);
+    await sqlWriteBehind(this.em, `INSERT INTO ${FREE_RANGES_TABLE} (subnet_id, first_ip, next_ip, last_ip) VALUES ${values}`, params);
   }
 
   private hex(value: bigint): string {

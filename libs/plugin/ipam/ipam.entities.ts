@@ -23,10 +23,14 @@ export const IpAllocationEntity = new EntitySchema<IpAllocationRow>({
 
 export const FREE_RANGES_TABLE = 'ipam_free_ranges';
 
-/** A run of unallocated pool addresses, bounds as fixed-width hex (text order = numeric order). */
+/**
+ * A run of pool addresses, bounds as fixed-width hex (text order = numeric order): next_ip..last_ip are free,
+ * first_ip (the key) ..next_ip-1 were handed out since the row was made.
+ */
 export interface FreeRangeRow {
   subnet_id: string;
   first_ip: string;
+  next_ip: string;
   last_ip: string;
 }
 
@@ -36,6 +40,7 @@ export const FreeRangeEntity = new EntitySchema<FreeRangeRow>({
   columns: {
     subnet_id: { type: 'varchar', length: 36, primary: true },
     first_ip: { type: 'varchar', length: 32, primary: true },
+    next_ip: { type: 'varchar', length: 32 },
     last_ip: { type: 'varchar', length: 32 },
   },
 });

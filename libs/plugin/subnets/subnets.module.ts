@@ -9,6 +9,7 @@ import { IPAM } from '../ipam/ipam.contract.js';
 import { FreeRangeEntity, IpAllocationEntity } from '../ipam/ipam.entities.js';
 import { IpamService } from '../ipam/ipam.service.js';
 import { Subnets1764000001000 } from './migrations/1764000001000-subnets.js';
+import { FreeRangeNextIp1764000001100 } from './migrations/1764000001100-free-range-next-ip.js';
 import { networkIpAvailabilityDefinition } from './network-ip-availability.definition.js';
 import { NetworkIpAvailabilityService } from './network-ip-availability.service.js';
 import { subnetDefinition } from './subnet.definition.js';
@@ -47,4 +48,4 @@ export class SubnetsModule implements OnModuleInit {
   }
 }
 
-export const subnetsDomain = defineDomain({ module: SubnetsModule, entities: subnetEntities, migrations: [Subnets1764000001000] });
+export const subnetsDomain = defineDomain({ module: SubnetsModule, entities: subnetEntities, migrations: [Subnets1764000001000, FreeRangeNextIp1764000001100] });

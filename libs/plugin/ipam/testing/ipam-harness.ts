@@ -14,6 +14,7 @@ import { Networks1764000000200 } from '../../migrations/1764000000200-networks.j
 import { NetworkEntity } from '../../networks/network.entity.js';
 import type { SubnetPoolAllocator } from '../../subnetpools/subnetpools.contract.js';
 import { Subnets1764000001000 } from '../../subnets/migrations/1764000001000-subnets.js';
+import { FreeRangeNextIp1764000001100 } from '../../subnets/migrations/1764000001100-free-range-next-ip.js';
 import { subnetAttributes } from '../../subnets/subnet.definition.js';
 import { SubnetsService } from '../../subnets/subnets.service.js';
 import { subnetEntities } from '../../subnets/subnets.module.js';
@@ -63,7 +64,7 @@ export async function openIpamHarness(dialect: 'sqlite' | 'postgres'): Promise<I
   const scratch = await openScratchDatabase(dialect, {
     label: 'ipam_spec',
     entities: [...apiEntities, NetworkEntity, ...subnetEntities],
-    migrations: [...apiMigrations, Networks1764000000200, Subnets1764000001000, TestPorts1764000001900],
+    migrations: [...apiMigrations, Networks1764000000200, Subnets1764000001000, FreeRangeNextIp1764000001100, TestPorts1764000001900],
   });
   const db = scratch.db;
   const ipam = new IpamService();
