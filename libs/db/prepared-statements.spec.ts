@@ -36,4 +36,13 @@ describe('PreparedStatements', () => {
     expect(sent[1]).toEqual(['SELECT $1', [1]]);
     expect(sent[2]).toEqual([{ name: 'neutron_0', text: 'SELECT $1', values: [2] }]);
   });
+
+  it('never names a statement bound to a list (= ANY($1)): each execution gets a plan for its own list', () => {
+    const statements = new PreparedStatements();
+    const sent: unknown[][] = [];
+    const client = { query: (...args: unknown[]) => sent.push(args) };
+    statements.adopt(client);
+    for (let i = 0; i < 3; i++) client.query('SELECT * FROM t WHERE id = ANY($1)', [['a', 'b']]);
+    expect(sent.every((args) => typeof args[0] === 'string')).toBe(true);
+  });
 });
