@@ -25,6 +25,18 @@ export function newStandardColumns(item: ApiObject): StandardColumns {
 }
 
 /** An update: the changed columns plus the next revision and a fresh updated_at. */
+/** The standard columns of a row as a hand-written SELECT returns it (either driver). */
+export function standardColumnsFromSql(raw: Record<string, unknown>): StandardColumns {
+  return {
+    id: raw.id as string,
+    project_id: raw.project_id as string,
+    description: raw.description as string,
+    created_at: raw.created_at as string,
+    updated_at: raw.updated_at as string,
+    revision_number: Number(raw.revision_number),
+  };
+}
+
 export function revised<T extends StandardColumns>(row: T, changes: Partial<T>): T {
   return { ...row, ...changes, revision_number: row.revision_number + 1, updated_at: neutronTimestamp() };
 }

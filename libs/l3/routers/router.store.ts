@@ -9,6 +9,7 @@ import { SubnetEntity, type SubnetRow } from '../../plugin/subnets/subnet.entity
 import { selectSubnets } from '../../plugin/subnets/subnet-sql.js';
 import { FloatingIpEntity, ROUTER_GATEWAY_OWNER, ROUTER_INTERFACE_OWNER, ROUTER_PORTS_TABLE, ROUTER_ROUTES_TABLE, ROUTERS_TABLE, type RouterRouteRow, type RouterRow } from '../l3.entities.js';
 import type { Route } from './extra-routes.js';
+import { standardColumnsFromSql } from '../../api/resource/standard-row.js';
 
 const SELECT_ROUTER =
   'SELECT id, project_id, description, created_at, updated_at, revision_number, name, status, admin_state_up, gw_port_id, enable_snat, ' +
@@ -19,12 +20,7 @@ export async function selectRouterRow(em: EntityManager, id: string, lock = ''):
   const [raw] = await sqlRows<Record<string, unknown>>(em, SELECT_ROUTER + lock, [id]);
   if (!raw) return null;
   return {
-    id: raw.id as string,
-    project_id: raw.project_id as string,
-    description: raw.description as string,
-    created_at: raw.created_at as string,
-    updated_at: raw.updated_at as string,
-    revision_number: Number(raw.revision_number),
+    ...standardColumnsFromSql(raw),
     name: raw.name as string,
     status: raw.status as string,
     admin_state_up: sqlFlag(raw.admin_state_up),

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { sqlFlag, sqlRows, sqlRun } from '../../db/index.js';
 import type { PortRow } from './port.entity.js';
 import { PORTS_TABLE } from './ports.contract.js';
+import { standardColumnsFromSql } from '../../api/resource/standard-row.js';
 
 /** The ports table read and written as plain SQL: port creates and lists are the appliance's hottest paths. */
 export const PORT_COLUMNS = [
@@ -28,12 +29,7 @@ const SELECT_BY_ID = `SELECT ${PORT_COLUMNS.join(', ')} FROM ${PORTS_TABLE} WHER
 /** A row as either driver returns it → PortRow (booleans from 0/1). */
 export function portFromSql(raw: Record<string, unknown>): PortRow {
   return {
-    id: raw.id as string,
-    project_id: raw.project_id as string,
-    description: raw.description as string,
-    created_at: raw.created_at as string,
-    updated_at: raw.updated_at as string,
-    revision_number: Number(raw.revision_number),
+    ...standardColumnsFromSql(raw),
     name: raw.name as string,
     network_id: raw.network_id as string,
     mac_address: raw.mac_address as string,

@@ -2,6 +2,7 @@ import type { EntityManager } from 'typeorm';
 import { sqlFlag, sqlJson, sqlRows } from '../../db/index.js';
 import { SUBNETS_TABLE } from '../subnetpools/subnetpools.contract.js';
 import type { HostRoute, PoolText, SubnetRow } from './subnet.entity.js';
+import { standardColumnsFromSql } from '../../api/resource/standard-row.js';
 
 /** The subnets table read as plain SQL, for hot paths that check subnets inside a request (router interfaces). */
 const SUBNET_COLUMNS = [
@@ -30,12 +31,7 @@ const SELECT_SUBNETS = `SELECT ${SUBNET_COLUMNS.join(', ')} FROM ${SUBNETS_TABLE
 /** A row as either driver returns it → SubnetRow (booleans from 0/1, the JSON columns parsed). */
 export function subnetFromSql(raw: Record<string, unknown>): SubnetRow {
   return {
-    id: raw.id as string,
-    project_id: raw.project_id as string,
-    description: raw.description as string,
-    created_at: raw.created_at as string,
-    updated_at: raw.updated_at as string,
-    revision_number: Number(raw.revision_number),
+    ...standardColumnsFromSql(raw),
     name: raw.name as string,
     network_id: raw.network_id as string,
     ip_version: Number(raw.ip_version),
