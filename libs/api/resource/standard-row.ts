@@ -25,6 +25,9 @@ export function newStandardColumns(item: ApiObject): StandardColumns {
 }
 
 /** An update: the changed columns plus the next revision and a fresh updated_at. */
+/** The standard columns' names, for hand-written column lists (in StandardColumns' order). */
+export const STANDARD_COLUMN_NAMES = ['id', 'project_id', 'description', 'created_at', 'updated_at', 'revision_number'] as const;
+
 /** The standard columns of a row as a hand-written SELECT returns it (either driver). */
 export function standardColumnsFromSql(raw: Record<string, unknown>): StandardColumns {
   return {

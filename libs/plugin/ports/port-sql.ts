@@ -2,16 +2,11 @@ import type { EntityManager } from 'typeorm';
 import { sqlFlag, sqlRows, sqlRun } from '../../db/index.js';
 import type { PortRow } from './port.entity.js';
 import { PORTS_TABLE } from './ports.contract.js';
-import { standardColumnsFromSql } from '../../api/resource/standard-row.js';
+import { STANDARD_COLUMN_NAMES, standardColumnsFromSql } from '../../api/resource/standard-row.js';
 
 /** The ports table read and written as plain SQL: port creates and lists are the appliance's hottest paths. */
 export const PORT_COLUMNS = [
-  'id',
-  'project_id',
-  'description',
-  'created_at',
-  'updated_at',
-  'revision_number',
+  ...STANDARD_COLUMN_NAMES,
   'name',
   'network_id',
   'mac_address',

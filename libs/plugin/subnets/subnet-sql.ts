@@ -2,16 +2,11 @@ import type { EntityManager } from 'typeorm';
 import { sqlFlag, sqlJson, sqlRows } from '../../db/index.js';
 import { SUBNETS_TABLE } from '../subnetpools/subnetpools.contract.js';
 import type { HostRoute, PoolText, SubnetRow } from './subnet.entity.js';
-import { standardColumnsFromSql } from '../../api/resource/standard-row.js';
+import { STANDARD_COLUMN_NAMES, standardColumnsFromSql } from '../../api/resource/standard-row.js';
 
 /** The subnets table read as plain SQL, for hot paths that check subnets inside a request (router interfaces). */
 const SUBNET_COLUMNS = [
-  'id',
-  'project_id',
-  'description',
-  'created_at',
-  'updated_at',
-  'revision_number',
+  ...STANDARD_COLUMN_NAMES,
   'name',
   'network_id',
   'ip_version',
