@@ -190,7 +190,7 @@ async function runOn(opts: Options, postgresUrl: string, cases: ReturnType<typeo
       memory: { afterStart, afterRun },
       cases: results,
       restart,
-      targets: evaluateTargets(started.timing, results, afterRun),
+      targets: evaluateTargets(dialect, started.timing, results, afterRun),
     };
     process.stdout.write(renderText(report) + '\n');
     const written = writeJson(opts.out, report);

@@ -65,4 +65,6 @@ export interface Target {
   met: boolean | null;
   /** The same figure for real Neutron + Keystone on this machine type (issue 3), for scale. */
   reference: string;
+  /** The same run's floor for this figure (e.g. GET /healthcheck at the same concurrency), so the distance is visible. */
+  floor?: string;
 }

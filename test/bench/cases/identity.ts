@@ -43,6 +43,14 @@ export function identityCases(adminPassword: string): BenchCase[] {
       request: () => ({ method: 'GET', path: '/healthcheck', token: null, expect: 200 }),
     },
     {
+      // The floor under port create c8: the same concurrency, an answer with no database, auth or body behind it.
+      id: 'http.healthcheck.c8',
+      title: 'GET /healthcheck c8 (no auth, floor)',
+      count: 5000,
+      concurrency: 8,
+      request: () => ({ method: 'GET', path: '/healthcheck', token: null, expect: 200 }),
+    },
+    {
       id: 'token.issue.password',
       title: 'token issue, password',
       count: 20,

@@ -90,6 +90,27 @@ function listCase(id: string, title: string, deviceId: string): BenchCase {
   };
 }
 
+/**
+ * The floor under the list: JSON encoding of the same 1,000-port body, in the bench's own process (same Node, same
+ * machine). The body is fetched once, untimed; each timed round is one `JSON.stringify` of it.
+ */
+function jsonFloorCase(id: string, title: string, deviceId: string): BenchCase {
+  let body: unknown;
+  return {
+    id,
+    title,
+    count: 50,
+    concurrency: 1,
+    prepare: async (ctx) => {
+      const { networkId } = await ensureNetwork(ctx);
+      body = parseJson(await call(ctx, { method: 'GET', path: `/v2.0/ports?network_id=${networkId}&device_id=${deviceId}`, expect: 200 }));
+    },
+    exchange: async () => {
+      if (JSON.stringify(body).length === 0) throw new Error('empty encoding');
+    },
+  };
+}
+
 /** Ten pages of 100 in a row, each request following the previous page's `next` marker. */
 function pageWalkCase(id: string, title: string): BenchCase {
   let marker: string | undefined;
@@ -117,6 +138,7 @@ function pageWalkCase(id: string, title: string): BenchCase {
 export const portCases: BenchCase[] = [
   createCase('port.create.c8.first', 'port create c8, ports 1–1,000', 0, 'bench-a'),
   listCase('port.list.first', 'port list (the 1,000), network_id', 'bench-a'),
+  jsonFloorCase('port.list.first.json', 'JSON encoding of that body (floor, bench process)', 'bench-a'),
   pageWalkCase('port.page.first', 'port page walk, limit=100'),
   createCase('port.create.c8.after10k', 'port create c8, after 10,000', FILL, 'bench-b'),
   listCase('port.list.after10k', 'port list (1,000 of 11,000)', 'bench-b'),
