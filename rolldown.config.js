@@ -7,7 +7,7 @@ import { defineConfig } from 'rolldown';
 const external = [
   // native or loaded by name at run time: stay in node_modules
   'better-sqlite3',
-  'pg',
+  /^pg(\/.*)?$/,
   'pg-native',
   'pg-query-stream',
   // optional Nest/fastify peers this project does not install (Nest loads them in try/catch)

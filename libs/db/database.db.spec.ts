@@ -157,6 +157,64 @@ describe.runIf(SPEC_DIALECTS.includes('postgres'))('Database on PostgreSQL: repl
     }
     expect(await db.read((em) => em.query('SELECT count(*)::int AS n FROM widgets WHERE id IN (70, 71)'))).toEqual([{ n: 2 }]);
   });
+
+  it('statements issued together in a transaction come back in one packet, each with its own answer', async () => {
+    const db = opened[0];
+    const proto = Socket.prototype as unknown as { push: (...a: unknown[]) => unknown };
+    const push = proto.push;
+    let packets = 0;
+    proto.push = function (this: unknown, ...a: unknown[]) {
+      if (a[0] !== null) packets++;
+      return push.apply(this, a);
+    };
+    try {
+      let answered = 0;
+      const rows = await db.transaction(async (em) => {
+        await em.query('SELECT 1');
+        const before = packets;
+        const out = await Promise.all([
+          em.query('SELECT $1::int AS n', [1]),
+          em.query('SELECT id FROM widgets WHERE id = ANY($1) ORDER BY id', [[1, 2, 99]]),
+          em.query('SELECT $1::text AS s, $2::int[] AS a', ['x', [3, 4]]),
+          em.query('SELECT id FROM widgets WHERE id < 0'),
+        ]);
+        answered = packets - before;
+        return out;
+      });
+      expect(rows).toEqual([[{ n: 1 }], [{ id: 1 }, { id: 2 }], [{ s: 'x', a: [3, 4] }], []]);
+      expect(answered).toBe(1);
+    } finally {
+      proto.push = push;
+    }
+  });
+
+  it('in a batch, a failed statement raises its own error, the ones after it "transaction aborted"; the connection goes on', async () => {
+    const db = opened[0];
+    const statement = 'INSERT INTO widgets (id) VALUES ($1) RETURNING id';
+    const later = 'SELECT $1::int + 100 AS m';
+    await db.read((em) => em.query(later, [0])); // its next use names it: its Parse goes out in the failing batch
+    const outcomes: string[] = [];
+    await expect(
+      db.transaction(async (em) => {
+        await em.query('SELECT 1');
+        const settled = await Promise.allSettled([em.query(statement, [80]), em.query(statement, [1]), em.query(statement, [81]), em.query(later, [1])]);
+        outcomes.push(...settled.map((r) => (r.status === 'fulfilled' ? JSON.stringify(r.value) : String((r.reason as { code?: string }).code))));
+        throw (settled[1] as PromiseRejectedResult).reason;
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    expect(outcomes).toEqual(['[{"id":80}]', '23505', '25P02', '25P02']);
+    // nothing of it stayed, and the same (now named) statement runs again on the pooled connections
+    for (let i = 0; i < 3; i++) {
+      await db.transaction(async (em) => {
+        await em.query('SELECT 1');
+        await Promise.all([em.query(statement, [82 + 2 * i]), em.query(statement, [83 + 2 * i])]);
+        expect(await Promise.all([em.query(later, [i]), em.query(later, [i + 1])])).toEqual([[{ m: 100 + i }], [{ m: 101 + i }]]);
+      });
+    }
+    expect(await db.read((em) => em.query('SELECT id FROM widgets WHERE id BETWEEN 80 AND 90 ORDER BY id'))).toEqual(
+      [82, 83, 84, 85, 86, 87].map((id) => ({ id })),
+    );
+  });
 });
 
 describe('Database on SQLite: a data directory it cannot use', () => {

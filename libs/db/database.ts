@@ -4,15 +4,15 @@ import { resolve } from 'node:path';
 import { DataSource, type EntityManager, type EntitySchema, type MixedList } from 'typeorm';
 
 import type { Dialect } from './dialect.js';
-import { corkPerTurn, pipelineRunner } from './pg-pipeline.js';
+import { batchPerTurn, pipelineRunner } from './pg-pipeline.js';
 import { PreparedStatements } from './prepared-statements.js';
 import { explainSqliteOpenError } from './sqlite-open-error.js';
 
-const corked = new WeakSet<object>();
-function corkOnce(client: Parameters<typeof corkPerTurn>[0]): void {
-  if (corked.has(client)) return;
-  corked.add(client);
-  corkPerTurn(client);
+const batched = new WeakSet<object>();
+function batchOnce(client: Parameters<typeof batchPerTurn>[0]): void {
+  if (batched.has(client)) return;
+  batched.add(client);
+  batchPerTurn(client);
 }
 
 /** The advisory lock key replicas take around migrations (any constant; this one spells "neutron-migrations"). */
@@ -211,8 +211,9 @@ export class Database {
     const obtain = driver.obtainMasterConnection.bind(driver);
     driver.obtainMasterConnection = async () => {
       const [client, release] = await obtain();
+      // the batching sees the statements' names: it goes under the naming
+      batchOnce(client as Parameters<typeof batchOnce>[0]);
       statements.adopt(client);
-      corkOnce(client);
       return [client, release];
     };
   }

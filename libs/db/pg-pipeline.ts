@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { batchClassFor, type BatchedStatement } from './pg-statement-batch.js';
 
 /**
  * PostgreSQL round trips, fewer of them (pg's pipeline mode): statements a unit of work issues without waiting for
@@ -14,7 +15,9 @@ import type { EntityManager } from 'typeorm';
 
 interface PgClient {
   query: (...args: unknown[]) => unknown;
-  connection?: { stream?: { cork?: () => void; uncork?: () => void } };
+  constructor: unknown;
+  connection?: { stream?: { cork?: () => void; uncork?: () => void }; on?: (event: string, listener: () => void) => void };
+  _getActiveQuery?: () => unknown;
 }
 
 interface Runner {
@@ -133,25 +136,72 @@ export async function writeBehind(em: EntityManager, sql: string, params: unknow
   pipeline.writeBehind([sql, params]);
 }
 
+/** Transaction control goes out on its own (and tells whether the client is inside a transaction). */
+const CONTROL = /^\s*(START|BEGIN|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b/i;
+const OPENS = /^\s*(START|BEGIN)\b/i;
+const CLOSES = /^\s*(COMMIT|END|ABORT|ROLLBACK(?!\s+(WORK\s+|TRANSACTION\s+)?TO\b))/i;
+
+/** A plain statement (text, optional name and values, promise-returning): the only kind a batch carries. */
+function plainStatement(config: unknown, values: unknown, callback: unknown): Omit<BatchedStatement, 'resolve' | 'reject'> | undefined {
+  if (callback !== undefined) return undefined;
+  if (typeof config === 'string') return Array.isArray(values) || values === undefined ? { text: config, values } : undefined;
+  if (!config || typeof config !== 'object' || values !== undefined) return undefined;
+  const c = config as { text?: unknown; name?: unknown; values?: unknown; submit?: unknown; rowMode?: unknown; types?: unknown };
+  if (typeof c.text !== 'string' || c.submit !== undefined || c.rowMode !== undefined || c.types !== undefined) return undefined;
+  if (c.name !== undefined && typeof c.name !== 'string') return undefined;
+  if (c.values !== undefined && !Array.isArray(c.values)) return undefined;
+  return { text: c.text, name: c.name, values: c.values };
+}
+
 /**
- * Everything a client is asked to send within one event-loop turn leaves in one write: pg writes each statement's
- * messages on their own, and a pipelined batch would otherwise cost one syscall per statement.
+ * Everything a client is asked to send within one event-loop turn leaves in one write, and inside a transaction the
+ * turn's statements share one Sync (pg-statement-batch.ts), so PostgreSQL answers them in one packet too: pg writes
+ * each statement's messages on their own and PostgreSQL flushes at each statement's Sync, which on a loopback costs
+ * both sides a wake-up per statement. Outside a transaction statements keep a Sync each: behind one Sync they would
+ * share an implicit transaction and one's failure would undo the others.
  */
-export function corkPerTurn(client: PgClient): void {
+export function batchPerTurn(client: PgClient): void {
   const stream = client.connection?.stream;
   if (!stream?.cork || !stream.uncork) return;
-  const query = client.query.bind(client);
+  const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
+  const Batch = batchClassFor((client.constructor as unknown as { Query: Parameters<typeof batchClassFor>[0] }).Query);
+  // pg tells only its active query's name about a ParseComplete; a batch carries several names
+  client.connection?.on?.('parseComplete', () => {
+    const active = client._getActiveQuery?.();
+    if (active instanceof Batch) active.parseCompleted();
+  });
+  let inTransaction = false;
+  let turn: BatchedStatement[] | undefined;
   let corked = false;
-  const uncork = () => {
+  const send = () => {
+    const statements = turn;
+    turn = undefined;
+    if (!statements) return;
+    if (statements.length > 1) {
+      query(new Batch(statements));
+      return;
+    }
+    const [s] = statements;
+    query(s.name ? { name: s.name, text: s.text, values: s.values } : s.text, s.name ? undefined : s.values).then(s.resolve, s.reject);
+  };
+  const endOfTurn = () => {
+    send();
     corked = false;
     stream.uncork!();
   };
-  client.query = (...args: unknown[]) => {
+  client.query = (config: unknown, values?: unknown, callback?: unknown) => {
     if (!corked) {
       corked = true;
       stream.cork!();
-      process.nextTick(uncork);
+      process.nextTick(endOfTurn);
     }
-    return query(...args);
+    const statement = plainStatement(config, values, callback);
+    if (statement && inTransaction && !CONTROL.test(statement.text)) {
+      return new Promise((resolve, reject) => (turn ??= []).push({ ...statement, resolve, reject }));
+    }
+    send();
+    if (statement && OPENS.test(statement.text)) inTransaction = true;
+    else if (statement && CLOSES.test(statement.text)) inTransaction = false;
+    return query(config, values, callback);
   };
 }
