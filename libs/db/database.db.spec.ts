@@ -203,6 +203,29 @@ describe('Database on SQLite: statements', () => {
     expect(db.queryCount - before).toBe(5);
   });
 
+  it('keeps a statement in use prepared while a hundred others pass through the cache', async () => {
+    const connection = (db.ds.driver as unknown as { databaseConnection: { prepare(sql: string): unknown } }).databaseConnection;
+    const prepared: string[] = [];
+    const original = connection.prepare;
+    connection.prepare = (sql: string) => {
+      prepared.push(sql);
+      return original.call(connection, sql);
+    };
+    const hot = 'SELECT id FROM widgets WHERE id = ?';
+    try {
+      await db.read(async (em) => {
+        for (let i = 0; i < 250; i++) {
+          await em.query(hot, [1]);
+          await em.query(`SELECT ${i} AS n FROM widgets WHERE id = ?`, [2]);
+        }
+      });
+    } finally {
+      connection.prepare = original;
+    }
+    expect(prepared.filter((sql) => sql === hot)).toHaveLength(1);
+    expect(prepared).toHaveLength(251);
+  });
+
   it('a failed statement rejects with the driver error inside, and its transaction leaves nothing behind', async () => {
     const failing = db.transaction(async (em) => {
       await em.query('INSERT INTO widgets (id) VALUES (?)', [10]);

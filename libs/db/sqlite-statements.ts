@@ -47,10 +47,18 @@ export function leanSqliteQueries(runner: SqliteRunner, count: () => void): void
   };
 }
 
-/** TypeORM's cache, kept as it keeps it (first in, first out past cacheSize). */
+/**
+ * TypeORM's cache (cacheSize statements), kept least recently used first: TypeORM drops the oldest prepared, so the
+ * hot statements of a create were prepared again after every hundred others (a mixed workload's list texts vary).
+ */
 function statement(runner: SqliteRunner, db: { prepare(sql: string): Statement }, query: string): Statement {
-  let stmt = runner.stmtCache.get(query);
-  if (stmt) return stmt;
+  const cache = runner.stmtCache;
+  let stmt = cache.get(query);
+  if (stmt) {
+    cache.delete(query);
+    cache.set(query, stmt);
+    return stmt;
+  }
   stmt = db.prepare(query);
   if (runner.cacheSize > 0) {
     runner.stmtCache.set(query, stmt);
