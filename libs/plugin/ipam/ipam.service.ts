@@ -102,7 +102,7 @@ export class IpamService implements Ipam {
 
   /** Sends the read of the network's subnets now, without waiting: the next allocate on that network takes it. */
   readSubnetsEarly(ctx: RequestContext, networkId: string): void {
-    if (this.earlySubnetReads.get(ctx)?.networkId === networkId) return; // one is on its way
+    if (this.earlySubnetReads.has(ctx)) return; // one is on its way (a bulk create's next item reads its own)
     const read = this.readSubnets(ctx, networkId);
     read.catch(() => undefined); // allocate awaits it; a request failing before then drops it
     this.earlySubnetReads.set(ctx, { networkId, read });
