@@ -232,3 +232,65 @@ describe('Database on SQLite: a data directory it cannot use', () => {
     await expect(opening).rejects.toThrow(`Cannot open the SQLite database ${join(dataDir, 'neutron.sqlite')}: ${join(dir, 'not-a-dir')} is not a directory`);
   });
 });
+
+describe('Database on SQLite: statements', () => {
+  let dir: string;
+  let db: Database;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'database-spec-'));
+    db = await Database.open({ url: '', dataDir: dir, entities: [], migrations });
+  });
+  afterAll(async () => {
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('gives rows, change counts and booleans as 0/1, and counts each statement', async () => {
+    const before = db.queryCount;
+    await db.transaction(async (em) => {
+      await em.query('CREATE TABLE flags (id integer PRIMARY KEY, up boolean NOT NULL)');
+      const runner = em.queryRunner!;
+      const inserted = await runner.query('INSERT INTO flags (id, up) VALUES (?, ?), (?, ?)', [1, true, 2, false], true);
+      expect(inserted.affected).toBe(2);
+      expect(await em.query('SELECT id, up FROM flags ORDER BY id')).toEqual([
+        { id: 1, up: 1 },
+        { id: 2, up: 0 },
+      ]);
+    });
+    // BEGIN, CREATE, INSERT, SELECT, COMMIT
+    expect(db.queryCount - before).toBe(5);
+  });
+
+  it('keeps a statement in use prepared while a hundred others pass through the cache', async () => {
+    const connection = (db.ds.driver as unknown as { databaseConnection: { prepare(sql: string): unknown } }).databaseConnection;
+    const prepared: string[] = [];
+    const original = connection.prepare;
+    connection.prepare = (sql: string) => {
+      prepared.push(sql);
+      return original.call(connection, sql);
+    };
+    const hot = 'SELECT id FROM widgets WHERE id = ?';
+    try {
+      await db.read(async (em) => {
+        for (let i = 0; i < 250; i++) {
+          await em.query(hot, [1]);
+          await em.query(`SELECT ${i} AS n FROM widgets WHERE id = ?`, [2]);
+        }
+      });
+    } finally {
+      connection.prepare = original;
+    }
+    expect(prepared.filter((sql) => sql === hot)).toHaveLength(1);
+    expect(prepared).toHaveLength(251);
+  });
+
+  it('a failed statement rejects with the driver error inside, and its transaction leaves nothing behind', async () => {
+    const failing = db.transaction(async (em) => {
+      await em.query('INSERT INTO widgets (id) VALUES (?)', [10]);
+      await em.query('INSERT INTO widgets (id) VALUES (?)', [1]);
+    });
+    await expect(failing).rejects.toMatchObject({ name: 'QueryFailedError', driverError: { code: 'SQLITE_CONSTRAINT_PRIMARYKEY' } });
+    await expect(db.read((em) => em.query('SELECT id FROM widgets WHERE id = 10'))).resolves.toEqual([]);
+    await expect(db.read((em) => em.query('SELEC nonsense'))).rejects.toMatchObject({ name: 'QueryFailedError' });
+  });
+});

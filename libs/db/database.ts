@@ -7,6 +7,7 @@ import type { Dialect } from './dialect.js';
 import { batchPerTurn, pipelineRunner } from './pg-pipeline.js';
 import { PreparedStatements } from './prepared-statements.js';
 import { explainSqliteOpenError } from './sqlite-open-error.js';
+import { leanSqliteQueries, type SqliteRunner } from './sqlite-statements.js';
 
 const batched = new WeakSet<object>();
 function batchOnce(client: Parameters<typeof batchPerTurn>[0]): void {
@@ -194,6 +195,10 @@ export class Database {
         pipelineRunner(runner, count);
         return runner;
       }
+      if (this.quietDataSource()) {
+        leanSqliteQueries(runner as unknown as SqliteRunner, count);
+        return runner;
+      }
       const query = runner.query.bind(runner);
       runner.query = (...args: unknown[]) => {
         count();
@@ -201,6 +206,12 @@ export class Database {
       };
       return runner;
     };
+  }
+
+  /** No subscribers, query logging or slow-query threshold: nothing TypeORM does around a statement is needed. */
+  private quietDataSource(): boolean {
+    const options = this.ds.options as { logging?: unknown; maxQueryExecutionTime?: number };
+    return this.ds.subscribers.length === 0 && !options.logging && !options.maxQueryExecutionTime;
   }
 
   /** PostgreSQL: every pooled client this data source hands out names the statements it repeats (prepared-statements.ts). */

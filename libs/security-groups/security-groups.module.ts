@@ -58,7 +58,17 @@ export class SecurityGroupsModule implements OnModuleInit {
       },
       { name: 'security-groups' },
     );
-    // Neutron's _ensure_default_security_group_handler: a project's first network brings its default group.
+    // Neutron's _ensure_default_security_group_handler: a project's first network brings its default group. Its read
+    // goes out ahead of the quota's (priority 0), in the same round trip on PostgreSQL; the handler below takes it.
+    this.events.subscribe(
+      'network',
+      'before_create',
+      ({ ctx, request }) => {
+        this.portGroups.readDefaultEarly(ctx, request?.project_id as string);
+        return Promise.resolve();
+      },
+      { name: 'security-groups', priority: -1 },
+    );
     this.events.subscribe(
       'network',
       'before_create',

@@ -268,7 +268,7 @@ export class ResourceEngine {
   private explicitlySet(def: ResourceDefinition, item: ApiObject): string[] {
     return Object.keys(item).filter((attr) => {
       const spec = def.attributes[attr];
-      return spec && !('default' in spec && JSON.stringify(spec.default) === JSON.stringify(item[attr]));
+      return spec && !('default' in spec && sameAsDefault(spec.default, item[attr]));
     });
   }
 
@@ -287,6 +287,13 @@ export class ResourceEngine {
   context(auth: AuthContext, em: EntityManager, forUpdate: boolean, afterCommit: AfterCommit = noAfterCommit): RequestContext {
     return { auth, isAdmin: auth.is_admin, projectId: auth.project_id, em, forUpdate, afterCommit };
   }
+}
+
+/** Equal as JSON: two strings or booleans are without serializing them (most defaults are ''/true/false). */
+function sameAsDefault(value: unknown, given: unknown): boolean {
+  const simple = (v: unknown) => typeof v === 'string' || typeof v === 'boolean';
+  if (simple(value) && simple(given)) return value === given;
+  return JSON.stringify(value) === JSON.stringify(given);
 }
 
 const noAfterCommit: AfterCommit = () => {

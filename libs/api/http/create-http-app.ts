@@ -71,6 +71,7 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, opts:
   const durations = requestMetrics(app);
   fastify.addHook('onResponse', async (req, reply) => {
     durations?.(req.url, req.method, reply.statusCode, reply.elapsedTime);
+    if (!opts.log.isLevelEnabled('info')) return;
     opts.log.info(
       { reqId: req.id, method: req.method, path: req.url.split('?', 1)[0], status: reply.statusCode, ms: Math.round(reply.elapsedTime * 100) / 100 },
       'request',

@@ -1,5 +1,5 @@
 import { badRequest } from '../errors/neutron-error.js';
-import { type AttributeMap, NOT_SPECIFIED } from '../resource/attribute.js';
+import { type AttributeMap, type AttributeSpec, NOT_SPECIFIED } from '../resource/attribute.js';
 import { MalformedValue } from '../validators/index.js';
 import type { ApiObject } from '../resource/resource-definition.js';
 
@@ -63,10 +63,12 @@ function prepareItem(
     item.project_id = caller.projectId;
     item.tenant_id = caller.projectId;
   }
-  const unknown = Object.keys(item).filter((k) => !(k in attributes));
-  if (unknown.length) throw badRequest(`Unrecognized attribute(s) '${unknown.join(', ')}'`);
+  let unknown: string[] | undefined;
+  for (const key of Object.keys(item)) if (!(key in attributes)) (unknown ??= []).push(key);
+  if (unknown) throw badRequest(`Unrecognized attribute(s) '${unknown.join(', ')}'`);
 
-  for (const [attr, spec] of Object.entries(attributes)) {
+  const entries = entriesOf(attributes);
+  for (const [attr, spec] of entries) {
     if (opts.isCreate) {
       if (!spec.allowPost) {
         if (attr in item) throw badRequest(`Attribute '${attr}' not allowed in POST`);
@@ -74,13 +76,14 @@ function prepareItem(
       }
       if (!(attr in item)) {
         if (!('default' in spec)) throw badRequest(`Failed to parse request. Required attribute '${attr}' not specified`);
-        if (spec.default !== NOT_SPECIFIED) item[attr] = structuredClone(spec.default);
+        const value = spec.default;
+        if (value !== NOT_SPECIFIED) item[attr] = typeof value === 'object' && value !== null ? structuredClone(value) : value;
       }
     } else if (attr in item && !spec.allowPut) {
       throw badRequest(`Cannot update read-only attribute ${attr}`);
     }
   }
-  for (const [attr, spec] of Object.entries(attributes)) {
+  for (const [attr, spec] of entries) {
     if (!(attr in item)) continue;
     try {
       if (spec.convert) item[attr] = spec.convert(item[attr]);
@@ -95,6 +98,17 @@ function prepareItem(
     }
   }
   return item;
+}
+
+/** An attribute map's entries, listed once per map (a resource's map is replaced, never changed, when a fragment joins). */
+const entriesCache = new WeakMap<AttributeMap, [string, AttributeSpec][]>();
+function entriesOf(attributes: AttributeMap): [string, AttributeSpec][] {
+  let entries = entriesCache.get(attributes);
+  if (!entries) {
+    entries = Object.entries(attributes);
+    entriesCache.set(attributes, entries);
+  }
+  return entries;
 }
 
 /** tenant_id and project_id are one attribute with two names. */

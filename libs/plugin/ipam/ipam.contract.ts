@@ -24,10 +24,12 @@ export interface Ipam {
    * IpAddressGenerationFailure, IpAddressAlreadyAllocated/IpAddressInUse, InvalidIpForNetwork/InvalidIpForSubnet,
    * SubnetNotFound, InvalidInput…
    * `macAddress` (the port's MAC) gives the EUI-64 address on SLAAC/DHCPv6-stateless subnets; without it those are skipped.
+   * `portInserted`: the port's row is still being inserted (it resolves to its final MAC): the allocation starts now
+   * (its reads ride with the insert) and writes the port's addresses once the row is there.
    */
   allocate(
     ctx: RequestContext,
-    args: { networkId: string; portId: string; deviceOwner: string; requests?: FixedIpRequest[]; macAddress?: string },
+    args: { networkId: string; portId: string; deviceOwner: string; requests?: FixedIpRequest[]; macAddress?: string; portInserted?: Promise<string> },
   ): Promise<FixedIp[]>;
   /** Sends the read allocate needs first (the network's subnets) without waiting, so it can ride with other statements. */
   readSubnetsEarly(ctx: RequestContext, networkId: string): void;

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NeutronError } from '../../api/errors/neutron-error.js';
 import { neutronErrorOf as errorOf } from '../../api/testing/neutron-error-of.js';
+import { sqlRows } from '../../db/index.js';
 import { SPEC_DIALECTS } from '../../db/testing/scratch-database.js';
 import { NetworkIpAvailabilityService } from '../subnets/network-ip-availability.service.js';
 import type { FixedIp, FixedIpRequest } from './ipam.contract.js';
@@ -224,6 +225,30 @@ describe.each(SPEC_DIALECTS)('IPAM on %s', (dialect) => {
     const loaded = await h.tx((ctx) => h.ipam.loadForPorts(ctx, [vm.id, router.id]));
     expect(loaded.get(vm.id)).toEqual([{ subnet_id: slaac.id, ip_address: '2001:db8:70:0:f816:3eff:feaa:bbcc' }]);
     expect(loaded.get(router.id)).toEqual([]);
+  });
+
+  it("started with its port's insert, writes the address only once the port's row is in, and fails with it", async () => {
+    const net = await h.network();
+    await h.subnet({ network_id: net, ip_version: 4, cidr: '192.168.81.0/29' });
+    const portId = crypto.randomUUID();
+    const held = (ctx: Parameters<Parameters<typeof h.tx>[0]>[0]) =>
+      sqlRows<{ ip_address: string }>(ctx.em, 'SELECT ip_address FROM ipallocations WHERE port_id = ?', [portId]);
+    const seen = await h.tx(async (ctx) => {
+      let portIn!: (mac: string) => void;
+      const portInserted = new Promise<string>((resolve) => (portIn = resolve));
+      const allocating = h.ipam.allocate(ctx, { networkId: net, portId, deviceOwner: 'compute:nova', portInserted });
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const before = await held(ctx);
+      portIn('fa:16:3e:00:00:01');
+      return { before, allocated: addresses(await allocating), after: await held(ctx) };
+    });
+    expect(seen).toEqual({ before: [], allocated: ['192.168.81.2'], after: [{ ip_address: '192.168.81.2' }] });
+    const refused = new Error('the port was not inserted');
+    const notInserted = Promise.reject(refused);
+    notInserted.catch(() => undefined); // the allocation awaits it once its reads are back
+    const failing = h.tx((ctx) => h.ipam.allocate(ctx, { networkId: net, portId: crypto.randomUUID(), deviceOwner: 'compute:nova', portInserted: notInserted }));
+    await expect(failing).rejects.toBe(refused);
+    expect(addresses(await allocate(net))).toEqual(['192.168.81.3']);
   });
 
   it('costs the same number of queries for the 2,001st address as for the first', async () => {

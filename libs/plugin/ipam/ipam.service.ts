@@ -28,11 +28,17 @@ export class IpamService implements Ipam {
 
   async allocate(
     ctx: RequestContext,
-    args: { networkId: string; portId: string; deviceOwner: string; requests?: FixedIpRequest[]; macAddress?: string },
+    args: { networkId: string; portId: string; deviceOwner: string; requests?: FixedIpRequest[]; macAddress?: string; portInserted?: Promise<string> },
   ): Promise<FixedIp[]> {
     const addressing = await this.addressing(ctx, args, args.requests ?? []);
+    let portInserted = args.portInserted;
+    // An EUI-64 address needs the MAC the insert ends with (a generated one is drawn again on a collision).
+    if (portInserted && addressing.subnets.some((s) => s.version === 6 && isAutoAddress(s))) {
+      addressing.macAddress = await portInserted;
+      portInserted = undefined;
+    }
     const wishes = planCreate(addressing, args.requests);
-    return sortFixedIps(await this.fulfil(ctx, args.networkId, args.portId, wishes));
+    return sortFixedIps(await this.fulfil(ctx, args.networkId, args.portId, wishes, portInserted));
   }
 
   async reallocate(
@@ -96,6 +102,7 @@ export class IpamService implements Ipam {
 
   /** Sends the read of the network's subnets now, without waiting: the next allocate on that network takes it. */
   readSubnetsEarly(ctx: RequestContext, networkId: string): void {
+    if (this.earlySubnetReads.has(ctx)) return; // one is on its way (a bulk create's next item reads its own)
     const read = this.readSubnets(ctx, networkId);
     read.catch(() => undefined); // allocate awaits it; a request failing before then drops it
     this.earlySubnetReads.set(ctx, { networkId, read });
@@ -146,17 +153,19 @@ export class IpamService implements Ipam {
     return (await qb.getRawMany<{ id: string }>()).map((r) => r.id);
   }
 
-  private async fulfil(ctx: RequestContext, networkId: string, portId: string, wishes: AddressWish[]): Promise<FixedIp[]> {
+  /** `portInserted`: the allocations' rows wait for the port's (their foreign key); the free ranges need not. */
+  private async fulfil(ctx: RequestContext, networkId: string, portId: string, wishes: AddressWish[], portInserted?: Promise<unknown>): Promise<FixedIp[]> {
     const out: FixedIp[] = [];
     for (const wish of wishes) {
       if ('ip' in wish) {
-        out.push(await this.allocateGiven(ctx, wish.subnet, wish.ip, portId));
+        out.push(await this.allocateGiven(ctx, wish.subnet, wish.ip, portId, portInserted));
         continue;
       }
       let got: FixedIp | undefined;
       for (const subnet of wish.candidates) {
         const ip = await new FreeRanges(ctx.em, subnet.id, subnet.version).takeLowest();
         if (ip === undefined) continue;
+        await portInserted;
         got = await this.insertTaken(ctx, subnet, ip, portId);
         break;
       }
@@ -166,13 +175,14 @@ export class IpamService implements Ipam {
     return out;
   }
 
-  private async allocateGiven(ctx: RequestContext, subnet: SubnetInfo, ip: bigint, portId: string): Promise<FixedIp> {
+  private async allocateGiven(ctx: RequestContext, subnet: SubnetInfo, ip: bigint, portId: string, portInserted?: Promise<unknown>): Promise<FixedIp> {
     const text = formatAddress(ip, subnet.version);
     const taken = await sqlRows(ctx.em, `SELECT 1 FROM ${IP_ALLOCATIONS_TABLE} WHERE subnet_id = ? AND ip_address = ?`, [subnet.id, text]);
     if (taken.length) throw ipAddressAlreadyAllocated(text, subnet.id);
     // Not in a free range = outside the pools (allowed, e.g. a router's gateway address) or just taken by a
     // concurrent request, which the primary key then reports.
     await new FreeRanges(ctx.em, subnet.id, subnet.version).take(ip);
+    await portInserted;
     return this.insert(ctx, subnet, ip, portId);
   }
 

@@ -19,7 +19,7 @@ export interface SubnetInfo {
 export type SubnetAddressing = Pick<SubnetRow, 'id' | 'network_id' | 'project_id' | 'cidr' | 'ipv6_ra_mode' | 'ipv6_address_mode' | 'allocation_pools'>;
 
 export function subnetInfo(row: SubnetAddressing): SubnetInfo {
-  const net = parseIpNetwork(row.cidr);
+  const { net, pools } = parsedAddressing(row.cidr, row.allocation_pools);
   return {
     id: row.id,
     networkId: row.network_id,
@@ -28,8 +28,28 @@ export function subnetInfo(row: SubnetAddressing): SubnetInfo {
     net,
     raMode: row.ipv6_ra_mode,
     addressMode: row.ipv6_address_mode,
-    pools: row.allocation_pools.map((p) => ({ first: parseAddress(p.start)!.value, last: parseAddress(p.end)!.value })),
+    pools,
   };
+}
+
+/**
+ * A CIDR and its pools, parsed once by their text: every port created on a subnet asks for the same few (frozen, as
+ * they are shared). Bounded: forgotten all at once past PARSED_MAX entries.
+ */
+const parsed = new Map<string, { net: IpNetwork; pools: IpRange[] }>();
+const PARSED_MAX = 4096;
+
+function parsedAddressing(cidr: string, allocationPools: SubnetAddressing['allocation_pools']): { net: IpNetwork; pools: IpRange[] } {
+  let key = cidr;
+  for (const p of allocationPools) key += ` ${p.start}-${p.end}`;
+  let entry = parsed.get(key);
+  if (!entry) {
+    const pools = allocationPools.map((p) => Object.freeze({ first: parseAddress(p.start)!.value, last: parseAddress(p.end)!.value }));
+    entry = Object.freeze({ net: Object.freeze(parseIpNetwork(cidr)), pools: Object.freeze(pools) as IpRange[] });
+    if (parsed.size >= PARSED_MAX) parsed.clear();
+    parsed.set(key, entry);
+  }
+  return entry;
 }
 
 const AUTO_MODES = ['slaac', 'dhcpv6-stateless'];

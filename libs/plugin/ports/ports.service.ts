@@ -73,6 +73,8 @@ export class PortsService implements ResourceService, NetworkPorts {
   /** The engine's policy target: network keys always, and on create Neutron's network ownership check first. */
   async policyTarget(ctx: RequestContext, item: ApiObject): Promise<ApiObject> {
     const networkId = item.network_id as string;
+    // A create's subnets read goes out with the network's (one round trip on PostgreSQL): the allocation takes it.
+    if (!('id' in item)) this.ipam.readSubnetsEarly(ctx, networkId);
     const net = await this.networks.find(ctx, networkId);
     if (!('id' in item)) this.networks.checkCreate(ctx, networkId, net, item.project_id as string);
     return this.networks.policyKeys(net);
@@ -93,13 +95,18 @@ export class PortsService implements ResourceService, NetworkPorts {
       device_id: item.device_id as string,
       device_owner: item.device_owner as string,
     };
-    // The subnets' read goes out with the port's insert (one round trip on PostgreSQL); allocate takes its answer.
+    // Sent by policyTarget for an API create (else now): allocate takes its answer.
     this.ipam.readSubnetsEarly(ctx, networkId);
-    await this.insertPort(ctx, row, explicitMac);
+    // The allocation starts with the insert (on PostgreSQL its free-range read rides with it) and writes the port's
+    // addresses once the row is in. The insert's error (a MAC in use) comes first, as when they ran one after the other.
+    const inserted = this.insertPort(ctx, row, explicitMac).then(() => row.mac_address);
+    inserted.catch(() => undefined);
     const requests = item.fixed_ips as FixedIpRequest[] | undefined;
-    // macAddress is beyond the contract's type: the IPAM service reads it for EUI-64 (SLAAC) addresses.
-    const allocation = { networkId, portId: row.id, deviceOwner: row.device_owner, requests, macAddress: row.mac_address };
-    const fixedIps = await this.ipam.allocate(ctx, allocation);
+    const allocation = { networkId, portId: row.id, deviceOwner: row.device_owner, requests, portInserted: inserted };
+    const allocating = this.ipam.allocate(ctx, allocation);
+    allocating.catch(() => undefined);
+    await inserted;
+    const fixedIps = await allocating;
     return presentPort(row, fixedIps, net.project_id);
   }
 

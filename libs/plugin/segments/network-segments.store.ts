@@ -3,9 +3,9 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { NOT_SPECIFIED } from '../../api/resource/attribute.js';
 import type { ApiObject } from '../../api/resource/resource-definition.js';
-import { insertBehind, neutronTimestamp, sqlAnyOf, sqlRows } from '../../db/index.js';
+import { neutronTimestamp, sqlAnyOf, sqlRows, sqlWriteBehind } from '../../db/index.js';
 import { networkTypeRequired, physicalNetworkNotAString, segmentsSetInConjunctionWithProviders } from './segment.errors.js';
-import { SegmentEntity, type SegmentRow } from './segment.entity.js';
+import { SegmentEntity, SEGMENTS_TABLE, type SegmentRow } from './segment.entity.js';
 import type { NetworkSegments, Segment } from './segments.contract.js';
 import type { SegmentSpec } from './type-driver.js';
 import { TYPE_MANAGER, type TypeManager } from './type-manager.js';
@@ -15,6 +15,20 @@ export const PROVIDER_ATTRIBUTES = ['provider:network_type', 'provider:physical_
 const SELECT_SEGMENTS =
   'SELECT id, network_id, network_type, physical_network, segmentation_id, segment_index, name, description, created_at, updated_at, ' +
   `revision_number FROM ${SegmentEntity.options.tableName}`;
+
+const SEGMENT_COLUMNS = [
+  'id',
+  'network_id',
+  'network_type',
+  'physical_network',
+  'segmentation_id',
+  'segment_index',
+  'name',
+  'description',
+  'created_at',
+  'updated_at',
+  'revision_number',
+] as const satisfies readonly (keyof SegmentRow)[];
 
 const segmentFromSql = (raw: Record<string, unknown>): SegmentRow => ({
   id: raw.id as string,
@@ -86,8 +100,12 @@ export class NetworkSegmentsStore implements NetworkSegments {
       updated_at: now,
       revision_number: 1,
     }));
-    // New ids, no unique column: nothing waits for the insert's answer (checked at COMMIT).
-    if (rows.length) await insertBehind(em, SegmentEntity, rows);
+    // New ids, no unique column: nothing waits for the insert's answer (checked at COMMIT). Hand-written: the query
+    // builder writes numbers into the text, a new statement for every segmentation id (prepared and cached each time).
+    if (rows.length) {
+      const values = rows.map(() => `(${SEGMENT_COLUMNS.map(() => '?').join(', ')})`).join(', ');
+      await sqlWriteBehind(em, `INSERT INTO ${SEGMENTS_TABLE} (${SEGMENT_COLUMNS.join(', ')}) VALUES ${values}`, rows.flatMap((r) => SEGMENT_COLUMNS.map((c) => r[c])));
+    }
     return rows;
   }
 
