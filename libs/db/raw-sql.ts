@@ -1,4 +1,4 @@
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 
 /**
  * Hand-written SQL for hot paths (port create, port lists): the query builder costs more per statement (SQL
@@ -45,12 +45,6 @@ export async function sqlRun(em: EntityManager, sql: string, params: unknown[] =
  */
 export function sqlWriteBehind(em: EntityManager, sql: string, params: unknown[] = []): Promise<void> {
   return writeBehind(em, dialectSql(em, sql), params);
-}
-
-/** An entity's rows inserted as a write-behind (see sqlWriteBehind): for rows whose insert cannot conflict. */
-export function insertBehind(em: EntityManager, entity: EntityTarget<ObjectLiteral>, rows: ObjectLiteral | ObjectLiteral[]): Promise<void> {
-  const [sql, params] = em.createQueryBuilder().insert().into(entity).values(rows).getQueryAndParameters();
-  return writeBehind(em, sql, params);
 }
 
 /** A boolean column as either driver returns it (SQLite: 0/1). */
