@@ -294,3 +294,87 @@ describe('Database on SQLite: statements', () => {
     await expect(db.read((em) => em.query('SELEC nonsense'))).rejects.toMatchObject({ name: 'QueryFailedError' });
   });
 });
+
+describe('Database on SQLite: units of work queued together commit together', () => {
+  let dir: string;
+  let db: Database;
+  /** A second connection to the same file: it sees only what was committed. */
+  let outside: { prepare(sql: string): { all(...p: unknown[]): { id: number }[] }; close(): void };
+  const committed = () => outside.prepare('SELECT id FROM widgets WHERE id >= 100 ORDER BY id').all().map((r) => r.id);
+  const statements: string[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'database-spec-'));
+    db = await Database.open({ url: '', dataDir: dir, entities: [], migrations });
+    const { default: Sqlite } = await import('better-sqlite3');
+    outside = new Sqlite(join(dir, 'neutron.sqlite'), { readonly: true }) as unknown as typeof outside;
+    const runner = db.ds.createQueryRunner();
+    const query = runner.query.bind(runner);
+    runner.query = ((sql: string, ...rest: unknown[]) => {
+      statements.push(sql);
+      return (query as (...a: unknown[]) => Promise<unknown>)(sql, ...rest);
+    }) as typeof runner.query;
+  });
+  afterAll(async () => {
+    outside?.close();
+    await db.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const insert = (id: number) => db.transaction((em) => em.query('INSERT INTO widgets (id) VALUES (?) RETURNING id', [id]));
+
+  it('eight units at once: one BEGIN and one COMMIT, and each answers only once its row is committed', async () => {
+    statements.length = 0;
+    const seenWhenAnswered: number[][] = [];
+    await Promise.all([100, 101, 102, 103, 104, 105, 106, 107].map((id) => insert(id).then(() => seenWhenAnswered.push(committed()))));
+    expect(statements.filter((s) => /^(BEGIN|COMMIT)/.test(s))).toEqual(['BEGIN TRANSACTION', 'COMMIT']);
+    for (const seen of seenWhenAnswered) expect(seen).toEqual([100, 101, 102, 103, 104, 105, 106, 107]);
+  });
+
+  it('a failed unit among them leaves nothing behind and raises its own error; the others commit', async () => {
+    const results = await Promise.allSettled([insert(110), insert(1), insert(111), db.transaction(async (em) => {
+      await em.query('INSERT INTO widgets (id) VALUES (?)', [112]);
+      throw new Error('changed my mind');
+    }), insert(113)]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as Error).message))).toEqual([
+      'ok',
+      expect.stringContaining('UNIQUE constraint failed'),
+      'ok',
+      'changed my mind',
+      'ok',
+    ]);
+    expect(committed().filter((id) => id >= 110)).toEqual([110, 111, 113]);
+  });
+
+  it('a read queued between units sees none of their rows before they are committed', async () => {
+    let release!: () => void;
+    const slow = db.transaction(async (em) => {
+      await em.query('INSERT INTO widgets (id) VALUES (?)', [120]);
+      await new Promise<void>((r) => (release = r));
+    });
+    await new Promise((r) => setImmediate(r));
+    const read = db.read((em) => em.query('SELECT id FROM widgets WHERE id >= 120 ORDER BY id'));
+    const later = insert(121);
+    let readDone = false;
+    void read.then(() => (readDone = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(readDone).toBe(false);
+    release();
+    await Promise.all([slow, later]);
+    expect(await read).toEqual([{ id: 120 }, { id: 121 }]);
+    expect(committed().filter((id) => id >= 120)).toEqual([120, 121]);
+  });
+
+  it('when SQLite rolls the whole transaction back, every unit of it fails; the next ones start afresh', async () => {
+    await db.transaction((em) => em.query("CREATE TRIGGER no_130 BEFORE INSERT ON widgets WHEN NEW.id = 130 BEGIN SELECT RAISE(ROLLBACK, 'no 130'); END"));
+    const results = await Promise.allSettled([insert(131), insert(130), insert(132)]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? 'ok' : (r.reason as Error).message))).toEqual([
+      expect.stringContaining('no 130'),
+      expect.stringContaining('no 130'),
+      'ok',
+    ]);
+    expect(committed().filter((id) => id >= 130)).toEqual([132]);
+    await expect(insert(133)).resolves.toBeDefined();
+    expect(committed().filter((id) => id >= 130)).toEqual([132, 133]);
+  });
+});

@@ -6,6 +6,7 @@ import { DataSource, type EntityManager, type EntitySchema, type MixedList } fro
 import type { Dialect } from './dialect.js';
 import { batchPerTurn, pipelineRunner } from './pg-pipeline.js';
 import { PreparedStatements } from './prepared-statements.js';
+import { SqliteQueue } from './sqlite-queue.js';
 import { explainSqliteOpenError } from './sqlite-open-error.js';
 import { leanSqliteQueries, type SqliteRunner } from './sqlite-statements.js';
 
@@ -35,8 +36,8 @@ export interface DatabaseOptions {
  * The data source plus the one way to run a unit of work on it.
  *
  * better-sqlite3 has a single connection: two interleaved async transactions would share it and see (or roll back)
- * each other's writes, so on SQLite every unit of work holds a process-wide lock. PostgreSQL uses its pool and
- * relies on constraints and row locks.
+ * each other's writes, so on SQLite units of work and reads take it in turn, and units queued together commit together
+ * (sqlite-queue.ts). PostgreSQL uses its pool and relies on constraints and row locks.
  */
 /** The connections as /metrics shows them (see Database.poolUse). */
 export interface PoolUse {
@@ -46,9 +47,8 @@ export interface PoolUse {
 }
 
 export class Database {
-  private tail: Promise<unknown> = Promise.resolve();
-  /** SQLite: units of work holding or queued for the lock. */
-  private serializedPending = 0;
+  /** SQLite: its one connection, taken in turn (sqlite-queue.ts). */
+  private readonly sqlite: SqliteQueue | undefined;
   private readonly logger = new Logger('Database');
   /** Counts statements; tests use it to prove a list is O(1) queries. */
   queryCount = 0;
@@ -56,7 +56,9 @@ export class Database {
   constructor(
     readonly ds: DataSource,
     readonly dialect: Dialect,
-  ) {}
+  ) {
+    if (dialect === 'sqlite') this.sqlite = new SqliteQueue(ds);
+  }
 
   static async open(opts: DatabaseOptions): Promise<Database> {
     const dialect: Dialect = opts.url ? 'postgres' : 'sqlite';
@@ -124,8 +126,7 @@ export class Database {
 
   /** One transaction; every repository call inside must use the given manager. */
   transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    if (this.dialect === 'postgres') return this.ds.transaction(work);
-    return this.serialized(() => this.ds.transaction(work));
+    return this.sqlite ? this.sqlite.transaction(work) : this.ds.transaction(work);
   }
 
   /**
@@ -148,12 +149,11 @@ export class Database {
 
   /** A read outside a transaction (on SQLite still serialized, so it never sees another unit's uncommitted rows). */
   read<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    if (this.dialect === 'postgres') return work(this.ds.manager);
-    return this.serialized(() => work(this.ds.manager));
+    return this.sqlite ? this.sqlite.read(() => work(this.ds.manager)) : work(this.ds.manager);
   }
 
   async close(): Promise<void> {
-    await this.tail.catch(() => undefined);
+    await this.sqlite?.idle();
     if (this.ds.isInitialized) await this.ds.destroy();
   }
 
@@ -166,17 +166,8 @@ export class Database {
       const pool = (this.ds.driver as unknown as { master?: { totalCount: number; idleCount: number; waitingCount: number } }).master;
       return { total: pool?.totalCount ?? 0, idle: pool?.idleCount ?? 0, waiting: pool?.waitingCount ?? 0 };
     }
-    const pending = this.serializedPending;
+    const pending = this.sqlite?.pending ?? 0;
     return { total: 1, idle: pending === 0 ? 1 : 0, waiting: Math.max(0, pending - 1) };
-  }
-
-  private serialized<T>(work: () => Promise<T>): Promise<T> {
-    this.serializedPending++;
-    const done = () => void this.serializedPending--;
-    const run = this.tail.then(work, work);
-    run.then(done, done);
-    this.tail = run.catch(() => undefined);
-    return run;
   }
 
   /** Counts statements; on PostgreSQL each runner's statements go through its pipeline (pg-pipeline.ts). */
