@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import vm from 'node:vm';
@@ -11,19 +11,21 @@ import vm from 'node:vm';
  * authenticated request, the bytecode of every function compiled by then (`script.createCachedData()`): the next
  * start deserializes it instead of parsing.
  *
- * The cache file is `<script>.cache`: one line of JSON (the script's size and mtime, the payload's sha256), then
- * V8's payload. Any doubt and the script is compiled from its source, as without a cache: the file missing or
- * unreadable, the script changed since (size or mtime, as Python checks its .pyc), the payload not what was written
- * (V8 checks only its own version, flags and the source's length, and would run damaged bytecode), or V8 rejecting
- * it (another Node or other V8 flags: the cache is written under those of `npm start`).
+ * The cache file is `<script>.cache`: one line of JSON (the sha256 of the script and of the payload), then V8's
+ * payload. Any doubt and the script is compiled from its source, as without a cache: the file missing or unreadable,
+ * the script changed since, the payload not what was written (V8 itself checks only its version, its flags and the
+ * source's length: it would run another script's bytecode, or damaged bytecode), or V8 rejecting it (another Node,
+ * other V8 flags: the build writes it under those of `npm start`). The two hashes cost ~5 ms of the start; a script's
+ * size and mtime would be cheaper, but a copy that does not keep mtimes (`cp -r dist`) would lose the cache.
  */
 
 export type CodeCacheStatus = 'used' | 'missing' | 'stale' | 'corrupt' | 'rejected';
 
 interface CacheHeader {
-  size: number;
-  mtimeMs: number;
-  sha256: string;
+  /** sha256 of the script's source (as compiled, without Node's CommonJS wrapper). */
+  source: string;
+  /** sha256 of V8's payload. */
+  payload: string;
 }
 
 export interface ClassicScript {
@@ -38,8 +40,9 @@ export const cacheFileOf = (file: string) => `${file}.cache`;
 
 /** Compiles `file` (a CommonJS script, Latin-1 text) with its code cache when that is sound. */
 export function compileClassicScript(file: string): ClassicScript {
-  const source = readFileSync(file, 'latin1');
-  const { cachedData, status } = readCache(file);
+  const text = readFileSync(file);
+  const { cachedData, status } = readCache(file, text);
+  const source = text.toString('latin1');
   const script = new vm.Script(Module.wrap(source), {
     filename: file,
     cachedData,
@@ -61,8 +64,7 @@ export function compileClassicScript(file: string): ClassicScript {
 /** Writes the cache of a script compiled by compileClassicScript (atomically: a reader sees the old file or the new). */
 export function writeCodeCache(compiled: ClassicScript, file: string): number {
   const payload = compiled.script.createCachedData();
-  const { size, mtimeMs } = statSync(file);
-  const header: CacheHeader = { size, mtimeMs, sha256: sha256(payload) };
+  const header: CacheHeader = { source: sha256(readFileSync(file)), payload: sha256(payload) };
   const target = cacheFileOf(file);
   const temporary = `${target}.${process.pid}.tmp`;
   writeFileSync(temporary, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`), payload]));
@@ -70,7 +72,7 @@ export function writeCodeCache(compiled: ClassicScript, file: string): number {
   return payload.length;
 }
 
-function readCache(file: string): { cachedData?: Buffer; status: CodeCacheStatus } {
+function readCache(file: string, source: Buffer): { cachedData?: Buffer; status: CodeCacheStatus } {
   let data: Buffer;
   try {
     data = readFileSync(cacheFileOf(file));
@@ -85,10 +87,9 @@ function readCache(file: string): { cachedData?: Buffer; status: CodeCacheStatus
   } catch {
     return { status: 'corrupt' };
   }
-  const { size, mtimeMs } = statSync(file);
-  if (header.size !== size || header.mtimeMs !== mtimeMs) return { status: 'stale' };
+  if (header.source !== sha256(source)) return { status: 'stale' };
   const cachedData = data.subarray(newline + 1);
-  if (header.sha256 !== sha256(cachedData)) return { status: 'corrupt' };
+  if (header.payload !== sha256(cachedData)) return { status: 'corrupt' };
   return { cachedData, status: 'used' };
 }
 

@@ -55,8 +55,9 @@ describe('compose.yaml and the Dockerfile agree with the apps', () => {
   describe('entry points', () => {
     let bundles: string[];
     beforeAll(async () => {
-      const config = (await import(pathToFileURL(`${root}/rolldown.config.js`).href)) as { default: { input: Record<string, string> } };
-      bundles = Object.keys(config.default.input).map((name) => `dist/bundle/${name}.js`);
+      type Build = { input: Record<string, string>; output: { dir: string; entryFileNames: string } };
+      const config = (await import(pathToFileURL(`${root}/rolldown.config.js`).href)) as { default: Build[] };
+      bundles = config.default.flatMap((b) => Object.keys(b.input).map((name) => `${b.output.dir}/${b.output.entryFileNames.replace('[name]', name)}`));
     });
 
     it.each(['compose.yaml', 'Dockerfile'])('%s starts only bundles that rolldown makes', (file) => {
