@@ -72,4 +72,6 @@ HEALTHCHECK --interval=15s --timeout=5s --start-period=20s --retries=3 CMD ["nod
 STOPSIGNAL SIGTERM
 # What `npm start` runs: the rolldown bundle (starts in about half the time of the ~1,500 separate modules of
 # dist/apps/appliance/main.js, which is also in the image). better-sqlite3 and pg stay external in node_modules.
+# `npm run build` wrote the bundle's V8 code cache under these flags (package.json's build script): V8 ignores it under
+# other ones, and the appliance then compiles its source at each start.
 CMD ["node", "--max-semi-space-size=2", "--max-old-space-size=128", "dist/bundle/appliance.js"]
