@@ -7,8 +7,14 @@ import { HttpClient, describe, parseJson } from './http-client.js';
 
 /** The V8 flags `npm run start:dist` and the Dockerfile start the appliance with: a small young generation and a 128 MB old space keep RSS under 150 MB (a 20,000-port list still fits). */
 const APPLIANCE_NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=128'];
-/** The environment they add: two glibc malloc arenas instead of up to 8 per core (unless the caller chose). */
-const APPLIANCE_NODE_ENV = { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' };
+/**
+ * The environment they add (unless the caller chose): two glibc malloc arenas instead of up to 8 per core, and blocks
+ * of 128 KiB or more mapped on their own, so that freeing them gives the memory back.
+ */
+const APPLIANCE_NODE_ENV = {
+  MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+  MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072',
+};
 
 export interface ApplianceOptions {
   /** Path of dist/apps/appliance/main.js. */

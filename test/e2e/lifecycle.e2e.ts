@@ -1,8 +1,9 @@
 // Replicas and restarts as a user meets them: three neutron-server replicas started at once on an empty PostgreSQL
-// database, SIGTERM with a keep-alive client connected, a second appliance on a busy port, `--help`.
+// database, SIGTERM with a keep-alive client connected, a second appliance on a busy port, `--help`, the bundle's V8
+// code cache damaged.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent, request } from 'node:http';
@@ -153,7 +154,10 @@ describe('--help', () => {
 });
 
 describe('the appliance bundle', () => {
-  /** The chunks `node dist/bundle/appliance.js` loads at start: its static imports, followed. */
+  /**
+   * The chunks `node dist/bundle/appliance.js` loads at start: appliance.cjs (the loader compiles it with its code
+   * cache) and their static imports and top-level requires, followed.
+   */
   async function startChunks(): Promise<Map<string, string>> {
     const chunks = new Map<string, string>();
     const visit = async (name: string) => {
@@ -161,8 +165,10 @@ describe('the appliance bundle', () => {
       const text = await readFile(join(REPO_ROOT, 'dist/bundle', name), 'utf8');
       chunks.set(name, text);
       for (const [, next] of text.matchAll(/^import\s[^;]*?from\s*"\.\/([^"]+)"/gm)) await visit(next);
+      for (const [, next] of text.matchAll(/^(?:let|const|var)\s+\S+\s*=\s*require\("\.\/([^"]+)"\)/gm)) await visit(next);
     };
     await visit('appliance.js');
+    await visit('appliance.cjs');
     return chunks;
   }
 
@@ -179,6 +185,46 @@ describe('the appliance bundle', () => {
     for (const [name, text] of await startChunks()) {
       const wide = /[^\u0000-\u00ff]/.exec(text);
       expect(wide ? `${name}: ${JSON.stringify(text.slice(wide.index - 30, wide.index + 10))}` : name).toBe(name);
+    }
+  });
+});
+
+describe('the V8 code cache of the appliance bundle', () => {
+  /** The V8 flags `npm start` runs the appliance with (package.json): the cache is only good under the same. */
+  const startFlags = async () => {
+    const pkg = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    return /\bnode\s+((?:--\S+\s+)*)dist\/bundle\/appliance\.js/.exec(pkg.scripts.start)![1].trim().split(/\s+/);
+  };
+
+  it('is one that V8 accepts under the flags of `npm start`, as `npm run build` left it', async () => {
+    const check = `import { compileClassicScript } from './dist/apps/appliance/code-cache.js'; console.log(compileClassicScript('dist/bundle/appliance.cjs').cache);`;
+    const flags = await startFlags();
+    const out = await new Promise<string>((ok, fail) => {
+      const child = spawn(process.execPath, [...flags, '--input-type=module', '-e', check], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+      let text = '';
+      child.stdout.on('data', (c) => (text += c));
+      child.on('error', fail);
+      child.on('exit', () => ok(text.trim()));
+    });
+    expect(out).toBe('used');
+  });
+
+  it('damaged, is not used: the appliance compiles its source and answers as usual', async () => {
+    const copy = await mkdtemp(join(REPO_ROOT, 'dist/bundle-e2e-code-cache-'));
+    let app: Appliance | undefined;
+    try {
+      for (const name of await readdir(join(REPO_ROOT, 'dist/bundle'))) {
+        if (!name.endsWith('.map')) await copyFile(join(REPO_ROOT, 'dist/bundle', name), join(copy, name));
+      }
+      const cache = await readFile(join(copy, 'appliance.cjs.cache'));
+      cache[cache.length - 1000] ^= 0xff;
+      await writeFile(join(copy, 'appliance.cjs.cache'), cache);
+      app = await startAppliance({ dialect: 'sqlite', bundleDir: copy });
+      const admin = apiClient(app.apiUrl, await issueToken(app.identityUrl, adminCredentials(app.adminPassword)));
+      expectStatus(await admin.get('/v2.0/networks'), 200);
+    } finally {
+      await app?.stop();
+      await rm(copy, { recursive: true, force: true });
     }
   });
 });

@@ -55,8 +55,9 @@ describe('compose.yaml and the Dockerfile agree with the apps', () => {
   describe('entry points', () => {
     let bundles: string[];
     beforeAll(async () => {
-      const config = (await import(pathToFileURL(`${root}/rolldown.config.js`).href)) as { default: { input: Record<string, string> } };
-      bundles = Object.keys(config.default.input).map((name) => `dist/bundle/${name}.js`);
+      type Build = { input: Record<string, string>; output: { dir: string; entryFileNames: string } };
+      const config = (await import(pathToFileURL(`${root}/rolldown.config.js`).href)) as { default: Build[] };
+      bundles = config.default.flatMap((b) => Object.keys(b.input).map((name) => `${b.output.dir}/${b.output.entryFileNames.replace('[name]', name)}`));
     });
 
     it.each(['compose.yaml', 'Dockerfile'])('%s starts only bundles that rolldown makes', (file) => {
@@ -70,5 +71,20 @@ describe('compose.yaml and the Dockerfile agree with the apps', () => {
     const appliance = services.filter(([, s]) => s.image === 'neutron-appliance:latest');
     expect(appliance.map(([name]) => name)).toEqual(expect.arrayContaining(['balancer', ...agentServices.map((a) => a.name)]));
     expect(appliance.filter(([, s]) => s.build)).not.toHaveLength(0);
+  });
+});
+
+describe('the V8 code cache of the appliance bundle', () => {
+  /** The flags before `script` in a shell command line: `node --a --b script`. */
+  const flagsBefore = (command: string, script: string) =>
+    new RegExp(`\\bnode\\s+((?:--\\S+\\s+)*)${script.replaceAll('.', '\\.')}`).exec(command)?.[1].trim().split(/\s+/);
+  const scripts = (JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts;
+
+  it('is written under the V8 flags that `npm start` and the image start the appliance with (V8 ignores it under others)', () => {
+    const written = flagsBefore(scripts.build, 'dist/apps/appliance/write-code-cache.js');
+    expect(written).toBeDefined();
+    expect(flagsBefore(scripts.start, 'dist/bundle/appliance.js')).toEqual(written);
+    const cmd = JSON.parse(/^CMD (\[.*\])$/m.exec(read('Dockerfile'))![1]) as string[];
+    expect(cmd.slice(1, cmd.indexOf('dist/bundle/appliance.js'))).toEqual(written);
   });
 });

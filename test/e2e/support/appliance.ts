@@ -29,6 +29,8 @@ export interface StartOptions {
   outputLimit?: number;
   /** postgres: this database (kept by stop()) instead of a fresh one (replicas of one deployment). */
   databaseUrl?: string;
+  /** A copy of dist/bundle to start from instead (one whose code cache a test damaged). */
+  bundleDir?: string;
 }
 
 /** Resolves true once the appliance answers as the caller needs (connection errors count as "not yet"). */
@@ -77,7 +79,7 @@ export const healthProbe: ReadyProbe = async ({ apiUrl }) => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function startAppliance(opts: StartOptions): Promise<Appliance> {
-  const main = bundle(opts.shape ?? 'appliance');
+  const main = opts.bundleDir ? join(opts.bundleDir, `${opts.shape ?? 'appliance'}.js`) : bundle(opts.shape ?? 'appliance');
   if (!existsSync(main)) throw new Error(`${main} is missing: run \`npm run build\` first`);
   const [apiPort, identityPort] = [await freePort(), await freePort()];
   const dataDir = await mkdtemp(join(tmpdir(), `appliance-e2e-${opts.dialect}-`));
