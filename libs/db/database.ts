@@ -6,6 +6,7 @@ import { DataSource, type EntityManager, type EntitySchema, type MixedList } fro
 import type { Dialect } from './dialect.js';
 import { corkPerTurn, pipelineRunner } from './pg-pipeline.js';
 import { PreparedStatements } from './prepared-statements.js';
+import { arrayQueryHooks } from './raw-sql.js';
 import { explainSqliteOpenError } from './sqlite-open-error.js';
 
 const corked = new WeakSet<object>();
@@ -185,6 +186,7 @@ export class Database {
     const counted = new WeakSet<object>();
     const count = () => void this.queryCount++;
     if (this.dialect === 'postgres') this.nameRecurringStatements();
+    else arrayQueryHooks.set(this.ds, count);
     driver.createQueryRunner = (mode: string) => {
       const runner = create(mode);
       // better-sqlite3 hands out one shared runner: wrap it once.

@@ -28,6 +28,53 @@ export function sqlRows<T>(em: EntityManager, sql: string, params: unknown[] = [
   return em.query(dialectSql(em, sql), params) as Promise<T[]>;
 }
 
+/**
+ * The rows of a SELECT as arrays, in the statement's column order (`?` placeholders): one array per row instead of an
+ * object keyed by column name, for lists of thousands of rows. Booleans come as the driver gives them (SQLite: 0/1).
+ */
+export function sqlArrays(em: EntityManager, sql: string, params: unknown[] = []): Promise<unknown[][]> {
+  return nativeSqlArrays(em, dialectSql(em, sql), params);
+}
+
+/**
+ * The same for a statement already in the driver's placeholders (a query builder's getQueryAndParameters): SQLite
+ * runs it as a raw better-sqlite3 statement, PostgreSQL with pg's array row mode.
+ */
+export async function nativeSqlArrays(em: EntityManager, sql: string, params: unknown[]): Promise<unknown[][]> {
+  if (isPostgres(em)) return (await em.query({ text: sql, rowMode: 'array' } as unknown as string, params)) as unknown[][];
+  arrayQueryHooks.get(em.connection)?.();
+  const values = params.map((p) => (typeof p === 'boolean' ? (p ? 1 : 0) : p));
+  return rawStatement(em, sql).all(...values) as unknown[][];
+}
+
+interface RawStatement {
+  all(...params: unknown[]): unknown[];
+  raw(on: boolean): RawStatement;
+}
+interface SqliteHandle {
+  prepare(sql: string): RawStatement;
+}
+
+/** Statements kept in raw mode, per connection: not TypeORM's cached ones, whose mode its own queries rely on. */
+const rawStatements = new WeakMap<object, Map<string, RawStatement>>();
+const RAW_STATEMENT_CACHE = 200;
+
+function rawStatement(em: EntityManager, sql: string): RawStatement {
+  const handle = (em.connection.driver as unknown as { databaseConnection: SqliteHandle }).databaseConnection;
+  let cache = rawStatements.get(handle);
+  if (!cache) rawStatements.set(handle, (cache = new Map()));
+  let stmt = cache.get(sql);
+  if (!stmt) {
+    if (cache.size >= RAW_STATEMENT_CACHE) cache.clear();
+    stmt = handle.prepare(sql).raw(true);
+    cache.set(sql, stmt);
+  }
+  return stmt;
+}
+
+/** Database counts statements through its query runners; the raw SQLite reads above tell it here. */
+export const arrayQueryHooks = new WeakMap<object, () => void>();
+
 /** Runs an INSERT, UPDATE or DELETE; resolves to the number of rows it changed (0 for an ignored conflicting insert). */
 export async function sqlRun(em: EntityManager, sql: string, params: unknown[] = []): Promise<number> {
   const runner = em.queryRunner ?? em.connection.createQueryRunner();
