@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../../api/resource/resource-definition.js';
 import { newStandardColumns, revised } from '../../api/resource/standard-row.js';
-import { runListQuery } from '../../api/sql/list-query.js';
+import { runArrayListQuery } from '../../api/sql/list-query.js';
 import { loadSubnetIdsForNetworks } from '../subnets/subnet-ids.js';
 import { NETWORK_PORTS, type NetworkPorts } from '../ports/network-ports.js';
 import { NetworkSegmentsStore } from '../segments/network-segments.store.js';
@@ -12,7 +12,7 @@ import { updateProviderAttributes } from '../segments/provider-update.js';
 import type { Segment } from '../segments/segments.contract.js';
 import { networkAttributes } from './network.definition.js';
 import { providerFilter, providerView } from './network-provider.js';
-import { NetworkEntity, type NetworkRow } from './network.entity.js';
+import { NETWORK_COLUMNS, NetworkEntity, networkFromArray, type NetworkRow } from './network.entity.js';
 import { availabilityZoneNotFound, mtuTooBig, networkNotFound } from './network.errors.js';
 
 @Injectable()
@@ -33,12 +33,14 @@ export class NetworksService implements ResourceService {
     }
     // provider:* filters match one segment of the network on all of them (TypeManager.network_matches_filters).
     const filters = providerFilter(ctx.em, qb, 'r', query.filters);
-    const rows = await runListQuery(ctx.em, qb, { ...query, filters }, {
+    const arrays = await runArrayListQuery(ctx.em, qb, { ...query, filters }, {
       alias: 'r',
       attributes: networkAttributes,
       taggable: true,
       notFound: networkNotFound,
+      columns: NETWORK_COLUMNS,
     });
+    const rows = arrays.map(networkFromArray);
     const ids = rows.map((r) => r.id);
     const [subnets, segments] = await Promise.all([loadSubnetIdsForNetworks(ctx.em, ids), this.segments.forNetworks(ctx.em, ids)]);
     return rows.map((row) => this.present(row, subnets.get(row.id) ?? [], segments.get(row.id) ?? []));
