@@ -114,11 +114,26 @@ export function sqlJson<T>(value: unknown, empty: T): T {
  * not depend on the number of ids. Returns the condition and its parameter.
  */
 export function sqlAnyOf(em: EntityManager, column: string, ids: readonly string[]): [string, unknown] {
-  if (isPostgres(em)) return [`${column} = ANY(?)`, [...ids]];
+  if (isPostgres(em)) return [`${column} = ANY(?)`, new PgTextArray(ids)];
   return [`${column} IN (SELECT value FROM json_each(?))`, JSON.stringify(ids)];
 }
 
 /** ` FOR UPDATE` / ` FOR SHARE` on PostgreSQL inside a transaction; '' elsewhere (SQLite serializes writers). */
 export function sqlLock(em: EntityManager, mode: 'UPDATE' | 'SHARE'): string {
   return isPostgres(em) && em.queryRunner?.isTransactionActive ? ` FOR ${mode}` : '';
+}
+
+/**
+ * A list of strings bound as one PostgreSQL text[] parameter: pg sends what toPostgres returns. The literal is built
+ * with one join, where pg's own array encoding (escaping each element, concatenating piece by piece) allocated about
+ * 40 times the literal's size for a page of 1,000 ids. Statements bound to one are never named (prepared-statements.ts).
+ */
+export class PgTextArray {
+  constructor(readonly values: readonly string[]) {}
+
+  toPostgres(): string {
+    const v = this.values;
+    if (v.some((s) => s.includes('"') || s.includes('\\'))) return `{${v.map((s) => `"${s.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+    return v.length ? `{"${v.join('","')}"}` : '{}';
+  }
 }
