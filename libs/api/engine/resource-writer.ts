@@ -3,6 +3,7 @@ import { ResourceEvents } from '../events/resource-events.js';
 import {
   type ApiObject,
   type FragmentJoin,
+  forgetJoinedRows,
   joinedRowsOf,
   type ListQuery,
   pendingReadsOf,
@@ -82,6 +83,7 @@ export class ResourceWriter {
       }
     }
     await Promise.all(loads);
+    if (joined) forgetJoinedRows(items); // read: the rows need not live as long as the items
     return items;
   }
 

@@ -128,6 +128,8 @@ export function keepJoinedRows(items: ApiObject[], rows: unknown[][], at: number
 
 export const joinedRowsOf = (items: ApiObject[]): JoinedRows | undefined => joinedRows.get(items);
 
+export const forgetJoinedRows = (items: ApiObject[]): void => void joinedRows.delete(items);
+
 /**
  * A list may return its page before its own related rows (a port's addresses) are read: they go out with the
  * fragments' reads (one round trip on PostgreSQL), and ResourceWriter.load awaits both before anyone reads the items.
