@@ -37,7 +37,8 @@ let lastWanted: Set<string> | undefined;
  * hook does), minus those the read policy hides, both tenant_id and project_id, narrowed to `fields` if given.
  *
  * The result is a copy of a prepared object that already has exactly those keys, filled in: an object grown key by
- * key past a dozen keys turns into a hash table (a port has 27), several times bigger and slower to serialize.
+ * key through a generic store can turn into a hash table past a dozen keys (a port has 27), several times bigger and
+ * slower to serialize.
  */
 export function renderItem(attributes: AttributeMap, item: ApiObject, fields: string[], hidden: string[]): ApiObject {
   const rendering = renderingOf(attributes);
