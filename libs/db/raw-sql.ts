@@ -114,8 +114,22 @@ export function sqlJson<T>(value: unknown, empty: T): T {
  * not depend on the number of ids. Returns the condition and its parameter.
  */
 export function sqlAnyOf(em: EntityManager, column: string, ids: readonly string[]): [string, unknown] {
-  if (isPostgres(em)) return [`${column} = ANY(?)`, new PgTextArray(ids)];
-  return [`${column} IN (SELECT value FROM json_each(?))`, JSON.stringify(ids)];
+  const postgres = isPostgres(em);
+  return [postgres ? `${column} = ANY(?)` : `${column} IN (SELECT value FROM json_each(?))`, idListParam(postgres, ids)];
+}
+
+/** The last id list bound, per dialect: a page's fragments each bind the same ids (the page's), one after another. */
+const lastIdLists = { postgres: { ids: [] as readonly string[], param: undefined as unknown }, sqlite: { ids: [] as readonly string[], param: undefined as unknown } };
+
+function idListParam(postgres: boolean, ids: readonly string[]): unknown {
+  const last = postgres ? lastIdLists.postgres : lastIdLists.sqlite;
+  let same = last.param !== undefined && last.ids.length === ids.length;
+  for (let i = 0; same && i < ids.length; i++) same = last.ids[i] === ids[i];
+  if (!same) {
+    last.ids = [...ids];
+    last.param = postgres ? new PgTextArray(last.ids) : JSON.stringify(ids);
+  }
+  return last.param;
 }
 
 /** ` FOR UPDATE` / ` FOR SHARE` on PostgreSQL inside a transaction; '' elsewhere (SQLite serializes writers). */
