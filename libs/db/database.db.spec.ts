@@ -306,8 +306,8 @@ describe('Database on SQLite: units of work queued together commit together', ()
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'database-spec-'));
     db = await Database.open({ url: '', dataDir: dir, entities: [], migrations });
-    const { default: Sqlite } = await import('better-sqlite3');
-    outside = new Sqlite(join(dir, 'neutron.sqlite'), { readonly: true }) as unknown as typeof outside;
+    const Sqlite = (await import('better-sqlite3' as string)).default as new (file: string, options: object) => typeof outside;
+    outside = new Sqlite(join(dir, 'neutron.sqlite'), { readonly: true });
     const runner = db.ds.createQueryRunner();
     const query = runner.query.bind(runner);
     runner.query = ((sql: string, ...rest: unknown[]) => {

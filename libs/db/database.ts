@@ -6,6 +6,7 @@ import { DataSource, type EntityManager, type EntitySchema, type MixedList } fro
 import type { Dialect } from './dialect.js';
 import { batchPerTurn, pipelineRunner } from './pg-pipeline.js';
 import { PreparedStatements } from './prepared-statements.js';
+import { arrayQueryHooks } from './raw-sql.js';
 import { SqliteQueue } from './sqlite-queue.js';
 import { explainSqliteOpenError } from './sqlite-open-error.js';
 import { leanSqliteQueries, type SqliteRunner } from './sqlite-statements.js';
@@ -177,6 +178,7 @@ export class Database {
     const counted = new WeakSet<object>();
     const count = () => void this.queryCount++;
     if (this.dialect === 'postgres') this.nameRecurringStatements();
+    else arrayQueryHooks.set(this.ds, count);
     driver.createQueryRunner = (mode: string) => {
       const runner = create(mode);
       // better-sqlite3 hands out one shared runner: wrap it once.

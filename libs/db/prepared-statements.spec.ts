@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { createRequire } from 'node:module';
 import { PreparedStatements } from './prepared-statements.js';
+import { PgTextArray } from './raw-sql.js';
+
+/** pg's own encoding of a JS array parameter (pg/lib/utils has no types). */
+const { prepareValue } = createRequire(import.meta.url)('pg/lib/utils.js') as { prepareValue: (v: unknown) => unknown };
+const pgArrayString = (values: string[]): string => prepareValue(values) as string;
 
 describe('PreparedStatements', () => {
   it('names a parameterised text from its second use on, and always with the same name', () => {
@@ -44,5 +50,23 @@ describe('PreparedStatements', () => {
     statements.adopt(client);
     for (let i = 0; i < 3; i++) client.query('SELECT * FROM t WHERE id = ANY($1)', [['a', 'b']]);
     expect(sent.every((args) => typeof args[0] === 'string')).toBe(true);
+  });
+});
+
+describe('PgTextArray (sqlAnyOf on PostgreSQL)', () => {
+  it('is a list: a statement bound to one is never named either', () => {
+    const statements = new PreparedStatements();
+    const sent: unknown[][] = [];
+    const client = { query: (...args: unknown[]) => sent.push(args) };
+    statements.adopt(client);
+    for (let i = 0; i < 3; i++) client.query('SELECT * FROM t WHERE id = ANY($1)', [new PgTextArray(['a', 'b'])]);
+    expect(sent.every((args) => typeof args[0] === 'string')).toBe(true);
+  });
+
+  it('sends the text[] literal pg would build for the same strings', () => {
+    const ids = ['a', 'with "quote"', 'back\\slash', '', 'NULL', 'x,y'];
+    expect(new PgTextArray(ids).toPostgres()).toBe(pgArrayString(ids));
+    expect(new PgTextArray(['u1', 'u2']).toPostgres()).toBe('{"u1","u2"}');
+    expect(new PgTextArray([]).toPostgres()).toBe('{}');
   });
 });

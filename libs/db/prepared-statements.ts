@@ -1,4 +1,7 @@
 import { LRUCache } from 'lru-cache';
+import { PgTextArray } from './raw-sql.js';
+
+const isList = (value: unknown) => Array.isArray(value) || value instanceof PgTextArray;
 
 /** The statements given a name, at most: PostgreSQL keeps each one's plan in every pooled connection that ran it. */
 const MAX_NAMED = 400;
@@ -32,7 +35,7 @@ export class PreparedStatements {
       // `= ANY($n)` with an id list: a named statement soon runs a generic plan, which cannot know the list's length
       // and scans the whole table comparing each row with every id (200 ms for 1,000 ids among 11,000 rows). Left
       // unnamed, each execution is planned for its list (an index lookup per id).
-      if (values.some(Array.isArray)) return query(config, values);
+      if (values.some(isList)) return query(config, values);
       const name = this.nameFor(config);
       return name ? query({ name, text: config, values }) : query(config, values);
     };

@@ -9,5 +9,8 @@ export async function networkAvailabilityZones(ctx: RequestContext, networks: Ap
   for (const h of await hostingAgents(ctx.em, ids)) {
     if (h.availability_zone) (zones.get(h.network_id) ?? zones.set(h.network_id, new Set()).get(h.network_id)!).add(h.availability_zone);
   }
-  for (const net of networks) net.availability_zones = [...(zones.get(net.id as string) ?? [])].sort();
+  for (const net of networks) {
+    const found = zones.get(net.id as string);
+    net.availability_zones = found ? [...found].sort() : [];
+  }
 }

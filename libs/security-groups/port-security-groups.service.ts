@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ListQuery, RequestContext } from '../api/resource/resource-definition.js';
 import { newStandardColumns } from '../api/resource/standard-row.js';
-import { isPostgres, sqlAnyOf, sqlFlag, sqlLock, sqlRows, sqlRun, sqlWriteBehind } from '../db/index.js';
+import { isPostgres, sqlAnyOf, sqlArrays, sqlFlag, sqlLock, sqlRows, sqlRun, sqlWriteBehind } from '../db/index.js';
 import { QuotasService } from '../quotas/quotas.service.js';
 import { initialRules, newRuleRow } from './rule.store.js';
 import { securityGroupConflict, securityGroupNotFound } from './security-group.errors.js';
@@ -114,11 +114,11 @@ export class PortSecurityGroupsService implements PortSecurityGroups {
     const byPort = new Map<string, string[]>();
     if (!portIds.length) return byPort;
     const [cond, param] = sqlAnyOf(ctx.em, 'port_id', portIds);
-    const rows = await sqlRows<{ port_id: string; security_group_id: string }>(ctx.em, `SELECT port_id, security_group_id FROM ${BINDINGS} WHERE ${cond}`, [param]);
-    for (const row of rows) {
-      const list = byPort.get(row.port_id);
-      if (list) list.push(row.security_group_id);
-      else byPort.set(row.port_id, [row.security_group_id]);
+    const rows = await sqlArrays(ctx.em, `SELECT port_id, security_group_id FROM ${BINDINGS} WHERE ${cond}`, [param]);
+    for (const [portId, groupId] of rows as [string, string][]) {
+      const list = byPort.get(portId);
+      if (list) list.push(groupId);
+      else byPort.set(portId, [groupId]);
     }
     for (const list of byPort.values()) if (list.length > 1) list.sort();
     return byPort;

@@ -1,6 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ResourceEvents } from '../events/resource-events.js';
-import { type ApiObject, joinedRowOf, type ListQuery, type RequestContext, type ResourceDefinition, type ResourceFragment } from '../resource/resource-definition.js';
+import {
+  type ApiObject,
+  type FragmentJoin,
+  forgetJoinedRows,
+  joinedRowsOf,
+  type ListQuery,
+  pendingReadsOf,
+  type RequestContext,
+  type ResourceDefinition,
+  type ResourceFragment,
+} from '../resource/resource-definition.js';
 
 /**
  * Every write of a resource, from the API or from the server itself (a DHCP port, a router port), in one order:
@@ -50,30 +60,55 @@ export class ResourceWriter {
     await this.events.publish(def.name, 'after_delete', payload);
   }
 
-  /** The fragments' attributes on items the service returned: one query per fragment for the whole page. */
+  /**
+   * The fragments' attributes on items the service returned: one query per fragment for the whole page, sent
+   * together with the reads the service left pending (keepReading); the items are complete once this resolves.
+   */
   async load(def: ResourceDefinition, ctx: RequestContext, items: ApiObject[], fields: string[] = [], joins: ListQuery['joins'] = []): Promise<ApiObject[]> {
-    if (!items.length) return items;
-    // A service that honoured the joins kept each raw row: those fragments read it instead of querying.
-    const joined = joinedRowOf(items[0]) !== undefined;
-    const loads: Promise<void>[] = [];
+    const pending = pendingReadsOf(items);
+    if (!items.length) {
+      await pending;
+      return items;
+    }
+    // A service that honoured the joins kept the page's rows: those fragments read them instead of querying.
+    const joined = joinedRowsOf(items);
+    const loads: Promise<unknown>[] = pending ? [pending] : [];
     for (const fragment of def.fragments ?? []) {
-      const alias = joined ? joins.find((j) => j.join === fragment.join)?.alias : undefined;
-      if (alias) {
-        for (const item of items) {
-          const row = joinedRowOf(item)!;
-          fragment.join!.read(item, (column) => row[`${alias}_${column}`]);
-        }
+      const at = joined && fragment.join ? joinedColumnsAt(joins, fragment.join, joined.at) : undefined;
+      if (at !== undefined) {
+        readJoined(items, joined!.rows, at, fragment.join!);
       } else if (fragment.load) {
         // Each fragment sets only its own attributes: their reads go out together (one round trip on PostgreSQL).
         loads.push(fragment.load(ctx, items, fields));
       }
     }
     await Promise.all(loads);
+    if (joined) forgetJoinedRows(items); // read: the rows need not live as long as the items
     return items;
   }
 
   /** After a write, fragments without a hook for it (read-only ones, e.g. a network's availability_zones) load. */
   private async loadWithout(ctx: RequestContext, fragments: ResourceFragment[], hook: 'create' | 'update', items: ApiObject[]): Promise<void> {
     for (const fragment of fragments) if (!fragment[hook] && fragment.load) await fragment.load(ctx, items, []);
+  }
+}
+
+/** Where a join's columns start in the page's rows (the joins' columns follow each other from `at`), if it was joined. */
+function joinedColumnsAt(joins: NonNullable<ListQuery['joins']>, join: FragmentJoin, at: number): number | undefined {
+  for (const j of joins) {
+    if (j.join === join) return at;
+    at += j.join.columns.length;
+  }
+  return undefined;
+}
+
+/** One column reader for the whole page (not a closure per row): `read` sees row i while it reads item i. */
+function readJoined(items: ApiObject[], rows: unknown[][], at: number, join: FragmentJoin): void {
+  const index = new Map(join.columns.map((column, k) => [column, at + k]));
+  let row: unknown[] = [];
+  const column = (name: string) => row[index.get(name)!];
+  for (let i = 0; i < items.length; i++) {
+    row = rows[i];
+    join.read(items[i], column);
   }
 }

@@ -50,7 +50,7 @@ export interface ListQuery {
   fields: string[];
   /** Filters on fragments' attributes, as the engine took them out of `filters`: conditions on the list's main alias. */
   fragmentFilters?: { filter: FragmentFilter; values: unknown[] }[];
-  /** Fragments' 1:1 tables to LEFT JOIN (raw list queries only), by alias; the service keeps each raw row (keepJoinedRow). */
+  /** Fragments' 1:1 tables to LEFT JOIN (array list queries only), by alias; the service keeps the page's rows (keepJoinedRows). */
   joins?: { alias: string; join: FragmentJoin }[];
 }
 
@@ -111,15 +111,36 @@ export interface FragmentJoin {
   read(item: ApiObject, column: (name: string) => unknown): void;
 }
 
-const joinedRows = new WeakMap<ApiObject, Record<string, unknown>>();
-
-/** A service that honours `ListQuery.joins` keeps each item's raw row (with the joined columns) for the fragments. */
-export function keepJoinedRow(item: ApiObject, raw: Record<string, unknown>): ApiObject {
-  joinedRows.set(item, raw);
-  return item;
+/** A page's rows as arrays: the resource's own columns first, the joins' columns from `at` on (ListQuery.joins' order). */
+export interface JoinedRows {
+  rows: unknown[][];
+  at: number;
 }
 
-export const joinedRowOf = (item: ApiObject): Record<string, unknown> | undefined => joinedRows.get(item);
+const joinedRows = new WeakMap<ApiObject[], JoinedRows>();
+const pendingReads = new WeakMap<ApiObject[], Promise<unknown>>();
+
+/** A service that honours `ListQuery.joins` keeps the page's rows (rows[i] is items[i]'s) for the fragments. */
+export function keepJoinedRows(items: ApiObject[], rows: unknown[][], at: number): ApiObject[] {
+  joinedRows.set(items, { rows, at });
+  return items;
+}
+
+export const joinedRowsOf = (items: ApiObject[]): JoinedRows | undefined => joinedRows.get(items);
+
+export const forgetJoinedRows = (items: ApiObject[]): void => void joinedRows.delete(items);
+
+/**
+ * A list may return its page before its own related rows (a port's addresses) are read: they go out with the
+ * fragments' reads (one round trip on PostgreSQL), and ResourceWriter.load awaits both before anyone reads the items.
+ */
+export function keepReading(items: ApiObject[], reads: Promise<unknown>): ApiObject[] {
+  reads.catch(() => undefined); // awaited by ResourceWriter.load; a request failing before then drops it
+  pendingReads.set(items, reads);
+  return items;
+}
+
+export const pendingReadsOf = (items: ApiObject[]): Promise<unknown> | undefined => pendingReads.get(items);
 
 /** An SQL condition on the list's main alias for the given filter values: [sql with :named params, params]. */
 export type FragmentFilter = (alias: string, values: unknown[], param: () => string) => [string, Record<string, unknown>] | undefined;

@@ -1,4 +1,4 @@
-import { isPostgres } from '../../db/index.js';
+import { isPostgres, nativeSqlArrays } from '../../db/index.js';
 import type { EntityManager, ObjectLiteral, SelectQueryBuilder, WhereExpressionBuilder } from 'typeorm';
 import { Brackets } from 'typeorm';
 import type { NeutronError } from '../errors/neutron-error.js';
@@ -33,15 +33,15 @@ export async function runListQuery<T extends ObjectLiteral>(
 }
 
 /**
- * The same list as plain rows of `columns`, as the driver returns them (SQLite booleans are 0/1, JSON columns text):
- * for big lists, where hydrating entities costs more than the query.
+ * The same list as arrays of `columns` (then each of `query.joins`' columns, in order), as the driver returns them
+ * (SQLite booleans are 0/1, JSON columns text): for big lists, where an object per row costs more than the query.
  */
-export async function runRawListQuery<T extends ObjectLiteral, R>(
+export async function runArrayListQuery<T extends ObjectLiteral>(
   em: EntityManager,
   qb: SelectQueryBuilder<T>,
   query: ListQuery,
   opts: SqlListOptions<T> & { columns: readonly string[] },
-): Promise<R[]> {
+): Promise<unknown[][]> {
   await applyListQuery(em, qb, query, opts);
   const [first, ...rest] = opts.columns;
   qb.select(`${opts.alias}.${first}`, first);
@@ -50,7 +50,8 @@ export async function runRawListQuery<T extends ObjectLiteral, R>(
     qb.leftJoin(join.table, alias, `${alias}.${join.key} = ${opts.alias}.id`);
     for (const column of join.columns) qb.addSelect(`${alias}.${column}`, `${alias}_${column}`);
   }
-  const rows = await qb.getRawMany<R>();
+  const [sql, params] = qb.getQueryAndParameters();
+  const rows = await nativeSqlArrays(em, sql, params);
   return query.pageReverse ? rows.reverse() : rows;
 }
 

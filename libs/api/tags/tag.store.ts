@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { In } from 'typeorm';
-import { sqlAnyOf, sqlRows } from '../../db/index.js';
+import { sqlAnyOf, sqlArrays } from '../../db/index.js';
 import { TAGS_TABLE, TagEntity } from './tag.entity.js';
 
 /** Tags of many resources in one query: resource id → sorted tags. */
@@ -8,11 +8,11 @@ export async function loadTags(em: EntityManager, ids: string[]): Promise<Map<st
   const byId = new Map<string, string[]>();
   if (!ids.length) return byId;
   const [cond, param] = sqlAnyOf(em, 'resource_id', ids);
-  const rows = await sqlRows<{ resource_id: string; tag: string }>(em, `SELECT resource_id, tag FROM ${TAGS_TABLE} WHERE ${cond}`, [param]);
-  for (const row of rows) {
-    const list = byId.get(row.resource_id);
-    if (list) list.push(row.tag);
-    else byId.set(row.resource_id, [row.tag]);
+  const rows = await sqlArrays(em, `SELECT resource_id, tag FROM ${TAGS_TABLE} WHERE ${cond}`, [param]);
+  for (const [id, tag] of rows as [string, string][]) {
+    const list = byId.get(id);
+    if (list) list.push(tag);
+    else byId.set(id, [tag]);
   }
   for (const list of byId.values()) if (list.length > 1) list.sort();
   return byId;

@@ -1,5 +1,6 @@
 import { EntitySchema } from 'typeorm';
-import { type StandardColumns, standardEntityColumns } from '../../api/resource/standard-row.js';
+import { STANDARD_COLUMN_NAMES, type StandardColumns, standardEntityColumns } from '../../api/resource/standard-row.js';
+import { sqlFlag, sqlJson } from '../../db/index.js';
 
 export interface NetworkRow extends StandardColumns {
   name: string;
@@ -27,3 +28,38 @@ export const NetworkEntity = new EntitySchema<NetworkRow>({
     availability_zone_hints: { type: 'simple-json' },
   },
 });
+
+/** The columns a list reads (runArrayListQuery), in networkFromArray's order. */
+export const NETWORK_COLUMNS = [
+  ...STANDARD_COLUMN_NAMES,
+  'name',
+  'admin_state_up',
+  'status',
+  'shared',
+  'router_external',
+  'mtu',
+  'port_security_enabled',
+  'availability_zone_hints',
+] as const satisfies readonly (keyof NetworkRow)[];
+
+const at = Object.fromEntries(NETWORK_COLUMNS.map((column, i) => [column, i])) as Record<(typeof NETWORK_COLUMNS)[number], number>;
+
+/** A list's row as either driver returns it (SQLite booleans 0/1, the JSON column as text) → NetworkRow. */
+export function networkFromArray(row: unknown[]): NetworkRow {
+  return {
+    id: row[at.id] as string,
+    project_id: row[at.project_id] as string,
+    description: row[at.description] as string,
+    created_at: row[at.created_at] as string,
+    updated_at: row[at.updated_at] as string,
+    revision_number: Number(row[at.revision_number]),
+    name: row[at.name] as string,
+    admin_state_up: sqlFlag(row[at.admin_state_up]),
+    status: row[at.status] as string,
+    shared: sqlFlag(row[at.shared]),
+    router_external: sqlFlag(row[at.router_external]),
+    mtu: Number(row[at.mtu]),
+    port_security_enabled: sqlFlag(row[at.port_security_enabled]),
+    availability_zone_hints: sqlJson<string[]>(row[at.availability_zone_hints], []),
+  };
+}

@@ -3,8 +3,8 @@ import { sqlBool, sqlWriteBehind } from '../../db/index.js';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
 import type { ApiObject, ListQuery, RequestContext, ResourceService } from '../../api/resource/resource-definition.js';
-import { newStandardColumns, revised, STANDARD_COLUMN_NAMES } from '../../api/resource/standard-row.js';
-import { runListQuery } from '../../api/sql/list-query.js';
+import { newStandardColumns, revised } from '../../api/resource/standard-row.js';
+import { runArrayListQuery } from '../../api/sql/list-query.js';
 import { loadSubnetIdsForNetworks } from '../subnets/subnet-ids.js';
 import { NETWORK_PORTS, type NetworkPorts } from '../ports/network-ports.js';
 import { NetworkSegmentsStore } from '../segments/network-segments.store.js';
@@ -12,22 +12,10 @@ import { updateProviderAttributes } from '../segments/provider-update.js';
 import type { Segment } from '../segments/segments.contract.js';
 import { networkAttributes } from './network.definition.js';
 import { providerFilter, providerView } from './network-provider.js';
-import { NetworkEntity, type NetworkRow } from './network.entity.js';
+import { NETWORK_COLUMNS, NetworkEntity, networkFromArray, type NetworkRow } from './network.entity.js';
 import { availabilityZoneNotFound, mtuTooBig, networkNotFound } from './network.errors.js';
 
-
 /** Hand-written (the query builder costs more to build the statement than SQLite takes to run it, and inlines numbers). */
-const NETWORK_COLUMNS = [
-  ...STANDARD_COLUMN_NAMES,
-  'name',
-  'admin_state_up',
-  'status',
-  'shared',
-  'router_external',
-  'mtu',
-  'port_security_enabled',
-  'availability_zone_hints',
-] as const satisfies readonly (keyof NetworkRow)[];
 const INSERT_NETWORK = `INSERT INTO ${NetworkEntity.options.tableName} (${NETWORK_COLUMNS.join(', ')}) VALUES (${NETWORK_COLUMNS.map(() => '?').join(', ')})`;
 /** availability_zone_hints is a simple-json column: JSON text, as TypeORM writes it. */
 const insertValues = (row: NetworkRow) => NETWORK_COLUMNS.map((c) => (c === 'availability_zone_hints' ? JSON.stringify(row[c]) : row[c]));
@@ -50,12 +38,14 @@ export class NetworksService implements ResourceService {
     }
     // provider:* filters match one segment of the network on all of them (TypeManager.network_matches_filters).
     const filters = providerFilter(ctx.em, qb, 'r', query.filters);
-    const rows = await runListQuery(ctx.em, qb, { ...query, filters }, {
+    const arrays = await runArrayListQuery(ctx.em, qb, { ...query, filters }, {
       alias: 'r',
       attributes: networkAttributes,
       taggable: true,
       notFound: networkNotFound,
+      columns: NETWORK_COLUMNS,
     });
+    const rows = arrays.map(networkFromArray);
     const ids = rows.map((r) => r.id);
     const [subnets, segments] = await Promise.all([loadSubnetIdsForNetworks(ctx.em, ids), this.segments.forNetworks(ctx.em, ids)]);
     return rows.map((row) => this.present(row, subnets.get(row.id) ?? [], segments.get(row.id) ?? []));

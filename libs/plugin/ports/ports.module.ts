@@ -4,6 +4,7 @@ import { countByProject } from '../../api/sql/count-by-project.js';
 import { defineDomain } from '../../db/index.js';
 import { Ports1764000002000 } from './migrations/1764000002000-ports.js';
 import { PortsNetworkDeviceIndex1764000008100 } from './migrations/1764000008100-ports-network-device-index.js';
+import { PortsNetworkIdOrder1764000021000 } from './migrations/1764000021000-ports-network-id-order.js';
 import { NETWORK_PORTS } from './network-ports.js';
 import { portDefinition } from './port.definition.js';
 import { PortEntity } from './port.entity.js';
@@ -35,5 +36,5 @@ export class PortsModule implements OnModuleInit {
 export const portsDomain = defineDomain({
   module: PortsModule,
   entities: [PortEntity],
-  migrations: [Ports1764000002000, PortsNetworkDeviceIndex1764000008100],
+  migrations: [Ports1764000002000, PortsNetworkDeviceIndex1764000008100, PortsNetworkIdOrder1764000021000],
 });

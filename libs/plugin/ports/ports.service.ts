@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { APP_CONFIG, type AppConfig } from '../../config/index.js';
-import { type ApiObject, keepJoinedRow, type ListQuery, type RequestContext, type ResourceService } from '../../api/resource/resource-definition.js';
+import { type ApiObject, keepJoinedRows, keepReading, type ListQuery, type RequestContext, type ResourceService } from '../../api/resource/resource-definition.js';
 import { newStandardColumns, revised } from '../../api/resource/standard-row.js';
-import { runRawListQuery } from '../../api/sql/list-query.js';
+import { runArrayListQuery } from '../../api/sql/list-query.js';
 import { deleteAllTags } from '../../api/tags/tag.store.js';
 import { isPostgres } from '../../db/index.js';
 import { type FixedIp, type FixedIpRequest, IPAM, type Ipam } from '../ipam/ipam.contract.js';
@@ -14,9 +14,9 @@ import { PortEntity, type PortRow } from './port.entity.js';
 import { macAddressGenerationFailure, macInUse, networkInUse, unsupportedMacUpdate } from './ports.errors.js';
 import { portCustomFilters } from './port-filters.js';
 import { networkNotFound, PortNetworks, seesAllPorts } from './port-network.js';
-import { presentPort, presentPorts } from './port-presenter.js';
+import { completePorts, presentPort, presentPortArray } from './port-presenter.js';
 import { addressesKeptOnMacChange, isTrusted } from './port-rules.js';
-import { insertPortRow, PORT_COLUMNS, portFromSql, selectPortRow } from './port-sql.js';
+import { insertPortRow, PORT_COLUMNS, selectPortRow } from './port-sql.js';
 import { AUTO_DELETE_PORT_OWNERS } from './ports.contract.js';
 
 const MAC_ATTEMPTS = 16;
@@ -46,7 +46,7 @@ export class PortsService implements ResourceService, NetworkPorts {
         owner: ctx.projectId,
       });
     }
-    const raw = await runRawListQuery<PortRow, Record<string, unknown>>(ctx.em, qb, query, {
+    const rows = await runArrayListQuery(ctx.em, qb, query, {
       alias: 'r',
       attributes: portAttributes,
       customFilters: this.filters,
@@ -54,10 +54,11 @@ export class PortsService implements ResourceService, NetworkPorts {
       notFound: portNotFound,
       columns: PORT_COLUMNS,
     });
-    const ports = await presentPorts(ctx, this.ipam, raw.map(portFromSql), query.fields);
+    const ports = rows.map(presentPortArray);
     // Fragments kept in 1:1 tables came with the page's query (ListQuery.joins): they read these rows.
-    if (query.joins?.length) ports.forEach((port, i) => keepJoinedRow(port, raw[i]));
-    return ports;
+    if (query.joins?.length) keepJoinedRows(ports, rows, PORT_COLUMNS.length);
+    // The addresses are read with the fragments' rows (ResourceWriter.load): one round trip on PostgreSQL.
+    return keepReading(ports, completePorts(ctx, this.ipam, ports, query.fields));
   }
 
   async get(ctx: RequestContext, id: string): Promise<ApiObject | undefined> {
@@ -67,7 +68,9 @@ export class PortsService implements ResourceService, NetworkPorts {
       const net = await this.networks.find(ctx, row.network_id);
       if (net?.project_id !== ctx.projectId) return undefined;
     }
-    return (await presentPorts(ctx, this.ipam, [row], []))[0];
+    const port = presentPort(row, undefined, undefined);
+    await completePorts(ctx, this.ipam, [port], []);
+    return port;
   }
 
   /** The engine's policy target: network keys always, and on create Neutron's network ownership check first. */

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { NOT_SPECIFIED } from '../../api/resource/attribute.js';
 import type { ApiObject } from '../../api/resource/resource-definition.js';
-import { neutronTimestamp, sqlAnyOf, sqlRows, sqlWriteBehind } from '../../db/index.js';
+import { neutronTimestamp, sqlAnyOf, sqlArrays, sqlWriteBehind } from '../../db/index.js';
 import { networkTypeRequired, physicalNetworkNotAString, segmentsSetInConjunctionWithProviders } from './segment.errors.js';
 import { SegmentEntity, SEGMENTS_TABLE, type SegmentRow } from './segment.entity.js';
 import type { NetworkSegments, Segment } from './segments.contract.js';
@@ -11,10 +11,6 @@ import type { SegmentSpec } from './type-driver.js';
 import { TYPE_MANAGER, type TypeManager } from './type-manager.js';
 
 export const PROVIDER_ATTRIBUTES = ['provider:network_type', 'provider:physical_network', 'provider:segmentation_id'] as const;
-
-const SELECT_SEGMENTS =
-  'SELECT id, network_id, network_type, physical_network, segmentation_id, segment_index, name, description, created_at, updated_at, ' +
-  `revision_number FROM ${SegmentEntity.options.tableName}`;
 
 const SEGMENT_COLUMNS = [
   'id',
@@ -29,19 +25,21 @@ const SEGMENT_COLUMNS = [
   'updated_at',
   'revision_number',
 ] as const satisfies readonly (keyof SegmentRow)[];
+const SELECT_SEGMENTS = `SELECT ${SEGMENT_COLUMNS.join(', ')} FROM ${SegmentEntity.options.tableName}`;
 
-const segmentFromSql = (raw: Record<string, unknown>): SegmentRow => ({
-  id: raw.id as string,
-  network_id: raw.network_id as string,
-  network_type: raw.network_type as string,
-  physical_network: raw.physical_network as string | null,
-  segmentation_id: raw.segmentation_id === null ? null : Number(raw.segmentation_id),
-  segment_index: Number(raw.segment_index),
-  name: raw.name as string | null,
-  description: raw.description as string,
-  created_at: raw.created_at as string,
-  updated_at: raw.updated_at as string,
-  revision_number: Number(raw.revision_number),
+/** A row of SELECT_SEGMENTS as an array (its columns' order), as either driver returns it. */
+const segmentFromArray = (raw: unknown[]): SegmentRow => ({
+  id: raw[0] as string,
+  network_id: raw[1] as string,
+  network_type: raw[2] as string,
+  physical_network: raw[3] as string | null,
+  segmentation_id: raw[4] === null ? null : Number(raw[4]),
+  segment_index: Number(raw[5]),
+  name: raw[6] as string | null,
+  description: raw[7] as string,
+  created_at: raw[8] as string,
+  updated_at: raw[9] as string,
+  revision_number: Number(raw[10]),
 });
 
 /** Neutron's is_attr_set: given, and neither None nor ATTR_NOT_SPECIFIED. */
@@ -57,11 +55,13 @@ export class NetworkSegmentsStore implements NetworkSegments {
     if (!networkIds.length) return result;
     // Hand-written: port binding and the L2 agent's device details read it for every port.
     const [inNetworks, param] = sqlAnyOf(em, 'network_id', networkIds);
-    const raw = await sqlRows<Record<string, unknown>>(em, `${SELECT_SEGMENTS} WHERE ${inNetworks} ORDER BY segment_index`, [param]);
-    for (const row of raw.map(segmentFromSql)) {
-      const list = result.get(row.network_id) ?? [];
-      list.push(toSegment(row));
-      result.set(row.network_id, list);
+    // Arrays, not an object per row: a network list reads a segment per network.
+    const raw = await sqlArrays(em, `${SELECT_SEGMENTS} WHERE ${inNetworks} ORDER BY segment_index`, [param]);
+    for (const array of raw) {
+      const row = segmentFromArray(array);
+      const list = result.get(row.network_id);
+      if (list) list.push(toSegment(row));
+      else result.set(row.network_id, [toSegment(row)]);
     }
     return result;
   }

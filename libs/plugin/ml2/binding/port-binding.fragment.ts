@@ -11,7 +11,7 @@ import { addBlock, L2_AGENT_ENTITY, takesProvisioningBlocks } from '../provision
 import { PORT_BINDINGS_TABLE, UNPLUGGED_VIF_TYPES } from './port-binding.entity.js';
 
 export { UNPLUGGED_VIF_TYPES };
-import { type BindingColumns, bindingFromColumns, bindingView, loadBindings, saveBinding, UNBOUND } from './port-binding.store.js';
+import { type BindingColumns, bindingFromColumns, bindingView, loadBindings, saveBinding, setBindingView, UNBOUND } from './port-binding.store.js';
 
 const BINDING_PROFILE_LEN = 4095;
 const ATTRS = Object.keys(portBindingAttributes);
@@ -44,7 +44,7 @@ export class PortBindingFragment {
         table: PORT_BINDINGS_TABLE,
         key: 'port_id',
         columns: ['host', 'vnic_type', 'profile', 'vif_type', 'vif_details'],
-        read: (port, column) => Object.assign(port, bindingView(bindingFromColumns(column))),
+        read: (port, column) => setBindingView(port, bindingFromColumns(column)),
       },
       load: async (ctx, items, fields) => {
         if (fields.length && !ATTRS.some((a) => fields.includes(a))) return;

@@ -35,7 +35,9 @@ const isDefault = (b: BindingColumns) =>
 /** A binding row's columns as read by name (null when the port has no row: the defaults). */
 export function bindingFromColumns(column: (name: string) => unknown): BindingColumns {
   const host = column('host');
-  if (host === null || host === undefined) return { ...UNBOUND, binding_profile: {}, binding_vif_details: {} };
+  if (host === null || host === undefined) {
+    return { binding_host_id: '', binding_vnic_type: 'normal', binding_profile: {}, binding_vif_type: 'unbound', binding_vif_details: {} };
+  }
   return {
     binding_host_id: host as string,
     binding_vnic_type: column('vnic_type') as string,
@@ -94,6 +96,15 @@ export function bindingsOnHost(em: EntityManager, host: string): Promise<{ port_
 }
 
 /** The binding as the API shows it on a port. */
+/** The same attributes set on the port itself: a list's ports get them without an object between. */
+export function setBindingView(port: Record<string, unknown>, b: BindingColumns): void {
+  port['binding:host_id'] = b.binding_host_id;
+  port['binding:vnic_type'] = b.binding_vnic_type;
+  port['binding:profile'] = b.binding_profile;
+  port['binding:vif_type'] = b.binding_vif_type;
+  port['binding:vif_details'] = b.binding_vif_details;
+}
+
 export function bindingView(b: BindingColumns): Record<string, unknown> {
   return {
     'binding:host_id': b.binding_host_id,
