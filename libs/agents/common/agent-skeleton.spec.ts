@@ -7,7 +7,10 @@ import { StandInServer } from './testing/stand-in-server.js';
 
 class Server extends StandInServer {
   protected pluginMethods(): Record<string, BusHandler> {
-    return { get_everything: (p) => this.answer('get_everything', p, () => []) };
+    return {
+      get_everything: (p) => this.answer('get_everything', p, () => []),
+      never_answered: () => new Promise(() => undefined),
+    };
   }
 }
 
@@ -15,6 +18,9 @@ class Server extends StandInServer {
 class TestAgent extends AgentSkeleton {
   passCount = 0;
   failNextPasses = 0;
+  /** A pass waits for this server call (null: none). */
+  callInPass: string | null = null;
+  readonly failures: unknown[] = [];
 
   protected state(): AgentReport {
     return { agent_type: 'Test agent', binary: 'test-agent', host: this.host, topic: 'test', configurations: {} };
@@ -27,9 +33,12 @@ class TestAgent extends AgentSkeleton {
   }
   protected async pass(): Promise<void> {
     this.passCount++;
+    if (this.callInPass) await this.bus.call('q-plugin', this.callInPass, {});
     if (this.failNextPasses-- > 0) throw new Error('driver failed');
   }
-  protected passFailed(): void {}
+  protected passFailed(err: unknown): void {
+    this.failures.push(err);
+  }
 }
 
 describe('AgentSkeleton', () => {
@@ -54,5 +63,25 @@ describe('AgentSkeleton', () => {
     await bus.cast('test.h1', 'poke', {});
     await vi.waitFor(() => expect(agent.passCount).toBe(before + 3));
     expect(server.reports.at(-1)?.start_flag).toBeUndefined();
+  });
+
+  it('a pass the shutdown cuts short (the bus closes under it) is neither reported as failed nor retried', async () => {
+    const ownBus = new InProcessBus({ rpcTimeoutMs: 5_000, log: pino({ level: 'silent' }) });
+    const ownServer = new Server(ownBus);
+    const stopping = new TestAgent({ agent: 'test', host: 'h2', bus: ownBus, reportIntervalSeconds: 60, retry: { firstMs: 10, maxMs: 40 } });
+    await ownServer.listen();
+    await stopping.start();
+    await stopping.idle();
+    stopping.callInPass = 'never_answered';
+    const before = stopping.passCount;
+    await ownBus.cast('test.h2', 'poke', {});
+    await vi.waitFor(() => expect(stopping.passCount).toBe(before + 1));
+    await ownBus.close();
+    await new Promise((r) => setTimeout(r, 60));
+    const settled = stopping.passCount;
+    await new Promise((r) => setTimeout(r, 150)); // retries would come every 10-40 ms
+    expect(stopping.failures).toEqual([]);
+    expect(stopping.passCount).toBe(settled);
+    await stopping.stop();
   });
 });

@@ -10,6 +10,7 @@
  */
 import { pino, type Logger } from 'pino';
 import type { Bus, BusHandler, Subscription } from '../../bus/bus.contract.js';
+import { BusClosedError } from '../../bus/bus-wire.js';
 import { AGENT_TYPES, type AgentState } from '../../rpc/agent-state.contract.js';
 import { PassQueue } from './pass-queue.js';
 import { StateReporter } from './state-reporter.js';
@@ -84,6 +85,11 @@ export abstract class AgentSkeleton {
         this.failedPasses = 0;
       },
       onError: (err) => {
+        // The bus closed under the pass: the process (or this agent) is stopping; nothing failed that a retry could fix.
+        if (!this.active || err instanceof BusClosedError) {
+          this.log.debug({ err }, 'pass cut short by the shutdown');
+          return;
+        }
         this.failedPasses = Math.min(this.failedPasses + 1, MAX_DOUBLINGS);
         this.passFailed(err);
         this.scheduleRetry();
