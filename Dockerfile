@@ -74,4 +74,4 @@ STOPSIGNAL SIGTERM
 # dist/apps/appliance/main.js, which is also in the image). better-sqlite3 and pg stay external in node_modules.
 # `npm run build` wrote the bundle's V8 code cache under these flags (package.json's build script): V8 ignores it under
 # other ones, and the appliance then compiles its source at each start.
-CMD ["node", "--max-semi-space-size=2", "--max-old-space-size=128", "dist/bundle/appliance.js"]
+CMD ["node", "--max-semi-space-size=4", "--max-old-space-size=128", "dist/bundle/appliance.js"]

@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { HttpClient, describe, parseJson } from './http-client.js';
 
 /** The V8 flags `npm run start:dist` and the Dockerfile start the appliance with: a small young generation and a 128 MB old space keep RSS under 150 MB (a 20,000-port list still fits). */
-const APPLIANCE_NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=128'];
+const APPLIANCE_NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=128'];
 /**
  * The environment they add (unless the caller chose): two glibc malloc arenas instead of up to 8 per core, and blocks
  * of 128 KiB or more mapped on their own, so that freeing them gives the memory back.

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { createTempDatabase, type TempDatabase } from './postgres.js';
 
 /** The V8 flags `npm run start:dist` and the Dockerfile start the appliance with: a small young generation and a 128 MB old space keep RSS under 150 MB (a 20,000-port list still fits). */
-const APPLIANCE_NODE_FLAGS = ['--max-semi-space-size=2', '--max-old-space-size=128'];
+const APPLIANCE_NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=128'];
 
 export type Dialect = 'sqlite' | 'postgres';
 export const DIALECTS: Dialect[] = ['sqlite', 'postgres'];
