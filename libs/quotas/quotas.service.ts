@@ -68,6 +68,19 @@ export class QuotasService {
     return this.registry.usageCounter(resource)?.(em, projectId) ?? Promise.resolve(0);
   }
 
+  /** The usage when the project's limit is one; undefined when it is unlimited (nothing counted). */
+  private async usageIfLimited(em: EntityManager, projectId: string, resource: string): Promise<number | undefined> {
+    const countSql = this.registry.usageCounter(resource)?.countSql;
+    if (!countSql) return this.usage(em, projectId, resource);
+    const [row] = await sqlRows<{ n: string | number | null }>(
+      em,
+      `SELECT CASE WHEN COALESCE((SELECT hard_limit FROM ${QUOTAS_TABLE} WHERE project_id = ? AND resource = ?), ?) >= 0 ` +
+        `THEN (${countSql}) END AS n`,
+      [projectId, resource, this.config.quotas[resource], projectId],
+    );
+    return row?.n === null || row?.n === undefined ? undefined : Number(row.n);
+  }
+
   async reserve(ctx: RequestContext, projectId: string, resource: string, count: number): Promise<void> {
     if (isPostgres(ctx.em)) return this.reserveLocked(ctx.em, projectId, resource, count);
     const limit = await this.limit(ctx.em, projectId, resource);
@@ -81,12 +94,14 @@ export class QuotasService {
 
   /**
    * PostgreSQL: where the default is a limit, the count is sent right behind the locking statement, in the same round
-   * trip; PostgreSQL runs it once the lock is held, so it still sees what the lock's previous holder committed.
+   * trip; PostgreSQL runs it once the lock is held, so it still sees what the lock's previous holder committed. It
+   * counts only when the project's limit (read again by that statement) is one: a project whose override is unlimited
+   * does not pay a count of all its rows at every create.
    */
   private async reserveLocked(em: EntityManager, projectId: string, resource: string, count: number): Promise<void> {
     const likelyLimited = (this.config.quotas[resource] ?? -1) >= 0;
     const locked = this.limitLocked(em, projectId, resource);
-    const counted = likelyLimited ? this.usage(em, projectId, resource) : undefined;
+    const counted = likelyLimited ? this.usageIfLimited(em, projectId, resource) : undefined;
     const [limit, early] = await Promise.all([locked, counted]);
     if (limit === undefined || limit < 0) return;
     const used = early ?? (await this.usage(em, projectId, resource));

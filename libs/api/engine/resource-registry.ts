@@ -4,8 +4,11 @@ import type { ApiObject, ItemExtender, ResourceDefinition, ResourceFragment } fr
 import { tagsFragment } from '../tags/tags.fragment.js';
 import type { CustomHandler, SubResourceHandler } from './ports.js';
 
-/** Counts a project's rows of one resource (an indexed COUNT on its table). */
-export type UsageCounter = (em: EntityManager, projectId: string) => Promise<number>;
+/**
+ * Counts a project's rows of one resource (an indexed COUNT on its table). `countSql`, when given, is that count as one
+ * statement with the project id as its only parameter, for callers that fold it into a statement of their own.
+ */
+export type UsageCounter = ((em: EntityManager, projectId: string) => Promise<number>) & { countSql?: string };
 
 /** What a domain says when it adds a resource: the definition, how its quota counts, the extensions it implements. */
 export interface ResourceRegistration {
