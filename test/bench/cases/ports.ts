@@ -73,6 +73,9 @@ function createCase(id: string, title: string, before: number, deviceId: string)
   };
 }
 
+/** The list the list cases time: the bench network's ports of one device. */
+const listPath = (networkId: string, deviceId: string) => `/v2.0/ports?network_id=${networkId}&device_id=${deviceId}`;
+
 function listCase(id: string, title: string, deviceId: string): BenchCase {
   return {
     id,
@@ -82,11 +85,7 @@ function listCase(id: string, title: string, deviceId: string): BenchCase {
     prepare: async (ctx) => {
       await ensureNetwork(ctx);
     },
-    request: (ctx) => ({
-      method: 'GET',
-      path: `/v2.0/ports?network_id=${(ctx.state.get(NET) as PortsNet).networkId}&device_id=${deviceId}`,
-      expect: 200,
-    }),
+    request: (ctx) => ({ method: 'GET', path: listPath((ctx.state.get(NET) as PortsNet).networkId, deviceId), expect: 200 }),
   };
 }
 
@@ -103,7 +102,7 @@ function jsonFloorCase(id: string, title: string, deviceId: string): BenchCase {
     concurrency: 1,
     prepare: async (ctx) => {
       const { networkId } = await ensureNetwork(ctx);
-      body = parseJson(await call(ctx, { method: 'GET', path: `/v2.0/ports?network_id=${networkId}&device_id=${deviceId}`, expect: 200 }));
+      body = parseJson(await call(ctx, { method: 'GET', path: listPath(networkId, deviceId), expect: 200 }));
     },
     exchange: async () => {
       if (JSON.stringify(body).length === 0) throw new Error('empty encoding');
