@@ -188,6 +188,30 @@ describe.runIf(SPEC_DIALECTS.includes('postgres'))('Database on PostgreSQL: repl
     }
   });
 
+  it('a transaction that reads, then writes behind and commits, is answered in two packets: its START and COMMIT ride along', async () => {
+    const db = opened[0];
+    const proto = Socket.prototype as unknown as { push: (...a: unknown[]) => unknown };
+    const push = proto.push;
+    let packets = 0;
+    proto.push = function (this: unknown, ...a: unknown[]) {
+      if (a[0] !== null) packets++;
+      return push.apply(this, a);
+    };
+    let read: unknown;
+    try {
+      await db.transaction(async (em) => {
+        read = await Promise.all([em.query('SELECT $1::int AS n', [7]), em.query('SELECT id FROM widgets WHERE id = $1', [1])]);
+        void writeBehind(em, 'INSERT INTO widgets (id) VALUES ($1)', [95]);
+        void writeBehind(em, 'INSERT INTO widgets (id) VALUES ($1)', [96]);
+      });
+    } finally {
+      proto.push = push;
+    }
+    expect(read).toEqual([[{ n: 7 }], [{ id: 1 }]]);
+    expect(packets).toBe(2);
+    expect(await db.read((em) => em.query('SELECT id FROM widgets WHERE id IN (95, 96) ORDER BY id'))).toEqual([{ id: 95 }, { id: 96 }]);
+  });
+
   it('in a batch, a failed statement raises its own error, the ones after it "transaction aborted"; the connection goes on', async () => {
     const db = opened[0];
     const statement = 'INSERT INTO widgets (id) VALUES ($1) RETURNING id';

@@ -139,6 +139,7 @@ export async function writeBehind(em: EntityManager, sql: string, params: unknow
 /** Transaction control goes out on its own (and tells whether the client is inside a transaction). */
 const CONTROL = /^\s*(START|BEGIN|COMMIT|END|ROLLBACK|ABORT|SAVEPOINT|RELEASE|PREPARE\s+TRANSACTION)\b/i;
 const OPENS = /^\s*(START|BEGIN)\b/i;
+const COMMITS = /^\s*(COMMIT|END)\s*;?\s*$/i;
 const CLOSES = /^\s*(COMMIT|END|ABORT|ROLLBACK(?!\s+(WORK\s+|TRANSACTION\s+)?TO\b))/i;
 
 /** A plain statement (text, optional name and values, promise-returning): the only kind a batch carries. */
@@ -184,6 +185,8 @@ export function batchPerTurn(client: PgClient): void {
     const [s] = statements;
     query(s.name ? { name: s.name, text: s.text, values: s.values } : s.text, s.name ? undefined : s.values).then(s.resolve, s.reject);
   };
+  const enqueue = (statement: Omit<BatchedStatement, 'resolve' | 'reject'>) =>
+    new Promise((resolve, reject) => (turn ??= []).push({ ...statement, resolve, reject }));
   const endOfTurn = () => {
     send();
     corked = false;
@@ -196,8 +199,20 @@ export function batchPerTurn(client: PgClient): void {
       process.nextTick(endOfTurn);
     }
     const statement = plainStatement(config, values, callback);
-    if (statement && inTransaction && !CONTROL.test(statement.text)) {
-      return new Promise((resolve, reject) => (turn ??= []).push({ ...statement, resolve, reject }));
+    if (statement && inTransaction && !CONTROL.test(statement.text)) return enqueue(statement);
+    // The transaction's start opens its first batch and its COMMIT closes its last one: no Sync of their own. (Not a
+    // ROLLBACK: after a failure PostgreSQL skips the rest of the batch, and the connection must not stay aborted. A
+    // skipped COMMIT fails, and the unit of work then sends its ROLLBACK on its own.)
+    if (statement && !inTransaction && OPENS.test(statement.text)) {
+      send();
+      inTransaction = true;
+      return enqueue(statement);
+    }
+    if (statement && inTransaction && turn && COMMITS.test(statement.text)) {
+      const committed = enqueue(statement);
+      inTransaction = false;
+      send();
+      return committed;
     }
     send();
     if (statement && OPENS.test(statement.text)) inTransaction = true;
