@@ -27,6 +27,18 @@ class WidgetRows1700000000002 implements MigrationInterface {
 }
 const migrations = [Widgets1700000000001, WidgetRows1700000000002];
 
+/** Counts the packets sockets receive until stop(): each flush of PostgreSQL's answers arrives as one. */
+function packetCounter(): { count: number; stop(): void } {
+  const proto = Socket.prototype as unknown as { push: (...a: unknown[]) => unknown };
+  const push = proto.push;
+  const counter = { count: 0, stop: () => void (proto.push = push) };
+  proto.push = function (this: unknown, ...a: unknown[]) {
+    if (a[0] !== null) counter.count++;
+    return push.apply(this, a);
+  };
+  return counter;
+}
+
 describe.runIf(SPEC_DIALECTS.includes('postgres'))('Database on PostgreSQL: replicas and shared clients', () => {
   let pg: Awaited<ReturnType<typeof createScratchPostgres>>;
   const opened: Database[] = [];
@@ -160,43 +172,31 @@ describe.runIf(SPEC_DIALECTS.includes('postgres'))('Database on PostgreSQL: repl
 
   it('statements issued together in a transaction come back in one packet, each with its own answer', async () => {
     const db = opened[0];
-    const proto = Socket.prototype as unknown as { push: (...a: unknown[]) => unknown };
-    const push = proto.push;
-    let packets = 0;
-    proto.push = function (this: unknown, ...a: unknown[]) {
-      if (a[0] !== null) packets++;
-      return push.apply(this, a);
-    };
+    const packets = packetCounter();
     try {
       let answered = 0;
       const rows = await db.transaction(async (em) => {
         await em.query('SELECT 1');
-        const before = packets;
+        const before = packets.count;
         const out = await Promise.all([
           em.query('SELECT $1::int AS n', [1]),
           em.query('SELECT id FROM widgets WHERE id = ANY($1) ORDER BY id', [[1, 2, 99]]),
           em.query('SELECT $1::text AS s, $2::int[] AS a', ['x', [3, 4]]),
           em.query('SELECT id FROM widgets WHERE id < 0'),
         ]);
-        answered = packets - before;
+        answered = packets.count - before;
         return out;
       });
       expect(rows).toEqual([[{ n: 1 }], [{ id: 1 }, { id: 2 }], [{ s: 'x', a: [3, 4] }], []]);
       expect(answered).toBe(1);
     } finally {
-      proto.push = push;
+      packets.stop();
     }
   });
 
   it('a transaction that reads, then writes behind and commits, is answered in two packets: its START and COMMIT ride along', async () => {
     const db = opened[0];
-    const proto = Socket.prototype as unknown as { push: (...a: unknown[]) => unknown };
-    const push = proto.push;
-    let packets = 0;
-    proto.push = function (this: unknown, ...a: unknown[]) {
-      if (a[0] !== null) packets++;
-      return push.apply(this, a);
-    };
+    const packets = packetCounter();
     let read: unknown;
     try {
       await db.transaction(async (em) => {
@@ -205,10 +205,10 @@ describe.runIf(SPEC_DIALECTS.includes('postgres'))('Database on PostgreSQL: repl
         void writeBehind(em, 'INSERT INTO widgets (id) VALUES ($1)', [96]);
       });
     } finally {
-      proto.push = push;
+      packets.stop();
     }
     expect(read).toEqual([[{ n: 7 }], [{ id: 1 }]]);
-    expect(packets).toBe(2);
+    expect(packets.count).toBe(2);
     expect(await db.read((em) => em.query('SELECT id FROM widgets WHERE id IN (95, 96) ORDER BY id'))).toEqual([{ id: 95 }, { id: 96 }]);
   });
 
