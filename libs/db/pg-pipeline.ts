@@ -215,8 +215,7 @@ export function batchPerTurn(client: PgClient): void {
       return committed;
     }
     send();
-    if (statement && OPENS.test(statement.text)) inTransaction = true;
-    else if (statement && CLOSES.test(statement.text)) inTransaction = false;
+    if (statement && CLOSES.test(statement.text)) inTransaction = false;
     return query(config, values, callback);
   };
 }
