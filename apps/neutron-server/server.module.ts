@@ -22,6 +22,7 @@ export class ServerModule {
           url: config.database.url,
           dataDir: config.data_dir,
           logQueries: config.database.log_queries,
+          sqliteCacheMb: config.database.sqlite_cache_mb,
           entities: entitiesOf(SERVER_DOMAINS),
           migrations: migrationsOf(SERVER_DOMAINS),
         }),

@@ -37,6 +37,7 @@ export const configSchema = z
           .string()
           .refine((u) => u === '' || /^postgres(ql)?:\/\//.test(u), 'must be empty (SQLite) or a postgres:// URL'),
         log_queries: z.boolean(),
+        sqlite_cache_mb: z.number().int().min(1),
       })
       .strict(),
     policy: z.object({ file: z.string() }).strict(),

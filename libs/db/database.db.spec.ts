@@ -257,6 +257,28 @@ describe('Database on SQLite: a data directory it cannot use', () => {
   });
 });
 
+describe('Database on SQLite: the page cache', () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'database-spec-'));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const cacheSize = async (db: Database) => (await db.read((em) => em.query('PRAGMA cache_size')))[0].cache_size as number;
+
+  it('holds sqliteCacheMb of pages (PRAGMA cache_size in KiB), and keeps better-sqlite3\'s default without it', async () => {
+    const bounded = await Database.open({ url: '', dataDir: join(dir, 'a'), entities: [], migrations, sqliteCacheMb: 4 });
+    const unbounded = await Database.open({ url: '', dataDir: join(dir, 'b'), entities: [], migrations });
+    try {
+      expect(await cacheSize(bounded)).toBe(-4096);
+      expect(await cacheSize(unbounded)).toBe(-16000);
+    } finally {
+      await bounded.close();
+      await unbounded.close();
+    }
+  });
+});
+
 describe('Database on SQLite: statements', () => {
   let dir: string;
   let db: Database;
