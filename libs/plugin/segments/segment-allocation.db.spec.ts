@@ -135,6 +135,27 @@ describe.each(SPEC_DIALECTS)('segment allocation on %s', (dialect) => {
     expect(lost.map((r) => (r.reason as NeutronError).type)).toEqual(['NoNetworkAvailable']);
   });
 
+  it.runIf(dialect === 'postgres')('does not make a second transaction wait for an open one: it takes the next VNI', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let taken!: (id: number | null) => void;
+    const firstId = new Promise<number | null>((resolve) => (taken = resolve));
+    const first = tx(async (em) => {
+      taken((await types.allocateTenantSegment(em)).segmentation_id);
+      await held;
+    });
+    try {
+      expect(await firstId).toBe(10);
+      const second = tx((em) => types.allocateTenantSegment(em));
+      const waited = new Promise<'waited'>((resolve) => setTimeout(() => resolve('waited'), 2_000));
+      const outcome = await Promise.race([second, waited]);
+      expect(outcome === 'waited' ? outcome : outcome.segmentation_id).toBe(11);
+    } finally {
+      release();
+      await first;
+    }
+  });
+
   it('never hands one VNI to two of many parallel transactions', async () => {
     const ten = typesWith({ tenant_network_types: ['vxlan'], vni_ranges: ['100:109'] });
     const results = await Promise.allSettled(Array.from({ length: 12 }, () => tx((em) => ten.allocateTenantSegment(em))));
