@@ -457,6 +457,21 @@ describe.each(DIALECTS)('ports in-process: query count and MAC collisions (%s)',
     expect(small).toBeLessThanOrEqual(6);
   });
 
+  it('a page after a marker costs the queries the first page does: the page reads the marker row itself', async () => {
+    const netId = await networkWithPorts(30);
+    await new Promise((r) => setTimeout(r, 50));
+    const page = async (query: Record<string, string>) => {
+      const before = app.db.queryCount;
+      const res = await app.call('GET', 'ports', { query: { network_id: netId, limit: '10', ...query } });
+      return { used: app.db.queryCount - before, ids: (res.body.ports as { id: string }[]).map((p) => p.id) };
+    };
+    const first = await page({});
+    const second = await page({ marker: first.ids[9] });
+    expect(second.ids).toHaveLength(10);
+    expect(second.ids[0] > first.ids[9]).toBe(true);
+    expect(second.used).toBe(first.used);
+  });
+
   it('a generated MAC that is already taken on the network is drawn again, not refused', async () => {
     const net = (await app.call('POST', 'networks', { body: { network: { name: 'macs' } } })).body.network;
     const first = await app.call('POST', 'ports', { body: { port: { network_id: net.id, fixed_ips: [] } } });

@@ -29,6 +29,7 @@ export async function runListQuery<T extends ObjectLiteral>(
 ): Promise<T[]> {
   await applyListQuery(em, qb, query, opts);
   const rows = await qb.getMany();
+  if (rows.length === 0) await requireMarker(em, qb, query, opts);
   return query.pageReverse ? rows.reverse() : rows;
 }
 
@@ -52,7 +53,23 @@ export async function runArrayListQuery<T extends ObjectLiteral>(
   }
   const [sql, params] = qb.getQueryAndParameters();
   const rows = await nativeSqlArrays(em, sql, params);
+  if (rows.length === 0) await requireMarker(em, qb, query, opts);
   return query.pageReverse ? rows.reverse() : rows;
+}
+
+/**
+ * A page after a marker that does not exist is Neutron's 404 for it. The page's query compares with the marker's row
+ * read in the same statement, so a missing marker gives an empty page, and only an empty page asks whether it exists.
+ */
+async function requireMarker<T extends ObjectLiteral>(em: EntityManager, qb: SelectQueryBuilder<T>, query: ListQuery, opts: SqlListOptions<T>): Promise<void> {
+  if (!query.marker) return;
+  const found = await em
+    .createQueryBuilder()
+    .select('1', 'x')
+    .from(qb.expressionMap.mainAlias!.target, 'm')
+    .where('m.id = :marker', { marker: query.marker })
+    .getRawOne();
+  if (!found) throw opts.notFound(query.marker);
 }
 
 const INTEGER_RANGES: Record<string, readonly [bigint, bigint]> = {
@@ -117,24 +134,19 @@ async function applyListQuery<T extends ObjectLiteral>(em: EntityManager, qb: Se
     ? query.sorts.map((s) => ({ ...s, dir: s.dir === 'asc' ? ('desc' as const) : ('asc' as const) }))
     : query.sorts;
   if (query.marker) {
-    const markerRow = await em
-      .createQueryBuilder()
-      .select(sorts.map((s, i) => `m.${qb.escape(opts.attributes[s.attr]?.column ?? s.attr)} AS k${i}`))
-      .from(qb.expressionMap.mainAlias!.target, 'm')
-      .where('m.id = :marker', { marker: query.marker })
-      .getRawOne<Record<string, unknown>>();
-    if (!markerRow) throw opts.notFound(query.marker);
+    // The marker row's sort keys, read by the page's own statement (one round trip, not two); each subquery depends on
+    // nothing of the outer row, so both databases evaluate it once and use it as an index bound.
+    const pm = param();
+    qb.setParameter(pm, query.marker);
+    const markerKey = (attr: string) =>
+      `(SELECT m.${qb.escape(opts.attributes[attr]?.column ?? attr)} FROM ${qb.escape(qb.expressionMap.mainAlias!.metadata.tableName)} m WHERE m.id = :${pm})`;
     qb.andWhere(
       new Brackets((outer) => {
         sorts.forEach((s, i) => {
           outer.orWhere(
             new Brackets((inner: WhereExpressionBuilder) => {
-              for (let j = 0; j < i; j++) {
-                const pj = param();
-                inner.andWhere(`${column(sorts[j].attr)} = :${pj}`, { [pj]: markerRow[`k${j}`] });
-              }
-              const pi = param();
-              inner.andWhere(`${column(s.attr)} ${s.dir === 'asc' ? '>' : '<'} :${pi}`, { [pi]: markerRow[`k${i}`] });
+              for (let j = 0; j < i; j++) inner.andWhere(`${column(sorts[j].attr)} = ${markerKey(sorts[j].attr)}`);
+              inner.andWhere(`${column(s.attr)} ${s.dir === 'asc' ? '>' : '<'} ${markerKey(s.attr)}`);
             }),
           );
         });
