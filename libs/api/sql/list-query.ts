@@ -27,7 +27,7 @@ export async function runListQuery<T extends ObjectLiteral>(
   query: ListQuery,
   opts: SqlListOptions<T>,
 ): Promise<T[]> {
-  await applyListQuery(em, qb, query, opts);
+  applyListQuery(em, qb, query, opts);
   const rows = await qb.getMany();
   if (rows.length === 0) await requireMarker(em, qb, query, opts);
   return query.pageReverse ? rows.reverse() : rows;
@@ -43,7 +43,7 @@ export async function runArrayListQuery<T extends ObjectLiteral>(
   query: ListQuery,
   opts: SqlListOptions<T> & { columns: readonly string[] },
 ): Promise<unknown[][]> {
-  await applyListQuery(em, qb, query, opts);
+  applyListQuery(em, qb, query, opts);
   const [first, ...rest] = opts.columns;
   qb.select(`${opts.alias}.${first}`, first);
   for (const column of rest) qb.addSelect(`${opts.alias}.${column}`, column);
@@ -104,7 +104,7 @@ export function fitsInteger(v: unknown, range: readonly [bigint, bigint]): boole
   return n >= range[0] && n <= range[1];
 }
 
-async function applyListQuery<T extends ObjectLiteral>(em: EntityManager, qb: SelectQueryBuilder<T>, query: ListQuery, opts: SqlListOptions<T>): Promise<void> {
+function applyListQuery<T extends ObjectLiteral>(em: EntityManager, qb: SelectQueryBuilder<T>, query: ListQuery, opts: SqlListOptions<T>): void {
   const sqlite = !isPostgres(em);
   const a = opts.alias;
   let n = 0;
